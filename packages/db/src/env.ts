@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+/** The only place @mad/db reads the environment. */
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  /** Where the embedded Postgres keeps its data when DATABASE_URL is unset. */
+  PGDATA_DIR: z.string().min(1).optional(),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+});
+
+export type DbEnv = z.infer<typeof envSchema>;
+
+export function readDbEnv(source: NodeJS.ProcessEnv = process.env): DbEnv {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
+      .join("\n");
+    throw new Error(`Invalid database configuration:\n${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,211 @@
+/**
+ * The tables of SPEC §3. Names are fixed: other services of the platform query them.
+ * Every rule that must hold whatever code writes the rows is a constraint here, not a hope in
+ * application code: one artifact per job, one "ready" notification per job, a stored artifact
+ * always has its files and its score.
+ */
+import { sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  bigint,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+import type {
+  ArtifactConfiguration,
+  ArtifactFile,
+  ModelMetadata,
+  NotificationMetadata,
+  QualityMetricsRecord,
+  TrainingSummary,
+} from "./types";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const trainingJobStatus = pgEnum("training_job_status", [
+  "queued",
+  "running",
+  "completed",
+  "failed",
+  "cancelled",
+]);
+
+/**
+ * `processing`: the ingester is copying files (progress in bytes_copied / bytes_total);
+ * `stored`: every file is stored and verified, the score is final; `failed`: the last attempt
+ * failed for good (failure_reason says why) and waits for a manual retry.
+ */
+export const artifactStatus = pgEnum("artifact_status", ["processing", "stored", "failed"]);
+
+export const notificationType = pgEnum("notification_type", ["artifact_ready", "ingestion_failed"]);
+export const notificationPriority = pgEnum("notification_priority", ["low", "normal", "high"]);
+
+export const datasets = pgTable(
+  "datasets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").notNull(),
+    name: text("name").notNull(),
+    format: text("format").notNull(),
+    totalTrainingPairs: integer("total_training_pairs").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("datasets_user_id_idx").on(t.userId),
+    index("datasets_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
+    check("datasets_total_training_pairs_check", sql`${t.totalTrainingPairs} >= 0`),
+  ],
+);
+
+export const trainingJobs = pgTable(
+  "training_jobs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").notNull(),
+    datasetId: uuid("dataset_id")
+      .notNull()
+      .references(() => datasets.id),
+    presetId: text("preset_id").notNull(),
+    status: trainingJobStatus("status").notNull().default("queued"),
+    externalJobId: text("external_job_id"),
+    hyperparameters: jsonb("hyperparameters").$type<Record<string, unknown>>().notNull().default({}),
+    gpuConfig: jsonb("gpu_config").$type<{ type: string; count: number }>(),
+    currentEpoch: integer("current_epoch"),
+    currentStep: integer("current_step"),
+    currentMetrics: jsonb("current_metrics").$type<Record<string, unknown>>(),
+    finalCost: numeric("final_cost", { precision: 12, scale: 4, mode: "number" }),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+    artifactId: uuid("artifact_id").references((): AnyPgColumn => modelArtifacts.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("training_jobs_user_id_created_at_idx").on(t.userId, t.createdAt.desc()),
+    uniqueIndex("training_jobs_artifact_id_key").on(t.artifactId),
+    // The ingester's sweep looks for exactly these rows.
+    index("training_jobs_awaiting_artifact_idx")
+      .on(t.completedAt)
+      .where(sql`${t.status} = 'completed' and ${t.artifactId} is null`),
+    check("training_jobs_final_cost_check", sql`${t.finalCost} is null or ${t.finalCost} >= 0`),
+  ],
+);
+
+export const metricsPoints = pgTable(
+  "metrics_points",
+  {
+    jobId: uuid("job_id")
+      .notNull()
+      .references(() => trainingJobs.id, { onDelete: "cascade" }),
+    step: integer("step").notNull(),
+    epoch: doublePrecision("epoch"),
+    trainingLoss: doublePrecision("training_loss"),
+    validationLoss: doublePrecision("validation_loss"),
+    learningRate: doublePrecision("learning_rate"),
+    timestamp: timestamp("timestamp", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.step] })],
+);
+
+export const modelArtifacts = pgTable(
+  "model_artifacts",
+  {
+    /** Derived from the job id (UUID v5), so every retry of one job writes the same paths. */
+    id: uuid("id").primaryKey(),
+    userId: uuid("user_id").notNull(),
+    jobId: uuid("job_id")
+      .notNull()
+      .references((): AnyPgColumn => trainingJobs.id),
+    datasetId: uuid("dataset_id")
+      .notNull()
+      .references(() => datasets.id),
+    name: text("name").notNull(),
+    version: text("version").notNull().default("1.0.0"),
+    status: artifactStatus("status").notNull().default("processing"),
+    qualityMetrics: jsonb("quality_metrics").$type<QualityMetricsRecord>(),
+    /** Sort key of the "Highest quality" list; null for "Not rated". */
+    qualityScore: smallint("quality_score").generatedAlwaysAs(
+      sql`((quality_metrics ->> 'overall_score')::smallint)`,
+    ),
+    trainingSummary: jsonb("training_summary").$type<TrainingSummary>(),
+    configuration: jsonb("configuration").$type<ArtifactConfiguration>(),
+    modelMetadata: jsonb("model_metadata").$type<ModelMetadata>(),
+    /** File name → storage path (SPEC §3). */
+    artifacts: jsonb("artifacts").$type<Record<string, string>>().notNull().default({}),
+    /** Per file: name, storage path, size in bytes, sha256 (hex), content type. */
+    files: jsonb("files").$type<ArtifactFile[]>().notNull().default([]),
+    totalSizeBytes: bigint("total_size_bytes", { mode: "number" }),
+    bytesCopied: bigint("bytes_copied", { mode: "number" }).notNull().default(0),
+    bytesTotal: bigint("bytes_total", { mode: "number" }),
+    failureReason: text("failure_reason"),
+    ingestionAttempts: integer("ingestion_attempts").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    storedAt: timestamp("stored_at", { withTimezone: true }),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("model_artifacts_job_id_key").on(t.jobId),
+    // The two sorts of models.list, each an index scan over one user's live models.
+    index("model_artifacts_user_created_idx")
+      .on(t.userId, t.createdAt.desc(), t.id.desc())
+      .where(sql`${t.deletedAt} is null`),
+    index("model_artifacts_user_quality_idx")
+      .on(t.userId, t.qualityScore.desc().nullsLast(), t.createdAt.desc(), t.id.desc())
+      .where(sql`${t.deletedAt} is null`),
+    index("model_artifacts_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
+    check(
+      "model_artifacts_stored_is_complete",
+      sql`${t.status} <> 'stored' or (${t.qualityMetrics} is not null and jsonb_array_length(${t.files}) > 0 and ${t.storedAt} is not null)`,
+    ),
+    check("model_artifacts_failed_has_reason", sql`${t.status} <> 'failed' or ${t.failureReason} is not null`),
+    check("model_artifacts_progress_check", sql`${t.bytesCopied} >= 0`),
+  ],
+);
+
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").notNull(),
+    type: notificationType("type").notNull(),
+    title: text("title").notNull(),
+    message: text("message").notNull(),
+    priority: notificationPriority("priority").notNull().default("normal"),
+    actionUrl: text("action_url"),
+    metadata: jsonb("metadata").$type<NotificationMetadata>().notNull().default({}),
+    readAt: timestamp("read_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("notifications_user_created_idx").on(t.userId, t.createdAt.desc()),
+    index("notifications_user_unread_idx").on(t.userId).where(sql`${t.readAt} is null`),
+    // Exactly one "model ready" per training job, whoever inserts it.
+    uniqueIndex("notifications_artifact_ready_job_key")
+      .on(sql`(${t.metadata} ->> 'job_id')`)
+      .where(sql`${t.type} = 'artifact_ready'`),
+  ],
+);
+
+export type Dataset = typeof datasets.$inferSelect;
+export type NewDataset = typeof datasets.$inferInsert;
+export type TrainingJob = typeof trainingJobs.$inferSelect;
+export type NewTrainingJob = typeof trainingJobs.$inferInsert;
+export type MetricsPoint = typeof metricsPoints.$inferSelect;
+export type NewMetricsPoint = typeof metricsPoints.$inferInsert;
+export type ModelArtifact = typeof modelArtifacts.$inferSelect;
+export type NewModelArtifact = typeof modelArtifacts.$inferInsert;
+export type Notification = typeof notifications.$inferSelect;
+export type NewNotification = typeof notifications.$inferInsert;

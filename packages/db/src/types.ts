@@ -1,0 +1,44 @@
+/** Shapes of the jsonb columns (SPEC §3, §5). */
+
+export interface QualityMetricsRecord {
+  overall_score: 1 | 2 | 3 | 4 | 5 | null;
+  convergence_quality: "excellent" | "good" | "fair" | "poor" | "overfit" | "unknown";
+  final_training_loss: number | null;
+  final_validation_loss: number | null;
+  perplexity: number | null;
+  loss_reduction_percent: number | null;
+}
+
+export interface TrainingSummary {
+  epochs_completed: number | null;
+  total_steps: number | null;
+  final_loss: number | null;
+  training_duration_hours: number | null;
+  total_cost: number | null;
+}
+
+export interface ArtifactConfiguration {
+  preset_id: string;
+  hyperparameters: Record<string, unknown>;
+  gpu_config: { type: string; count: number } | null;
+}
+
+export interface ModelMetadata {
+  base_model: string;
+  adapter_type: string;
+  [extra: string]: unknown;
+}
+
+export interface ArtifactFile {
+  name: string;
+  storage_path: string;
+  size_bytes: number;
+  sha256: string;
+  content_type: string;
+}
+
+export interface NotificationMetadata {
+  artifact_id?: string;
+  job_id?: string;
+  [extra: string]: unknown;
+}

@@ -1,0 +1,6 @@
+export {
+  calculateQualityMetrics,
+  type ConvergenceQuality,
+  type MetricsPointInput,
+  type QualityMetrics,
+} from "./quality";

@@ -1,0 +1,54 @@
+/**
+ * The one storage interface of the product (SPEC §8). Two backends implement it: local disk
+ * (the embedded default) and Supabase Storage. The ingester writes through it; the API signs
+ * download URLs through it. Paths are `{user_id}/{artifact_id}/{file name}` inside the bucket.
+ */
+import type { Readable } from "node:stream";
+
+export interface PutOptions {
+  contentType: string;
+  /** When given, a body of another size fails the put and leaves nothing at `path`. */
+  expectedSizeBytes?: number;
+  /** When given (lowercase hex), a body with another sha256 fails and leaves nothing at `path`. */
+  expectedSha256?: string;
+  /** Called as bytes go through (at most a few times per second), for progress reporting. */
+  onProgress?: (bytesWritten: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface PutResult {
+  path: string;
+  sizeBytes: number;
+  /** Lowercase hex sha256 of exactly the bytes stored. */
+  sha256: string;
+}
+
+export interface SignedUrlRequest {
+  path: string;
+  /** File name the browser saves the download under (Content-Disposition: attachment). */
+  downloadName: string;
+}
+
+export interface StoredObject {
+  path: string;
+  sizeBytes: number;
+}
+
+export interface ArtifactStorage {
+  readonly backend: "local" | "supabase";
+  readonly bucket: string;
+  /**
+   * Streams `body` to `path` with memory that does not grow with its size, computing size and
+   * sha256 on the way. All or nothing: if the body errors, is aborted, or fails an expectation,
+   * no object is left at `path` (an older object at `path` is replaced only on success).
+   */
+  put(path: string, body: Readable | ReadableStream<Uint8Array>, options: PutOptions): Promise<PutResult>;
+  /** A URL that downloads `path` until `expiresInSeconds` from now; never stored anywhere. */
+  createSignedUrl(request: SignedUrlRequest, expiresInSeconds: number): Promise<string>;
+  /** Batch form (one round trip where the backend allows); result in the order of `requests`. */
+  createSignedUrls(requests: SignedUrlRequest[], expiresInSeconds: number): Promise<string[]>;
+  /** Objects directly under `prefix` (a folder such as `{user_id}/{artifact_id}/`). */
+  list(prefix: string): Promise<StoredObject[]>;
+  /** Removes the objects; missing ones are ignored. */
+  remove(paths: string[]): Promise<void>;
+}
