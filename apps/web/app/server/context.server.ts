@@ -1,0 +1,137 @@
+/**
+ * Everything the server needs, built once per process: env, database pool, storage, the API's
+ * dependencies and auth, the session cookie. Route modules reach it through `getServerContext()`;
+ * tests (and the e2e/bench harnesses) build their own with `createServerContext(env)` against a
+ * real test database and install it with `setServerContext()`.
+ */
+import { createApiHandler, createAuth, createServerCaller } from "@mad/api";
+import { createDb, type DbClient, resolveDatabase } from "@mad/db";
+import { createLocalDownloadHandler, createStorage, type ArtifactStorage } from "@mad/storage";
+import { createCookieSessionStorage, type SessionStorage } from "@remix-run/node";
+
+import { defaultLocalStorageDir, devLoginEnabled, readWebEnv, type WebEnv } from "../env.server";
+
+export interface SessionData {
+  accessToken: string;
+}
+
+export interface SessionFlash {
+  flash: string;
+}
+
+type Auth = ReturnType<typeof createAuth>;
+type ApiDeps = Parameters<typeof createApiHandler>[0];
+export type ServerCaller = ReturnType<typeof createServerCaller>;
+
+export interface ServerContext {
+  env: WebEnv;
+  db: DbClient;
+  storage: ArtifactStorage;
+  auth: Auth;
+  apiDeps: ApiDeps;
+  sessionStorage: SessionStorage<SessionData, SessionFlash>;
+  devLoginEnabled: boolean;
+  /** The tRPC fetch handler for `/api/trpc/*` (other apps, Bearer tokens). */
+  handleTrpc: (request: Request) => Promise<Response>;
+  /** Local-disk signed downloads (`/storage/v1/object/sign/*`); null with Supabase storage. */
+  handleLocalDownload: ((request: Request) => Promise<Response>) | null;
+  callerFor: (userId: string) => ServerCaller;
+  close: () => Promise<void>;
+}
+
+export interface CreateServerContextOptions {
+  /** An existing pool (tests); otherwise DATABASE_URL or an embedded Postgres. */
+  db?: DbClient;
+}
+
+export async function createServerContext(
+  env: WebEnv,
+  options: CreateServerContextOptions = {},
+): Promise<ServerContext> {
+  let db = options.db;
+  let stopDatabase = async () => {};
+  if (!db) {
+    const resolved = env.DATABASE_URL
+      ? { url: env.DATABASE_URL, stop: async () => {} }
+      : await resolveDatabase();
+    db = createDb(resolved.url, { max: 10, applicationName: "mad-web" });
+    stopDatabase = resolved.stop;
+  }
+
+  const localStorageDir = defaultLocalStorageDir(env);
+  const storage = createStorage(
+    env.STORAGE_BACKEND === "supabase"
+      ? {
+          backend: "supabase",
+          url: env.SUPABASE_STORAGE_URL!,
+          serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY!,
+          bucket: env.STORAGE_BUCKET,
+        }
+      : {
+          backend: "local",
+          rootDir: localStorageDir,
+          signingSecret: env.STORAGE_SIGNING_SECRET!,
+          publicBaseUrl: env.PUBLIC_BASE_URL,
+          bucket: env.STORAGE_BUCKET,
+        },
+  );
+
+  const auth = createAuth({
+    jwtSecret: env.AUTH_JWT_SECRET,
+    audience: env.AUTH_JWT_AUDIENCE,
+    jwksUrl: env.AUTH_JWKS_URL,
+  });
+  const apiDeps: ApiDeps = { db: db.db, storage, auth };
+
+  const sessionStorage = createCookieSessionStorage<SessionData, SessionFlash>({
+    cookie: {
+      name: "__mad_session",
+      httpOnly: true,
+      sameSite: "lax",
+      secure: env.NODE_ENV === "production" && env.PUBLIC_BASE_URL.startsWith("https:"),
+      path: "/",
+      secrets: [env.SESSION_SECRET],
+      maxAge: 60 * 60 * 8,
+    },
+  });
+
+  const trpcHandler = createApiHandler(apiDeps);
+  const localDownload =
+    env.STORAGE_BACKEND === "local"
+      ? createLocalDownloadHandler({ rootDir: localStorageDir, signingSecret: env.STORAGE_SIGNING_SECRET! })
+      : null;
+
+  const client = db;
+  return {
+    env,
+    db: client,
+    storage,
+    auth,
+    apiDeps,
+    sessionStorage,
+    devLoginEnabled: devLoginEnabled(env),
+    handleTrpc: (request) => trpcHandler(request),
+    handleLocalDownload: localDownload ? (request) => localDownload(request) : null,
+    callerFor: (userId) => createServerCaller(apiDeps, { userId }),
+    close: async () => {
+      if (!options.db) await client.close();
+      await stopDatabase();
+    },
+  };
+}
+
+let current: Promise<ServerContext> | null = null;
+
+/** The process-wide context; built from the environment on first use unless one was installed. */
+export function getServerContext(): Promise<ServerContext> {
+  current ??= createServerContext(readWebEnv()).catch((error: unknown) => {
+    current = null;
+    throw error;
+  });
+  return current;
+}
+
+/** Installs a context (tests, harnesses). Pass null to forget it. */
+export function setServerContext(context: ServerContext | null): void {
+  current = context ? Promise.resolve(context) : null;
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The README's test command: on a fresh machine (Node 20 + npm only) installs everything the
+# tests need — Node 24, pnpm, the workspace, Debian's Chromium — then runs typecheck, lint, unit,
+# database, pipeline and browser tests against real parts.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/bootstrap.sh
+source "$ROOT/scripts/bootstrap.sh"
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test: installing Chromium from Debian's packages (browser tests)"
+  if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+cd "$ROOT"
+# Two cores: more parallel packages only fight over them (each test run has its own Postgres).
+pnpm exec turbo run typecheck lint test --concurrency=2 --output-logs=errors-only
+pnpm exec turbo run build --filter=@mad/web --output-logs=errors-only
+pnpm --filter @mad/web test:e2e
+echo "all tests passed"
