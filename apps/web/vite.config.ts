@@ -19,6 +19,8 @@ export default defineConfig({
       ? []
       : [
           remix({
+            // Route tests sit next to their routes; they are not routes.
+            ignoredRouteFiles: ["**/*.test.ts", "**/.*"],
             future: {
               v3_fetcherPersist: true,
               v3_relativeSplatPath: true,
@@ -31,7 +33,7 @@ export default defineConfig({
   ],
   server: { port: 3000 },
   test: {
-    include: ["app/**/*.test.ts", "app/**/*.test.tsx"],
+    include: ["app/**/*.test.ts"],
     globalSetup: ["@mad/db/testing/global-setup"],
     testTimeout: 20_000,
     hookTimeout: 60_000,

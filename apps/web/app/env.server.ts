@@ -59,6 +59,7 @@ export const webEnvSchema = z
   });
 
 export type WebEnv = z.infer<typeof webEnvSchema>;
+export type EnvSource = Record<string, string | undefined>;
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 
@@ -66,7 +67,7 @@ const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
  * Development secrets generated at first run (`.data/dev-secrets.env`, git-ignored) fill in what
  * the environment leaves unset, outside production only.
  */
-function developmentDefaults(source: NodeJS.ProcessEnv): Record<string, string> {
+function developmentDefaults(source: EnvSource): Record<string, string> {
   if (source.NODE_ENV === "production") return {};
   const file = path.join(repoRoot, ".data", "dev-secrets.env");
   if (!existsSync(file)) return {};
@@ -78,7 +79,7 @@ function developmentDefaults(source: NodeJS.ProcessEnv): Record<string, string> 
   return values;
 }
 
-export function readWebEnv(source: NodeJS.ProcessEnv = process.env): WebEnv {
+export function readWebEnv(source: EnvSource = process.env): WebEnv {
   const merged = { ...developmentDefaults(source), ...source };
   // An empty variable means "not set", as in most shells' `VAR= cmd`.
   const cleaned = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== ""));

@@ -125,7 +125,13 @@ function moduleParent(module: string): string {
   return MLP_MODULES.has(module) ? "mlp" : "self_attn";
 }
 
-function headerJson(spec: JobSpec, layers: number, hidden: number, padding: number, numbersAs?: number): string {
+function headerJson(
+  spec: JobSpec,
+  layers: number,
+  hidden: number,
+  padding: number,
+  numbersAs?: number,
+): string {
   const bytesPerElement = spec.dtype === "F16" ? 2 : 4;
   const tensorBytes = spec.rank * hidden * bytesPerElement;
   // `numbersAs` replaces every dimension and offset: a length upper bound when it is the largest.
@@ -164,10 +170,17 @@ export function safetensorsLayout(specInput: JobSpecInput | JobSpec = {}): Safet
   // Bytes one layer costs per unit of hidden size (A and B for every target module).
   const bytesPerHiddenUnit = spec.targetModules.length * 2 * spec.rank * bytesPerElement;
 
-  const reservedHeader = (layers: number) => Math.ceil(headerJson(spec, layers, 0, 0, total).length / 8) * 8;
-  let layers = Math.min(MAX_LAYERS, Math.max(1, Math.floor(total / (bytesPerHiddenUnit * PREFERRED_HIDDEN))));
+  const reservedHeader = (layers: number) =>
+    Math.ceil(headerJson(spec, layers, 0, 0, total).length / 8) * 8;
+  let layers = Math.min(
+    MAX_LAYERS,
+    Math.max(1, Math.floor(total / (bytesPerHiddenUnit * PREFERRED_HIDDEN))),
+  );
   let budget = total - 8 - reservedHeader(layers);
-  layers = Math.min(layers, Math.max(1, Math.floor(budget / (bytesPerHiddenUnit * PREFERRED_HIDDEN))));
+  layers = Math.min(
+    layers,
+    Math.max(1, Math.floor(budget / (bytesPerHiddenUnit * PREFERRED_HIDDEN))),
+  );
   budget = total - 8 - reservedHeader(layers);
   const hidden = Math.floor(budget / (bytesPerHiddenUnit * layers) / 8) * 8;
   if (hidden < 8) {
@@ -224,8 +237,14 @@ export function safetensorsFile(
     contentType: "application/octet-stream",
     *chunks(start, end) {
       const [from, to] = clampRange(size, start, end);
-      if (from < header.length) yield Buffer.from(header.subarray(from, Math.min(to, header.length)));
-      if (to > header.length) yield* noiseChunks(noise, Math.max(from, header.length) - header.length, to - header.length);
+      if (from < header.length)
+        yield Buffer.from(header.subarray(from, Math.min(to, header.length)));
+      if (to > header.length)
+        yield* noiseChunks(
+          noise,
+          Math.max(from, header.length) - header.length,
+          to - header.length,
+        );
     },
   };
 }
@@ -270,7 +289,10 @@ export function adapterConfig(specInput: JobSpecInput | JobSpec = {}): Record<st
 }
 
 /** Hugging Face TrainingArguments-style training_args.json, varied per job id. */
-export function trainingArgs(jobId: string, specInput: JobSpecInput | JobSpec = {}): Record<string, unknown> {
+export function trainingArgs(
+  jobId: string,
+  specInput: JobSpecInput | JobSpec = {},
+): Record<string, unknown> {
   const spec = resolveJobSpec(specInput);
   const next = seededRandom(jobId, "training-args");
   const pick = <T>(options: readonly T[]): T => options[next() % options.length]!;
@@ -319,9 +341,10 @@ export function brokenJsonFile(value: unknown): VirtualFile {
 }
 
 /** sha256 of a file, hashed chunk by chunk, yielding to the event loop between chunks. */
-export async function sha256OfFile(file: VirtualFile): Promise<string> {
+export async function sha256OfFile(file: VirtualFile, signal?: AbortSignal): Promise<string> {
   const hash = createHash("sha256");
   for (const chunk of file.chunks()) {
+    signal?.throwIfAborted();
     hash.update(chunk);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

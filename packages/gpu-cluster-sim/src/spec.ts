@@ -1,7 +1,11 @@
 import { z } from "zod";
 
 /** The three files a LoRA training job produces, in the order the listing names them. */
-export const ARTIFACT_FILE_NAMES = ["adapter_model.safetensors", "adapter_config.json", "training_args.json"] as const;
+export const ARTIFACT_FILE_NAMES = [
+  "adapter_model.safetensors",
+  "adapter_config.json",
+  "training_args.json",
+] as const;
 export type ArtifactFileName = (typeof ARTIFACT_FILE_NAMES)[number];
 
 export const FAULT_MODES = [
@@ -22,7 +26,9 @@ export const FAULT_MODES = [
 export type FaultMode = (typeof FAULT_MODES)[number];
 
 /** Job ids travel in URL paths; anything else is not a job the cluster could have produced. */
-export const externalJobIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, "not a valid external job id");
+export const externalJobIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, "not a valid external job id");
 
 /** What the control API and `registerJob` accept: every field optional, defaults below. */
 export const jobSpecInputSchema = z

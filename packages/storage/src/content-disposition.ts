@@ -4,7 +4,7 @@
  * injection); `filename*` (RFC 5987) carries the exact UTF-8 name when it is not plain ASCII.
  */
 export function attachmentDisposition(fileName: string): string {
-  // eslint-disable-next-line no-control-regex -- strip control characters, CR/LF included
+  // Control characters (CR/LF included) are stripped.
   const cleaned = fileName.replace(/[\u0000-\u001f\u007f-\u009f]/g, "").replace(/[/\\]/g, "_").trim();
   const name = cleaned === "" ? "download" : cleaned;
   const fallback = name.replace(/[^\x20-\x7e]/g, "_").replace(/["]/g, "_");

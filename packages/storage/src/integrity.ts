@@ -1,6 +1,5 @@
 import { createHash, type Hash } from "node:crypto";
 import { Readable, Transform, type TransformCallback } from "node:stream";
-import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
 import { StorageIntegrityError } from "./errors";
 import type { PutOptions } from "./types";
 
@@ -103,7 +102,7 @@ function toBytes(chunk: unknown): Uint8Array {
 /** Node Readable for either body form `put` accepts. */
 export function toNodeReadable(body: Readable | ReadableStream<Uint8Array>): Readable {
   if (body instanceof Readable) return body;
-  return Readable.fromWeb(body as NodeWebReadableStream<Uint8Array>);
+  return Readable.fromWeb(body);
 }
 
 export function validateExpectations(options: PutOptions): void {

@@ -16,7 +16,6 @@ export function objectPathProblem(path: string): string | null {
   if (path.length > MAX_PATH_LENGTH) return `it is longer than ${MAX_PATH_LENGTH} characters`;
   if (path.startsWith("/")) return "it is absolute";
   if (path.includes("\\")) return "it contains a backslash";
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what we reject
   if (/[\u0000-\u001f\u007f-\u009f]/.test(path)) return "it contains a control character";
   if (/[?#%]/.test(path)) return "it contains '?', '#' or '%'";
   if (/^[A-Za-z]:/.test(path)) return "it starts with a drive letter";

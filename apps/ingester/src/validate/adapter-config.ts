@@ -6,6 +6,8 @@ import { InvalidArtifactFileError } from "./errors";
 
 /** adapter_config.json is a few hundred bytes; anything near this is not an adapter config. */
 export const ADAPTER_CONFIG_MAX_BYTES = 1024 * 1024;
+/** Other JSON files (training_args.json, …) are small too; this only bounds memory. */
+export const JSON_FILE_MAX_BYTES = 16 * 1024 * 1024;
 
 export const adapterConfigSchema = z
   .object({
@@ -19,23 +21,27 @@ export const adapterConfigSchema = z
 export type AdapterConfig = z.infer<typeof adapterConfigSchema>;
 
 /**
- * Passes the bytes through unchanged while keeping a copy (at most 1 MiB), and fails the stream
- * at its end unless they are an adapter config: JSON with `r`, `lora_alpha`, `target_modules` and
- * `base_model_name_or_path`.
+ * Passes the bytes through unchanged while keeping a copy (at most `maxBytes`), and fails the
+ * stream at its end unless they are JSON (and, with a schema, of that shape).
  */
-export class AdapterConfigValidator extends Transform {
+export class JsonFileValidator extends Transform {
   private readonly chunks: Buffer[] = [];
   private size = 0;
-  config: AdapterConfig | null = null;
+  value: unknown = null;
 
-  constructor(private readonly fileName = "adapter_config.json") {
+  constructor(
+    private readonly fileName: string,
+    private readonly maxBytes: number,
+    private readonly schema: z.ZodType | null,
+    private readonly describe = "JSON",
+  ) {
     super();
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.size += chunk.length;
-    if (this.size > ADAPTER_CONFIG_MAX_BYTES) {
-      callback(new InvalidArtifactFileError(this.fileName, `larger than ${ADAPTER_CONFIG_MAX_BYTES} bytes`));
+    if (this.size > this.maxBytes) {
+      callback(new InvalidArtifactFileError(this.fileName, `is larger than ${this.maxBytes} bytes`));
       return;
     }
     this.chunks.push(chunk);
@@ -50,15 +56,25 @@ export class AdapterConfigValidator extends Transform {
       callback(new InvalidArtifactFileError(this.fileName, "is not valid JSON"));
       return;
     }
-    const result = adapterConfigSchema.safeParse(parsed);
-    if (!result.success) {
-      const problems = result.error.issues
-        .map((issue) => `${issue.path.join(".") || "(root)"} ${issue.message}`)
-        .join("; ");
-      callback(new InvalidArtifactFileError(this.fileName, `is not a LoRA adapter config (${problems})`));
-      return;
+    this.chunks.length = 0;
+    if (this.schema) {
+      const result = this.schema.safeParse(parsed);
+      if (!result.success) {
+        const problems = result.error.issues
+          .slice(0, 5)
+          .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+          .join("; ");
+        callback(new InvalidArtifactFileError(this.fileName, `is not a ${this.describe} (${problems})`));
+        return;
+      }
+      parsed = result.data;
     }
-    this.config = result.data;
+    this.value = parsed;
     callback();
   }
+}
+
+/** adapter_config.json: JSON with `r`, `lora_alpha`, `target_modules`, `base_model_name_or_path`. */
+export function adapterConfigValidator(fileName = "adapter_config.json"): JsonFileValidator {
+  return new JsonFileValidator(fileName, ADAPTER_CONFIG_MAX_BYTES, adapterConfigSchema, "LoRA adapter config");
 }

@@ -4,7 +4,7 @@
  * tests (and the e2e/bench harnesses) build their own with `createServerContext(env)` against a
  * real test database and install it with `setServerContext()`.
  */
-import { createApiHandler, createAuth, createServerCaller } from "@mad/api";
+import { type ApiDeps, type Auth, createApiHandler, createAuth, createServerCaller, type ServerCaller } from "@mad/api";
 import { createDb, type DbClient, resolveDatabase } from "@mad/db";
 import { createLocalDownloadHandler, createStorage, type ArtifactStorage } from "@mad/storage";
 import { createCookieSessionStorage, type SessionStorage } from "@remix-run/node";
@@ -13,15 +13,15 @@ import { defaultLocalStorageDir, devLoginEnabled, readWebEnv, type WebEnv } from
 
 export interface SessionData {
   accessToken: string;
+  /** Shown in the header; the token's `sub` stays the only identity that counts. */
+  email: string;
 }
 
 export interface SessionFlash {
   flash: string;
 }
 
-type Auth = ReturnType<typeof createAuth>;
-type ApiDeps = Parameters<typeof createApiHandler>[0];
-export type ServerCaller = ReturnType<typeof createServerCaller>;
+export type { ServerCaller };
 
 export interface ServerContext {
   env: WebEnv;
@@ -35,7 +35,7 @@ export interface ServerContext {
   handleTrpc: (request: Request) => Promise<Response>;
   /** Local-disk signed downloads (`/storage/v1/object/sign/*`); null with Supabase storage. */
   handleLocalDownload: ((request: Request) => Promise<Response>) | null;
-  callerFor: (userId: string) => ServerCaller;
+  callerFor: (userId: string, requestId?: string) => ServerCaller;
   close: () => Promise<void>;
 }
 
@@ -95,7 +95,13 @@ export async function createServerContext(
     },
   });
 
-  const trpcHandler = createApiHandler(apiDeps);
+  const trpcHandler = createApiHandler({
+    ...apiDeps,
+    // Browser calls to /api/trpc ride on the dashboard's session cookie.
+    getSessionToken: async (request) =>
+      (await sessionStorage.getSession(request.headers.get("Cookie"))).get("accessToken"),
+    trustedOrigins: [new URL(env.PUBLIC_BASE_URL).origin],
+  });
   const localDownload =
     env.STORAGE_BACKEND === "local"
       ? createLocalDownloadHandler({ rootDir: localStorageDir, signingSecret: env.STORAGE_SIGNING_SECRET! })
@@ -112,7 +118,7 @@ export async function createServerContext(
     devLoginEnabled: devLoginEnabled(env),
     handleTrpc: (request) => trpcHandler(request),
     handleLocalDownload: localDownload ? (request) => localDownload(request) : null,
-    callerFor: (userId) => createServerCaller(apiDeps, { userId }),
+    callerFor: (userId, requestId) => createServerCaller(apiDeps, { userId, requestId }),
     close: async () => {
       if (!options.db) await client.close();
       await stopDatabase();

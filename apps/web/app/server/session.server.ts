@@ -4,7 +4,10 @@
  */
 import { redirect } from "@remix-run/node";
 
+import { safeRedirectPath } from "../lib/safe-redirect";
 import { getServerContext, type ServerCaller, type ServerContext } from "./context.server";
+
+export { safeRedirectPath };
 
 export interface SessionUser {
   id: string;
@@ -15,23 +18,6 @@ export interface AuthenticatedRequest {
   user: SessionUser;
   context: ServerContext;
   caller: ServerCaller;
-}
-
-/**
- * A same-site relative path to come back to after login, or `fallback`. Rejects absolute URLs,
- * protocol-relative `//host`, backslash tricks and control characters (open-redirect defence).
- */
-export function safeRedirectPath(value: unknown, fallback = "/models"): string {
-  if (typeof value !== "string" || value.length === 0 || value.length > 2048) return fallback;
-  if (!value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
-  if (/[\u0000-\u001f\\]/.test(value)) return fallback;
-  try {
-    const parsed = new URL(value, "http://same.invalid");
-    if (parsed.origin !== "http://same.invalid") return fallback;
-    return parsed.pathname + parsed.search + parsed.hash;
-  } catch {
-    return fallback;
-  }
 }
 
 export function loginUrlFor(request: Request): string {
@@ -50,13 +36,10 @@ export async function getOptionalUser(request: Request): Promise<AuthenticatedRe
   const { context, session } = await getSession(request);
   const token = session.get("accessToken");
   if (!token) return null;
-  try {
-    const verified = await context.auth.verifyAccessToken(token);
-    const user: SessionUser = { id: verified.userId, email: verified.email ?? null };
-    return { user, context, caller: context.callerFor(user.id) };
-  } catch {
-    return null;
-  }
+  const verified = await context.auth.verifyAccessToken(token);
+  if (!verified) return null;
+  const user: SessionUser = { id: verified.userId, email: session.get("email") ?? null };
+  return { user, context, caller: context.callerFor(user.id) };
 }
 
 /** The logged-in user; otherwise throws a redirect to `/login?redirectTo=<this page>`. */

@@ -1,0 +1,197 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
+import { metricsPoints, modelArtifacts, notifications, trainingJobs } from "@mad/db";
+import { calculateQualityMetrics } from "@mad/quality";
+import { asc, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { retryIngestion } from "./sql-api";
+import { artifactIdForJob } from "./uuid-v5";
+import { allStoredFiles, completeJob, createJob, createTestWorld, TEST_API_KEY, type TestWorld, USER_ID, waitFor } from "./test-support";
+import type { Ingester } from "./worker";
+
+let world: TestWorld;
+let ingester: Ingester;
+
+beforeAll(async () => {
+  world = await createTestWorld();
+  ingester = await world.startIngester();
+});
+
+afterAll(async () => {
+  if (process.env.DUMP_LOGS) console.log(world.logs.text());
+  await world?.close();
+});
+
+async function artifactOf(jobId: string) {
+  const [row] = await world.database.db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, jobId));
+  return row;
+}
+
+async function waitForStatus(jobId: string, status: "stored" | "failed") {
+  return waitFor(async () => {
+    const row = await artifactOf(jobId);
+    return row?.status === status ? row : null;
+  }, `artifact of ${jobId} to be ${status}`);
+}
+
+describe("a completed training job", () => {
+  it("becomes a stored artifact with its files, score, link and one notification", async () => {
+    const { db } = world.database;
+    const job = await createJob(db, { sim: world.sim, curve: "good", datasetName: "Support tickets v3" });
+    const artifact = await waitForStatus(job.id, "stored");
+    const artifactId = artifactIdForJob(job.id);
+
+    expect(artifact.id).toBe(artifactId);
+    expect(artifact.name).toBe("Support tickets v3 - 2026-11-23");
+    expect(artifact.version).toBe("1.0.0");
+    expect(artifact.userId).toBe(USER_ID);
+    expect(artifact.datasetId).toBe(job.datasetId);
+    expect(artifact.failureReason).toBeNull();
+    expect(artifact.storedAt).not.toBeNull();
+    expect(artifact.ingestionAttempts).toBe(1);
+
+    // Files: the cluster's true bytes, at {user}/{artifact}/{name}, nothing else in storage.
+    const checksums = await world.sim.checksums(job.externalJobId);
+    const sizes = world.sim.fileSizes(job.externalJobId);
+    expect(artifact.files.map((file) => file.name).sort()).toEqual(Object.keys(checksums).sort());
+    for (const file of artifact.files) {
+      const name = file.name as keyof typeof checksums;
+      expect(file.storage_path).toBe(`${USER_ID}/${artifactId}/${file.name}`);
+      expect(file.sha256).toBe(checksums[name]);
+      expect(file.size_bytes).toBe(sizes[name]);
+      const bytes = await readFile(path.join(world.storageRoot, "lora-models", file.storage_path));
+      expect(createHash("sha256").update(bytes).digest("hex")).toBe(checksums[name]);
+      expect(artifact.artifacts[file.name]).toBe(file.storage_path);
+    }
+    expect(artifact.files.find((file) => file.name === "adapter_config.json")?.content_type).toBe("application/json");
+    expect(artifact.totalSizeBytes).toBe(Object.values(sizes).reduce((a, b) => a + b, 0));
+    expect(artifact.bytesCopied).toBe(artifact.totalSizeBytes);
+    expect(artifact.modelMetadata).toMatchObject({ base_model: "meta-llama/Llama-3.1-8B", adapter_type: "lora" });
+
+    // Quality from packages/quality over the job's points in step order.
+    const points = await db.select().from(metricsPoints).where(eq(metricsPoints.jobId, job.id)).orderBy(asc(metricsPoints.step));
+    const expected = calculateQualityMetrics(points.map((p) => ({ training_loss: p.trainingLoss, validation_loss: p.validationLoss })));
+    expect(artifact.qualityMetrics).toEqual(expected);
+    expect(artifact.qualityScore).toBe(4);
+    expect(artifact.trainingSummary).toEqual({
+      epochs_completed: 3,
+      total_steps: 200,
+      final_loss: expected.final_training_loss,
+      training_duration_hours: 73,
+      total_cost: 18.42,
+    });
+    expect(artifact.configuration).toEqual({
+      preset_id: "balanced",
+      hyperparameters: job.hyperparameters,
+      gpu_config: { type: "A100-80GB", count: 2 },
+    });
+
+    const [linked] = await db.select().from(trainingJobs).where(eq(trainingJobs.id, job.id));
+    expect(linked?.artifactId).toBe(artifactId);
+
+    const notes = await db.select().from(notifications).where(eq(notifications.userId, USER_ID));
+    const mine = notes.filter((note) => note.metadata.job_id === job.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({
+      type: "artifact_ready",
+      title: "Model Ready for Download",
+      message: "Your model 'Support tickets v3 - 2026-11-23' is ready — quality 4/5 (good).",
+      priority: "high",
+      actionUrl: `/models/${artifactId}`,
+      metadata: { artifact_id: artifactId, job_id: job.id },
+    });
+  });
+
+  it("says 'not rated' when the loss history cannot be scored", async () => {
+    const job = await createJob(world.database.db, { sim: world.sim, curve: "unrated", datasetName: "Tiny set" });
+    await waitForStatus(job.id, "stored");
+    const [note] = await world.database.db.select().from(notifications).where(eq(notifications.actionUrl, `/models/${artifactIdForJob(job.id)}`));
+    expect(note?.message).toBe("Your model 'Tiny set - 2026-11-23' is ready — not rated.");
+  });
+
+  it("is ingested once however often the trigger fires and the sweep runs", async () => {
+    const { db, sql } = world.database;
+    const jobs = await Promise.all(Array.from({ length: 5 }, () => createJob(db, { sim: world.sim, curve: "fair", complete: false })));
+    // Complete, then keep re-firing the trigger (status rewritten) while sweeps run concurrently.
+    await Promise.all(jobs.map((job) => completeJob(db, job.id)));
+    await Promise.all([
+      ...Array.from({ length: 5 }, () => ingester.sweepNow()),
+      ...jobs.flatMap((job) => Array.from({ length: 3 }, () => sql`update training_jobs set status = 'completed' where id = ${job.id}`)),
+    ]);
+    for (const job of jobs) await waitForStatus(job.id, "stored");
+    // And once more after they are stored: nothing to do.
+    expect(await ingester.sweepNow()).toBe(0);
+    for (const job of jobs) {
+      const [{ count } = { count: -1 }] = await sql<{ count: number }[]>`
+        select count(*)::int as count from notifications where metadata ->> 'job_id' = ${job.id}`;
+      expect(count).toBe(1);
+      const artifacts = await sql`select 1 from model_artifacts where job_id = ${job.id}`;
+      expect(artifacts).toHaveLength(1);
+      expect(world.sim.stats().jobs[job.externalJobId]?.listingRequests).toBe(1);
+    }
+  });
+
+  it("ignores jobs that are not completed, and a rolled-back completion enqueues nothing", async () => {
+    const { db, sql } = world.database;
+    const running = await createJob(db, { sim: world.sim, complete: false });
+    await sql.begin(async (tx) => {
+      await tx`update training_jobs set status = 'completed' where id = ${running.id}`;
+      await tx`rollback`.catch(() => {});
+      throw new Error("roll back");
+    }).catch(() => {});
+    const [queued] = await sql<{ count: number }[]>`
+      select count(*)::int as count from pgboss.job where name = 'artifact-ingestion' and singleton_key = ${running.id}`;
+    expect(queued?.count).toBe(0);
+    expect(await ingester.sweepNow()).toBe(0);
+    expect(await artifactOf(running.id)).toBeUndefined();
+  });
+
+  it("fails for good on a refused key, waits for a manual retry, then succeeds", async () => {
+    const { db, sql } = world.database;
+    const job = await createJob(db, { sim: world.sim, curve: "excellent", spec: { fault: "auth_refused" } });
+    const failed = await waitForStatus(job.id, "failed");
+    expect(failed.failureReason).toMatch(/refused the API key \(HTTP 401\)/);
+    expect(failed.failureReason).not.toContain(TEST_API_KEY);
+    // The sweep leaves failed jobs alone, so no request loop against a refusing cluster.
+    expect(await ingester.sweepNow()).toBe(0);
+    const failedNotes = await sql`select * from notifications where type = 'ingestion_failed' and metadata ->> 'job_id' = ${job.id}`;
+    expect(failedNotes).toHaveLength(1);
+
+    world.sim.registerJob(job.externalJobId, { adapterSizeBytes: 4096 });
+    expect(await retryIngestion(sql, job.id)).toBe(true);
+    const stored = await waitForStatus(job.id, "stored");
+    expect(stored.ingestionAttempts).toBe(2);
+    expect(stored.failureReason).toBeNull();
+    expect(await retryIngestion(sql, job.id)).toBe(false);
+    const readyNotes = await sql`select * from notifications where type = 'artifact_ready' and metadata ->> 'job_id' = ${job.id}`;
+    expect(readyNotes).toHaveLength(1);
+  });
+
+  it("removes leftovers of earlier attempts from the artifact's folder", async () => {
+    const { db } = world.database;
+    const job = await createJob(db, { sim: world.sim, complete: false });
+    const folder = `${USER_ID}/${artifactIdForJob(job.id)}/`;
+    const { Readable } = await import("node:stream");
+    await world.storage.put(`${folder}old_checkpoint.bin`, Readable.from([Buffer.from("stale")]), { contentType: "application/octet-stream" });
+    await completeJob(db, job.id);
+    await waitForStatus(job.id, "stored");
+    const objects = (await world.storage.list(folder)).map((object) => path.basename(object.path)).sort();
+    expect(objects).toEqual(["adapter_config.json", "adapter_model.safetensors", "training_args.json"]);
+  });
+
+  it("writes nothing but artifact folders, and never logs the API key", async () => {
+    const files = await allStoredFiles(world.storageRoot);
+    for (const file of files) {
+      expect(file).toMatch(/^lora-models\/[0-9a-f-]{36}\/[0-9a-f-]{36}\/[A-Za-z0-9][A-Za-z0-9._-]*$/);
+    }
+    expect(world.logs.lines.length).toBeGreaterThan(0);
+    expect(world.logs.text()).not.toContain(TEST_API_KEY);
+    for (const line of world.logs.lines) {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      if (entry.msg === "ingestion started" || entry.msg === "artifact stored") expect(entry.training_job_id).toEqual(expect.any(String));
+    }
+  });
+});

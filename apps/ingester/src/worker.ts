@@ -1,0 +1,169 @@
+/**
+ * pg-boss wiring: the ingestion queue (de-duplicated per training job, NOTIFY on insert), the
+ * one-minute sweep schedule, and the workers. Jobs are created by Postgres itself (the trigger
+ * and the sweep call enqueue_artifact_ingestion()); this process only works them.
+ */
+import { createDb, type Database, type Sql } from "@mad/db";
+import type { ArtifactStorage } from "@mad/storage";
+import { type JobWithMetadata, PgBoss } from "pg-boss";
+
+import { type ClusterClient } from "./cluster-client";
+import { ingestTrainingJob, type IngestOutcome } from "./ingest";
+import type { Logger } from "./logger";
+
+/** Queue names are part of the SQL contract (migration 0002 names `artifact-ingestion`). */
+export const INGEST_QUEUE = "artifact-ingestion";
+export const SWEEP_QUEUE = "artifact-ingestion-sweep";
+/** pg-boss's schema; the SQL functions derive the NOTIFY channel from this exact name. */
+export const PGBOSS_SCHEMA = "pgboss";
+
+export interface IngesterOptions {
+  databaseUrl: string;
+  storage: ArtifactStorage;
+  cluster: ClusterClient;
+  logger: Logger;
+  /** Jobs worked at once by this process. */
+  concurrency?: number;
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  retryDelayMaxSeconds?: number;
+  heartbeatSeconds?: number;
+  expireInSeconds?: number;
+  monitorIntervalSeconds?: number;
+  sweepCron?: string;
+  /** Extra attempts per file after a transfer that broke off. */
+  fileRetries?: number;
+  progressIntervalMs?: number;
+  /** Polling floor; NOTIFY wakes workers sooner. */
+  pollingIntervalSeconds?: number;
+  /** Set false to not register the cron schedule (tests that call sweepNow themselves). */
+  schedule?: boolean;
+}
+
+export interface Ingester {
+  boss: PgBoss;
+  db: Database;
+  sql: Sql;
+  /** Runs the safety-net sweep now; resolves with how many jobs it enqueued. */
+  sweepNow(): Promise<number>;
+  /** Stops taking jobs, waits up to `graceSeconds` for running ones, closes connections. */
+  stop(graceSeconds?: number): Promise<void>;
+}
+
+interface IngestJobData {
+  training_job_id: string;
+}
+
+export async function startIngester(options: IngesterOptions): Promise<Ingester> {
+  const { logger } = options;
+  const concurrency = options.concurrency ?? 2;
+  const { db, sql, close } = createDb(options.databaseUrl, { max: concurrency + 3, applicationName: "mad-ingester" });
+  const boss = new PgBoss({
+    connectionString: options.databaseUrl,
+    schema: PGBOSS_SCHEMA,
+    application_name: "mad-ingester-pgboss",
+    max: concurrency + 4,
+    useListenNotify: true,
+    monitorIntervalSeconds: options.monitorIntervalSeconds ?? 10,
+    superviseIntervalSeconds: Math.max(options.monitorIntervalSeconds ?? 10, 1),
+    schedule: options.schedule ?? true,
+    persistWarnings: false,
+  });
+  boss.on("error", (error: Error) => logger.error({ err_message: error.message }, "pg-boss error"));
+  boss.on("warning", (warning: { message: string }) => logger.warn({ warning: warning.message }, "pg-boss warning"));
+
+  try {
+    await boss.start();
+    const retryDelay = options.retryDelaySeconds ?? 30;
+    const queueOptions = {
+      retryLimit: options.retryLimit ?? 5,
+      retryDelay,
+      // Backoff needs a base delay; 0 (tests) means "retry at once".
+      retryBackoff: retryDelay > 0,
+      ...(retryDelay > 0 ? { retryDelayMax: options.retryDelayMaxSeconds ?? 900 } : {}),
+      expireInSeconds: options.expireInSeconds ?? 4 * 3_600,
+      heartbeatSeconds: options.heartbeatSeconds ?? 30,
+      notify: true,
+    };
+    // createQueue leaves an existing queue alone; updateQueue brings its settings to this
+    // version's (the SQL enqueue copies them from the queue row onto every job).
+    await boss.createQueue(INGEST_QUEUE, { policy: "exclusive", ...queueOptions });
+    await boss.updateQueue(INGEST_QUEUE, queueOptions);
+    await boss.createQueue(SWEEP_QUEUE, { policy: "exclusive", retryLimit: 0, expireInSeconds: 300 });
+  } catch (error) {
+    await boss.stop({ graceful: false, timeout: 1_000 }).catch(() => {});
+    await close();
+    throw error;
+  }
+
+  const sweepNow = async () => {
+    const [row] = await sql<{ enqueued: number }[]>`select sweep_artifact_ingestion() as enqueued`;
+    return row?.enqueued ?? 0;
+  };
+
+  await boss.work(
+    INGEST_QUEUE,
+    {
+      includeMetadata: true as const,
+      batchSize: 1,
+      localConcurrency: concurrency,
+      pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+      // NOTIFY wakes workers for new jobs, but not for retries coming due: keep polling brisk.
+      notifyPollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+    },
+    async (jobs: JobWithMetadata<IngestJobData>[]) => {
+      const outcomes: IngestOutcome[] = [];
+      for (const job of jobs) {
+        const trainingJobId = job.data?.training_job_id;
+        if (typeof trainingJobId !== "string") {
+          logger.error({ pgboss_job_id: job.id }, "ingestion job without training_job_id; dropped");
+          continue;
+        }
+        outcomes.push(
+          await ingestTrainingJob(
+            {
+              db,
+              sql,
+              storage: options.storage,
+              cluster: options.cluster,
+              logger,
+              ...(options.fileRetries === undefined ? {} : { fileRetries: options.fileRetries }),
+              ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
+            },
+            trainingJobId,
+            { signal: job.signal, isLastAttempt: job.retryCount >= job.retryLimit },
+          ),
+        );
+      }
+      return outcomes;
+    },
+  );
+
+  await boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
+    const enqueued = await sweepNow();
+    if (enqueued > 0) logger.info({ enqueued }, "sweep enqueued completed jobs without an artifact");
+    return { enqueued };
+  });
+  if (options.schedule ?? true) {
+    await boss.schedule(SWEEP_QUEUE, options.sweepCron ?? "* * * * *");
+  }
+
+  // Jobs completed while no ingester ran (or before pg-boss was installed) are picked up now.
+  const enqueued = await sweepNow();
+  logger.info({ enqueued, concurrency }, "ingester started");
+
+  let stopped: Promise<void> | null = null;
+  return {
+    boss,
+    db,
+    sql,
+    sweepNow,
+    stop(graceSeconds = 30) {
+      stopped ??= (async () => {
+        await boss.stop({ graceful: true, timeout: graceSeconds * 1_000, close: true });
+        await close();
+      })();
+      return stopped;
+    },
+  };
+}

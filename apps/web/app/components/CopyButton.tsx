@@ -1,0 +1,29 @@
+import { useEffect, useState } from "react";
+
+/** A "Copy" button that exists only once JavaScript runs; without it the text stays selectable. */
+export function CopyButton({ text, label }: { text: string; label: string }) {
+  const [hydrated, setHydrated] = useState(false);
+  const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
+  useEffect(() => setHydrated(true), []);
+  useEffect(() => {
+    if (state === "idle") return;
+    const timer = setTimeout(() => setState("idle"), 2000);
+    return () => clearTimeout(timer);
+  }, [state]);
+  if (!hydrated) return null;
+  return (
+    <button
+      type="button"
+      className="btn-secondary px-2 py-1 text-xs"
+      aria-label={label}
+      onClick={() => {
+        navigator.clipboard.writeText(text).then(
+          () => setState("copied"),
+          () => setState("failed"),
+        );
+      }}
+    >
+      <span aria-live="polite">{state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : "Copy"}</span>
+    </button>
+  );
+}

@@ -1,0 +1,71 @@
+import type { RouterOutputs } from "@mad/api";
+import { Link } from "@remix-run/react";
+
+import { formatBytes, formatCost, formatDate } from "../lib/format";
+import { QualityBadge, Stars, StatusBadge } from "./Quality";
+
+export type ListedModel = RouterOutputs["models"]["list"]["models"][number];
+
+export function ModelCard({ model, back }: { model: ListedModel; back: string }) {
+  const href = back === "/models" ? `/models/${model.id}` : `/models/${model.id}?back=${encodeURIComponent(back)}`;
+  const quality = model.quality_metrics;
+  return (
+    <li className="card relative flex flex-col gap-4 p-5 transition-shadow focus-within:ring-2 focus-within:ring-indigo-600 hover:shadow-md" data-testid="model-card">
+      <div className="flex items-start justify-between gap-3">
+        <h2 className="text-base leading-snug font-semibold text-slate-900">
+          <Link to={href} className="after:absolute after:inset-0 focus-visible:outline-none" prefetch="intent">
+            {model.name}
+          </Link>
+        </h2>
+        {model.status === "stored" ? (
+          <QualityBadge quality={quality?.convergence_quality} />
+        ) : (
+          <StatusBadge status={model.status} />
+        )}
+      </div>
+      <div className="flex items-center gap-2">
+        <Stars score={model.status === "stored" ? (quality?.overall_score ?? null) : null} />
+      </div>
+      {model.status === "processing" && model.progress && (
+        <div className="space-y-1">
+          <progress
+            className="h-2 w-full overflow-hidden rounded-full [&::-webkit-progress-bar]:bg-slate-200 [&::-webkit-progress-value]:bg-indigo-600"
+            value={model.progress.bytes_copied}
+            max={model.progress.bytes_total ?? undefined}
+            aria-label={`Copying files for ${model.name}`}
+          />
+          <p className="text-xs text-slate-700">
+            {formatBytes(model.progress.bytes_copied)}
+            {model.progress.bytes_total ? ` of ${formatBytes(model.progress.bytes_total)}` : ""} copied
+            {model.progress.percent !== null ? ` (${model.progress.percent} %)` : ""}
+          </p>
+        </div>
+      )}
+      {model.status === "failed" && (
+        <p className="rounded-md bg-red-50 px-3 py-2 text-xs text-red-900">
+          <span className="font-semibold">Ingestion failed: </span>
+          {model.failure_reason ?? "unknown reason"}
+        </p>
+      )}
+      <dl className="mt-auto grid grid-cols-2 gap-x-4 gap-y-2 border-t border-slate-100 pt-3 text-sm">
+        <div className="col-span-2">
+          <dt className="sr-only">Dataset</dt>
+          <dd className="truncate text-slate-700" title={model.dataset.name}>
+            <span aria-hidden="true" className="text-slate-600">Dataset · </span>
+            {model.dataset.name}
+          </dd>
+        </div>
+        <div>
+          <dt className="text-xs text-slate-600">Created</dt>
+          <dd className="font-medium text-slate-800">
+            <time dateTime={model.created_at}>{formatDate(model.created_at)}</time>
+          </dd>
+        </div>
+        <div>
+          <dt className="text-xs text-slate-600">Total cost</dt>
+          <dd className="font-medium text-slate-800 tabular-nums">{formatCost(model.training_summary?.total_cost)}</dd>
+        </div>
+      </dl>
+    </li>
+  );
+}

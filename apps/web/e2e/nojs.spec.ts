@@ -1,0 +1,18 @@
+import { ADA, expect, logIn, test } from "./fixtures";
+
+test.use({ javaScriptEnabled: false });
+
+test("the list, its search form and a model page work without JavaScript", async ({ page, context }) => {
+  await logIn(context, ADA);
+  await page.goto("/models");
+  await expect(page.getByTestId("model-card").first()).toBeVisible();
+  await page.getByLabel("Sort by").selectOption("quality");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/sort=quality/);
+
+  await page.getByTestId("model-card").first().getByRole("link").click();
+  await expect(page.getByRole("img", { name: /Loss by training step/ })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Files" })).toBeVisible();
+  await page.getByText("Show the values as a table").click();
+  await expect(page.getByRole("table")).toBeVisible();
+});

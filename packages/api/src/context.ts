@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+
+import type { Database } from "@mad/db";
+import type { ArtifactStorage } from "@mad/storage";
+
+import type { Auth } from "./auth";
+
+/** Structured logger (pino-compatible call shape): details first, then the message. */
+export interface ApiLogger {
+  error(details: Record<string, unknown>, message: string): void;
+  warn(details: Record<string, unknown>, message: string): void;
+}
+
+/** What the API needs from its host (the web app, a test, the benchmark). */
+export interface ApiDeps {
+  db: Database;
+  storage: ArtifactStorage;
+  auth: Auth;
+  logger?: ApiLogger;
+  /** Clock for timestamps written by the API (deleted_at, read_at…); injectable for tests. */
+  now?: () => Date;
+}
+
+/**
+ * How the caller proved who they are: a Bearer token (other apps), the web app's session cookie
+ * (browsers, so CSRF-prone), or an in-process call from the web app's own server code.
+ */
+export type AuthSource = "bearer" | "cookie" | "server";
+
+export interface Context {
+  db: Database;
+  storage: ArtifactStorage;
+  logger: ApiLogger;
+  now: () => Date;
+  userId: string | null;
+  authSource: AuthSource | null;
+  /** False for a browser request that came from another site (checked for cookie mutations). */
+  sameOrigin: boolean;
+  requestId: string;
+}
+
+export const consoleLogger: ApiLogger = {
+  error: (details, message) => console.error(JSON.stringify({ level: "error", message, ...serializable(details) })),
+  warn: (details, message) => console.warn(JSON.stringify({ level: "warn", message, ...serializable(details) })),
+};
+
+function serializable(details: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(details).map(([key, value]) =>
+      value instanceof Error ? [key, { name: value.name, message: value.message, stack: value.stack }] : [key, value],
+    ),
+  );
+}
+
+export interface ContextIdentity {
+  userId: string | null;
+  authSource: AuthSource | null;
+  sameOrigin?: boolean;
+  requestId?: string;
+}
+
+export function createContext(deps: ApiDeps, identity: ContextIdentity): Context {
+  return {
+    db: deps.db,
+    storage: deps.storage,
+    logger: deps.logger ?? consoleLogger,
+    now: deps.now ?? (() => new Date()),
+    userId: identity.userId,
+    authSource: identity.userId ? identity.authSource : null,
+    sameOrigin: identity.sameOrigin ?? true,
+    requestId: identity.requestId ?? randomUUID(),
+  };
+}

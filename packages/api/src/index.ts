@@ -1,0 +1,13 @@
+export { createAuth, type Auth, type AuthConfig, type MintOptions, type VerifiedUser } from "./auth";
+export { createContext, consoleLogger, type ApiDeps, type ApiLogger, type AuthSource, type Context } from "./context";
+export { createApiHandler, isSameOriginRequest, API_ENDPOINT, type ApiHandlerDeps } from "./http";
+export {
+  appRouter,
+  createServerCaller,
+  type AppRouter,
+  type RouterInputs,
+  type RouterOutputs,
+  type ServerCaller,
+} from "./root";
+export { SIGNED_URL_TTL_SECONDS, MODEL_NOT_FOUND_MESSAGE } from "./router/models";
+export { downsampleLossCurve, type LossPoint } from "./downsample";

@@ -1,0 +1,120 @@
+/**
+ * One test file's world: a fresh database, local storage in a temp dir, an auth with a random
+ * secret, a controllable clock, a captured log, and a real HTTP server that mounts the API at
+ * /api/trpc and the local download handler at /storage/v1/object/sign/.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+import { createTestDatabase, type TestDatabase } from "@mad/db/testing";
+// Brings in the `inject("pgAdminUrl")` typing that @mad/db declares next to its global setup.
+import type {} from "@mad/db/testing/global-setup";
+import { type ArtifactStorage, createLocalDownloadHandler, createLocalStorage } from "@mad/storage";
+
+import { type Auth, createAuth } from "../auth";
+import type { ApiDeps, ApiLogger } from "../context";
+import { type ApiHandlerDeps, createApiHandler } from "../http";
+import { createServerCaller } from "../root";
+import { type RunningServer, serveFetch } from "./http-server";
+
+export interface TestClock {
+  now: () => Date;
+  set: (date: Date) => void;
+  advance: (milliseconds: number) => void;
+}
+
+export function testClock(start = new Date()): TestClock {
+  let current = start.getTime();
+  return {
+    now: () => new Date(current),
+    set: (date) => {
+      current = date.getTime();
+    },
+    advance: (milliseconds) => {
+      current += milliseconds;
+    },
+  };
+}
+
+export interface LogEntry {
+  level: "error" | "warn";
+  details: Record<string, unknown>;
+  message: string;
+}
+
+export interface ApiTestEnv {
+  database: TestDatabase;
+  storage: ArtifactStorage;
+  auth: Auth;
+  jwtSecret: string;
+  clock: TestClock;
+  logs: LogEntry[];
+  logger: ApiLogger;
+  deps: ApiDeps;
+  server: RunningServer;
+  /** The in-process caller for `userId` (null: anonymous). */
+  caller: (userId: string | null) => ReturnType<typeof createServerCaller>;
+  cleanup: () => Promise<void>;
+}
+
+export async function createApiTestEnv(handlerOptions: Partial<ApiHandlerDeps> = {}): Promise<ApiTestEnv> {
+  const database = await createTestDatabase();
+  const rootDir = await mkdtemp(path.join(os.tmpdir(), "mad-api-storage-"));
+  const signingSecret = randomBytes(32).toString("hex");
+  const jwtSecret = randomBytes(32).toString("hex");
+  const clock = testClock();
+  const logs: LogEntry[] = [];
+  const logger: ApiLogger = {
+    error: (details, message) => logs.push({ level: "error", details, message }),
+    warn: (details, message) => logs.push({ level: "warn", details, message }),
+  };
+  const auth = createAuth({ jwtSecret, now: clock.now });
+
+  let handler: ((request: Request) => Promise<Response>) | null = null;
+  const download = createLocalDownloadHandler({ rootDir, signingSecret, now: clock.now });
+  const server = await serveFetch((pathname) => {
+    if (pathname.startsWith("/storage/v1/object/sign/")) return download;
+    if (pathname.startsWith("/api/trpc")) return handler;
+    return null;
+  });
+  const storage = createLocalStorage({
+    rootDir,
+    signingSecret,
+    publicBaseUrl: server.url,
+    bucket: "lora-models",
+    now: clock.now,
+  });
+  const deps: ApiDeps = { db: database.db, storage, auth, logger, now: clock.now };
+  handler = createApiHandler({ ...deps, ...handlerOptions });
+
+  return {
+    database,
+    storage,
+    auth,
+    jwtSecret,
+    clock,
+    logs,
+    logger,
+    deps,
+    server,
+    caller: (userId) => createServerCaller(deps, { userId }),
+    cleanup: async () => {
+      await server.close();
+      await database.drop();
+      await rm(rootDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The TRPCError code and message a call ends with (or "OK"). */
+export async function outcome(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await promise;
+    return { code: "OK", message: "" };
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    return { code: code ?? "THROWN", message: message ?? String(error) };
+  }
+}

@@ -1,0 +1,159 @@
+import { describe, expect, it } from "vitest";
+
+import {
+  adapterConfig,
+  CHUNK_BYTES,
+  safetensorsFile,
+  safetensorsLayout,
+  safetensorsStream,
+  sha256OfFile,
+  trainingArgs,
+} from "./index";
+import { parseSafetensorsHeader, sha256Hex } from "./test-helpers";
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+function readAll(chunks: Iterable<Buffer>): Buffer {
+  return Buffer.concat([...chunks]);
+}
+
+describe("safetensorsLayout / safetensorsFile", () => {
+  it.each([
+    [2048, {}],
+    [4 * KiB, {}],
+    [256 * KiB, {}],
+    [1_000_003, {}],
+    [1 * MiB, { dtype: "F32" as const, rank: 64 }],
+    [
+      3 * MiB + 5,
+      {
+        targetModules: [
+          "q_proj",
+          "k_proj",
+          "v_proj",
+          "o_proj",
+          "gate_proj",
+          "up_proj",
+          "down_proj",
+        ],
+      },
+    ],
+  ])("a %i-byte request yields a valid file of exactly that size (%o)", (size, extra) => {
+    const spec = { adapterSizeBytes: size, ...extra };
+    const file = safetensorsFile("job-size", spec);
+    const bytes = readAll(file.chunks());
+    expect(file.size).toBe(size);
+    expect(bytes.length).toBe(size);
+    const header = parseSafetensorsHeader(bytes, bytes.length);
+    expect(header.metadata).toEqual({ format: "pt" });
+    const rank = "rank" in extra ? extra.rank : 16;
+    const dtype = "dtype" in extra ? extra.dtype : "F16";
+    const modules = "targetModules" in extra ? extra.targetModules : ["q_proj", "v_proj"];
+    const layout = safetensorsLayout(spec);
+    for (const module of modules) {
+      const parent = ["gate_proj", "up_proj", "down_proj"].includes(module) ? "mlp" : "self_attn";
+      const a = header.tensors.get(
+        `base_model.model.model.layers.0.${parent}.${module}.lora_A.weight`,
+      );
+      const b = header.tensors.get(
+        `base_model.model.model.layers.${layout.layers - 1}.${parent}.${module}.lora_B.weight`,
+      );
+      expect(a).toMatchObject({ dtype, shape: [rank, layout.hiddenSize] });
+      expect(b).toMatchObject({ dtype, shape: [layout.hiddenSize, rank] });
+    }
+    expect(header.tensors.size).toBe(layout.tensorCount);
+  });
+
+  it("sizes multi-GiB files exactly without generating them", () => {
+    for (const size of [1024 * MiB, 5 * 1024 * MiB + 3]) {
+      const layout = safetensorsLayout({ adapterSizeBytes: size, rank: 64 });
+      expect(layout.totalSize).toBe(size);
+      expect(layout.header.length + layout.bodyLength).toBe(size);
+      const header = parseSafetensorsHeader(layout.header, size);
+      expect(header.dataLength).toBe(layout.bodyLength);
+      // The LoRA tensors carry the bulk; the padding tensor only absorbs the remainder.
+      expect(layout.paddingBytes).toBeLessThan(size / 100);
+    }
+  });
+
+  it("refuses a size too small for the rank and modules", () => {
+    expect(() => safetensorsLayout({ adapterSizeBytes: 2048, rank: 1024 })).toThrow(/too small/);
+  });
+
+  it("is deterministic per job id and differs between job ids", () => {
+    const spec = { adapterSizeBytes: 2 * MiB + 17 };
+    const first = readAll(safetensorsStream("job-a", spec));
+    const again = readAll(safetensorsStream("job-a", spec));
+    const other = readAll(safetensorsStream("job-b", spec));
+    expect(sha256Hex(first)).toBe(sha256Hex(again));
+    expect(sha256Hex(first)).not.toBe(sha256Hex(other));
+    // Same layout, different tensor bytes.
+    const headerLength = 8 + Number(first.readBigUInt64LE(0));
+    expect(first.subarray(0, headerLength).equals(other.subarray(0, headerLength))).toBe(true);
+  });
+
+  it("any byte range equals the same slice of the full file, across chunk boundaries", () => {
+    const spec = { adapterSizeBytes: 3 * CHUNK_BYTES + 12_345 };
+    const full = readAll(safetensorsStream("job-range", spec));
+    const ranges: [number, number][] = [
+      [0, 1],
+      [0, 100],
+      [5, 70_000],
+      [CHUNK_BYTES - 3, CHUNK_BYTES + 5],
+      [CHUNK_BYTES + 1, 3 * CHUNK_BYTES + 2],
+      [full.length - 7, full.length],
+      [123_457, full.length],
+    ];
+    for (const [start, end] of ranges) {
+      const part = readAll(safetensorsStream("job-range", spec, { start, end }));
+      expect(part.equals(full.subarray(start, end)), `range ${start}-${end}`).toBe(true);
+    }
+    for (const chunk of safetensorsStream("job-range", spec))
+      expect(chunk.length).toBeLessThanOrEqual(CHUNK_BYTES);
+  });
+
+  it("sha256OfFile hashes the streamed bytes", async () => {
+    const file = safetensorsFile("job-hash", { adapterSizeBytes: 1 * MiB + 1 });
+    expect(await sha256OfFile(file)).toBe(sha256Hex(readAll(file.chunks())));
+  });
+
+  it("broken variants keep the size but break the header", () => {
+    const spec = { adapterSizeBytes: 64 * KiB };
+    const beyond = readAll(safetensorsFile("job-bad", spec, "length_beyond_file").chunks());
+    const notJson = readAll(safetensorsFile("job-bad", spec, "not_json").chunks());
+    expect(beyond.length).toBe(64 * KiB);
+    expect(notJson.length).toBe(64 * KiB);
+    expect(() => parseSafetensorsHeader(beyond, beyond.length)).toThrow(/beyond the file/);
+    expect(() => parseSafetensorsHeader(notJson, notJson.length)).toThrow(SyntaxError);
+  });
+});
+
+describe("adapterConfig / trainingArgs", () => {
+  it("adapterConfig is a PEFT LoRA config for the spec", () => {
+    const config = adapterConfig({
+      rank: 8,
+      targetModules: ["q_proj", "k_proj"],
+      baseModel: "mistralai/Mistral-7B-v0.3",
+    });
+    expect(config).toMatchObject({
+      r: 8,
+      lora_alpha: 16,
+      lora_dropout: 0.05,
+      target_modules: ["q_proj", "k_proj"],
+      base_model_name_or_path: "mistralai/Mistral-7B-v0.3",
+      peft_type: "LORA",
+      task_type: "CAUSAL_LM",
+      bias: "none",
+    });
+  });
+
+  it("trainingArgs carries the usual hyper-parameters, stable per job id", () => {
+    const args = trainingArgs("job-args");
+    expect(args).toEqual(trainingArgs("job-args"));
+    expect(typeof args.learning_rate).toBe("number");
+    expect(typeof args.num_train_epochs).toBe("number");
+    expect(typeof args.per_device_train_batch_size).toBe("number");
+    expect(args.output_dir).toBe("/checkpoints/job-args");
+  });
+});

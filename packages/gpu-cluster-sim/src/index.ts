@@ -1,0 +1,34 @@
+export {
+  type GpuClusterSim,
+  type GpuClusterSimOptions,
+  type JobStats,
+  PATH_TRAVERSAL_NAMES,
+  type SimLogEntry,
+  type SimRoute,
+  type SimStats,
+  startGpuClusterSim,
+} from "./server";
+export {
+  adapterConfig,
+  CHUNK_BYTES,
+  safetensorsFile,
+  safetensorsLayout,
+  type SafetensorsLayout,
+  safetensorsStream,
+  type SafetensorsVariant,
+  sha256OfFile,
+  trainingArgs,
+  type VirtualFile,
+} from "./generate";
+export {
+  ARTIFACT_FILE_NAMES,
+  type ArtifactFileName,
+  DEFAULT_ADAPTER_SIZE_BYTES,
+  externalJobIdSchema,
+  FAULT_MODES,
+  type FaultMode,
+  type JobSpec,
+  type JobSpecInput,
+  jobSpecInputSchema,
+  resolveJobSpec,
+} from "./spec";

@@ -1,0 +1,190 @@
+import { open, realpath, type FileHandle } from "node:fs/promises";
+import { extname, join, sep } from "node:path";
+import { attachmentDisposition } from "../content-disposition";
+import { isSafeBucketName, isSafeObjectPath } from "../paths";
+import { verifyDownloadToken } from "../signed-token";
+
+export interface LocalDownloadHandlerOptions {
+  rootDir: string;
+  signingSecret: string;
+  /** Clock for token expiry (tests). */
+  now?: () => Date;
+}
+
+const SIGN_SEGMENT = "/object/sign/";
+const READ_CHUNK_BYTES = 256 * 1024;
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".json": "application/json",
+  ".txt": "text/plain; charset=utf-8",
+  ".md": "text/markdown; charset=utf-8",
+  ".yaml": "application/yaml",
+  ".yml": "application/yaml",
+  ".csv": "text/csv; charset=utf-8",
+  ".zip": "application/zip",
+  ".gz": "application/gzip",
+  ".tar": "application/x-tar",
+};
+
+/**
+ * Serves the local backend's signed URLs, `…/object/sign/{bucket}/{path}?token=…&download=…`,
+ * with Supabase's semantics and error bodies. Mount it at `/storage/v1/object/sign/*`. Files are
+ * streamed from one open handle (a concurrent replacement never mixes two versions).
+ */
+export function createLocalDownloadHandler(options: LocalDownloadHandlerOptions): (request: Request) => Promise<Response> {
+  const now = options.now ?? (() => new Date());
+
+  return async function handleLocalDownload(request: Request): Promise<Response> {
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return new Response(null, { status: 405, headers: { Allow: "GET, HEAD" } });
+    }
+    const url = new URL(request.url);
+    const target = parseTarget(url.pathname);
+    const token = url.searchParams.get("token");
+    if (target === null) {
+      return storageError("400", "InvalidSignature", "The url do not match the signature");
+    }
+    const check = await verifyDownloadToken(options.signingSecret, token, `${target.bucket}/${target.path}`, now());
+    if (!check.ok) return storageError("400", check.error, check.message);
+
+    const handle = await openObject(options.rootDir, target.bucket, target.path);
+    if (handle === null) return storageError("404", "not_found", "Object not found");
+    let handed = false;
+    try {
+      const size = (await handle.stat()).size;
+      const headers = new Headers({
+        "Content-Type": contentTypeFor(target.path),
+        "Accept-Ranges": "bytes",
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+      });
+      const download = url.searchParams.get("download");
+      if (download !== null) {
+        headers.set("Content-Disposition", attachmentDisposition(download === "" ? baseName(target.path) : download));
+      }
+      const range = parseRange(request.headers.get("range"), size);
+      if (range === "unsatisfiable") {
+        headers.set("Content-Range", `bytes */${size}`);
+        headers.set("Content-Length", "0");
+        return new Response(null, { status: 416, headers });
+      }
+      const start = range?.start ?? 0;
+      const end = range?.end ?? size - 1;
+      const length = size === 0 ? 0 : end - start + 1;
+      headers.set("Content-Length", String(length));
+      if (range) headers.set("Content-Range", `bytes ${start}-${end}/${size}`);
+      const status = range ? 206 : 200;
+      if (request.method === "HEAD" || length === 0) return new Response(null, { status, headers });
+      handed = true;
+      return new Response(fileStream(handle, start, length), { status, headers });
+    } finally {
+      if (!handed) await handle.close();
+    }
+  };
+}
+
+function storageError(statusCode: "400" | "404", error: string, message: string): Response {
+  // Supabase answers HTTP 400 for these and puts the real code in the body.
+  return Response.json(
+    { statusCode, error, message },
+    { status: 400, headers: { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" } },
+  );
+}
+
+function parseTarget(pathname: string): { bucket: string; path: string } | null {
+  const at = pathname.indexOf(SIGN_SEGMENT);
+  if (at === -1) return null;
+  let segments: string[];
+  try {
+    segments = pathname.slice(at + SIGN_SEGMENT.length).split("/").map(decodeURIComponent);
+  } catch {
+    return null;
+  }
+  const [bucket, ...rest] = segments;
+  const path = rest.join("/");
+  if (bucket === undefined || !isSafeBucketName(bucket) || !isSafeObjectPath(path)) return null;
+  return { bucket, path };
+}
+
+async function openObject(rootDir: string, bucket: string, path: string): Promise<FileHandle | null> {
+  const file = join(rootDir, bucket, ...path.split("/"));
+  try {
+    // Symlinks inside the storage folder must not serve files from elsewhere.
+    const [realFile, realRoot] = await Promise.all([realpath(file), realpath(rootDir)]);
+    if (!realFile.startsWith(realRoot + sep)) return null;
+    const handle = await open(realFile, "r");
+    if (!(await handle.stat()).isFile()) {
+      await handle.close();
+      return null;
+    }
+    return handle;
+  } catch {
+    return null;
+  }
+}
+
+/** Pull-based, so at most one chunk is in memory however slowly the client reads. */
+function fileStream(handle: FileHandle, start: number, length: number): ReadableStream<Uint8Array> {
+  let position = start;
+  const end = start + length;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await handle.close();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const want = Math.min(READ_CHUNK_BYTES, end - position);
+        const buffer = Buffer.allocUnsafe(want);
+        const { bytesRead } = await handle.read(buffer, 0, want, position);
+        if (bytesRead === 0) {
+          // The file shrank under us: end short rather than hang; Content-Length tells the client.
+          await close();
+          controller.error(new Error("Object changed while being read"));
+          return;
+        }
+        position += bytesRead;
+        controller.enqueue(new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead));
+        if (position >= end) {
+          await close();
+          controller.close();
+        }
+      } catch (error) {
+        await close().catch(() => undefined);
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await close();
+    },
+  });
+}
+
+/** One `bytes=` range; multi-range and malformed headers are ignored (full 200 response). */
+export function parseRange(header: string | null, size: number): { start: number; end: number } | "unsatisfiable" | null {
+  if (header === null) return null;
+  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
+  if (!match) return null;
+  const [, first = "", last = ""] = match;
+  if (first === "" && last === "") return null;
+  if (first === "") {
+    const suffix = Number(last);
+    if (suffix === 0 || size === 0) return "unsatisfiable";
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(first);
+  const requestedEnd = last === "" ? Number.MAX_SAFE_INTEGER : Number(last);
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(requestedEnd) || requestedEnd < start) return null;
+  if (start >= size) return "unsatisfiable";
+  return { start, end: Math.min(requestedEnd, size - 1) };
+}
+
+function contentTypeFor(path: string): string {
+  return CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream";
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}

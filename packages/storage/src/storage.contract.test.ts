@@ -1,0 +1,408 @@
+/**
+ * One contract, both backends: the local-disk backend behind its real HTTP download handler, and
+ * the Supabase backend (storage-js + TUS) against the stand-in Supabase Storage server.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createLocalDownloadHandler,
+  createLocalStorage,
+  createStorage,
+  StorageIntegrityError,
+  StorageObjectNotFoundError,
+  UnsafeObjectPathError,
+  type ArtifactStorage,
+} from "./index";
+import { createGeneratedStream, startFetchServer, startSupabaseStandin } from "./testing/index";
+
+interface Fixture {
+  storage: ArtifactStorage;
+  /** Moves the clock that checks download tokens (and signs them) forward. */
+  advanceClock(seconds: number): void;
+  /** Files the backend has on disk (to prove nothing else was written). */
+  filesOnDisk(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+function controlledClock() {
+  let offsetMs = 0;
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    advance: (seconds: number) => {
+      offsetMs += seconds * 1000;
+    },
+  };
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
+async function localFixture(): Promise<Fixture> {
+  const workDir = await mkdtemp(join(tmpdir(), "storage-local-"));
+  const rootDir = join(workDir, "storage");
+  const signingSecret = randomBytes(32).toString("hex");
+  const clock = controlledClock();
+  const server = await startFetchServer(createLocalDownloadHandler({ rootDir, signingSecret, now: clock.now }));
+  // createLocalStorage (what createStorage builds) with the same controlled clock as the handler.
+  const storage = createLocalStorage({ rootDir, signingSecret, publicBaseUrl: server.origin, bucket: "lora-models", now: clock.now });
+  return {
+    storage,
+    advanceClock: clock.advance,
+    filesOnDisk: () => walk(workDir),
+    async close() {
+      await server.close();
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function supabaseFixture(): Promise<Fixture> {
+  const clock = controlledClock();
+  const standin = await startSupabaseStandin({ now: clock.now });
+  const storage = createStorage({ backend: "supabase", url: standin.url, serviceRoleKey: standin.serviceRoleKey, bucket: "lora-models" });
+  return {
+    storage,
+    advanceClock: clock.advance,
+    filesOnDisk: () => walk(join(standin.rootDir, "objects")),
+    close: () => standin.close(),
+  };
+}
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/** A Node stream of `bytes` in small chunks (so streaming really happens). */
+function chunked(bytes: Buffer, chunkBytes = 64 * 1024): Readable {
+  const chunks: Buffer[] = [];
+  for (let offset = 0; offset < bytes.length; offset += chunkBytes) chunks.push(bytes.subarray(offset, offset + chunkBytes));
+  return Readable.from(chunks);
+}
+
+/** Yields `goodBytes` and then fails, like a connection to the GPU cluster dropping. */
+function failingStream(goodBytes: number): Readable {
+  return Readable.from(
+    (async function* () {
+      for (let sent = 0; sent < goodBytes; sent += 64 * 1024) {
+        yield randomBytes(Math.min(64 * 1024, goodBytes - sent));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      throw new Error("upstream connection reset");
+    })(),
+  );
+}
+
+async function downloadBytes(url: string, init?: RequestInit): Promise<{ response: Response; bytes: Buffer }> {
+  const response = await fetch(url, init);
+  return { response, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+async function expectStorageError(url: string, statusCode: string, error: string): Promise<void> {
+  const response = await fetch(url);
+  expect(response.status).toBe(400);
+  const body = (await response.json()) as { statusCode: string; error: string; message: string };
+  expect(body).toMatchObject({ statusCode, error });
+  expect(typeof body.message).toBe("string");
+}
+
+function withToken(url: string, token: string): string {
+  const next = new URL(url);
+  next.searchParams.set("token", token);
+  return next.toString();
+}
+
+describe.each([
+  ["local", localFixture],
+  ["supabase", supabaseFixture],
+] as const)("ArtifactStorage contract: %s backend", (backend, createFixture) => {
+  let fixture: Fixture;
+  let storage: ArtifactStorage;
+  const user = "3f1d2c4e-0000-4000-8000-000000000001";
+
+  beforeAll(async () => {
+    fixture = await createFixture();
+    storage = fixture.storage;
+  });
+  afterAll(async () => {
+    await fixture.close();
+  });
+
+  it("reports its backend and bucket", () => {
+    expect(storage.backend).toBe(backend);
+    expect(storage.bucket).toBe("lora-models");
+  });
+
+  it("stores a streamed body and returns its exact size and sha256", async () => {
+    const bytes = randomBytes(1024 * 1024 + 123);
+    const progress: number[] = [];
+    const result = await storage.put(`${user}/a1/adapter_model.safetensors`, chunked(bytes), {
+      contentType: "application/octet-stream",
+      expectedSizeBytes: bytes.length,
+      expectedSha256: sha256(bytes),
+      onProgress: (written) => progress.push(written),
+    });
+    expect(result).toEqual({ path: `${user}/a1/adapter_model.safetensors`, sizeBytes: bytes.length, sha256: sha256(bytes) });
+    expect(progress.at(-1)).toBe(bytes.length);
+
+    const url = await storage.createSignedUrl({ path: result.path, downloadName: "adapter_model.safetensors" }, 60);
+    const { response, bytes: downloaded } = await downloadBytes(url);
+    expect(response.status).toBe(200);
+    expect(sha256(downloaded)).toBe(sha256(bytes));
+    expect(response.headers.get("content-length")).toBe(String(bytes.length));
+    expect(response.headers.get("content-disposition")).toBe('attachment; filename="adapter_model.safetensors"');
+    expect(response.headers.get("accept-ranges")).toBe("bytes");
+  });
+
+  it("accepts a web ReadableStream body and an empty body", async () => {
+    const bytes = randomBytes(300_000);
+    const web = Readable.toWeb(chunked(bytes)) as ReadableStream<Uint8Array>;
+    const result = await storage.put(`${user}/a2/web.bin`, web, { contentType: "application/octet-stream" });
+    expect(result.sha256).toBe(sha256(bytes));
+    const empty = await storage.put(`${user}/a2/empty.bin`, Readable.from([]), { contentType: "application/octet-stream", expectedSizeBytes: 0 });
+    expect(empty).toMatchObject({ sizeBytes: 0, sha256: sha256(Buffer.alloc(0)) });
+    const { bytes: downloaded } = await downloadBytes(await storage.createSignedUrl({ path: empty.path, downloadName: "e" }, 60));
+    expect(downloaded.length).toBe(0);
+  });
+
+  it("replaces an older object on a successful put", async () => {
+    const path = `${user}/a3/model.bin`;
+    await storage.put(path, chunked(Buffer.from("version one")), { contentType: "application/octet-stream" });
+    await storage.put(path, chunked(Buffer.from("version two!")), { contentType: "application/octet-stream" });
+    const { bytes } = await downloadBytes(await storage.createSignedUrl({ path, downloadName: "model.bin" }, 60));
+    expect(bytes.toString()).toBe("version two!");
+    expect(await storage.list(`${user}/a3/`)).toEqual([{ path, sizeBytes: 12 }]);
+  });
+
+  it.each([
+    ["a size that is too small", { expectedSizeBytes: 1000 }, "size"],
+    ["a size that is too large", { expectedSizeBytes: 999_999 }, "size"],
+    ["another sha256", { expectedSha256: "0".repeat(64) }, "sha256"],
+  ] as const)("fails on %s, leaving nothing new and keeping the older object", async (_label, expectation, check) => {
+    const path = `${user}/a4/${check}-${String(Object.values(expectation)[0]).slice(0, 6)}.bin`;
+    const old = Buffer.from("the older object");
+    await storage.put(path, chunked(old), { contentType: "application/octet-stream" });
+    const fresh = `${user}/a4/fresh-${check}-${randomBytes(4).toString("hex")}.bin`;
+
+    const body = randomBytes(500_000);
+    const error = await storage.put(path, chunked(body), { contentType: "application/octet-stream", ...expectation }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageIntegrityError);
+    expect((error as StorageIntegrityError).check).toBe(check);
+    const { bytes } = await downloadBytes(await storage.createSignedUrl({ path, downloadName: "x" }, 60));
+    expect(bytes.toString()).toBe("the older object");
+
+    await expect(storage.put(fresh, chunked(body), { contentType: "application/octet-stream", ...expectation })).rejects.toBeInstanceOf(
+      StorageIntegrityError,
+    );
+    expect((await storage.list(`${user}/a4`)).map((object) => object.path)).not.toContain(fresh);
+  });
+
+  it("leaves nothing when the body errors midway, and keeps the older object", async () => {
+    const path = `${user}/a5/model.bin`;
+    await storage.put(path, chunked(Buffer.from("older")), { contentType: "application/octet-stream" });
+    await expect(storage.put(path, failingStream(2 * 1024 * 1024), { contentType: "application/octet-stream" })).rejects.toThrow(
+      "upstream connection reset",
+    );
+    await expect(
+      storage.put(`${user}/a5/new.bin`, failingStream(1024 * 1024), { contentType: "application/octet-stream" }),
+    ).rejects.toThrow("upstream connection reset");
+    expect(await storage.list(`${user}/a5/`)).toEqual([{ path, sizeBytes: 5 }]);
+    const { bytes } = await downloadBytes(await storage.createSignedUrl({ path, downloadName: "m" }, 60));
+    expect(bytes.toString()).toBe("older");
+  });
+
+  it("stops on abort and leaves nothing", async () => {
+    const controller = new AbortController();
+    const { stream } = createGeneratedStream(32 * 1024 * 1024, {
+      onChunk: (produced) => {
+        if (produced >= 1024 * 1024) controller.abort();
+      },
+    });
+    const error = await storage
+      .put(`${user}/a6/aborted.bin`, stream, { contentType: "application/octet-stream", signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect((error as Error).name).toBe("AbortError");
+    const already = AbortSignal.abort();
+    await expect(
+      storage.put(`${user}/a6/never.bin`, chunked(Buffer.from("x")), { contentType: "application/octet-stream", signal: already }),
+    ).rejects.toMatchObject({ name: "AbortError" });
+    expect(await storage.list(`${user}/a6/`)).toEqual([]);
+  });
+
+  it("refuses unsafe paths before writing anything", async () => {
+    const before = await fixture.filesOnDisk();
+    for (const path of ["../escape.bin", "/etc/escape.bin", `${user}//x.bin`, `${user}/../../x.bin`, "a\\..\\x.bin", "a/\u0000.bin", "a/b\n.bin", "", "a/./b", "a/b?c", "a/"]) {
+      await expect(storage.put(path, chunked(Buffer.from("x")), { contentType: "text/plain" }), path).rejects.toBeInstanceOf(
+        UnsafeObjectPathError,
+      );
+    }
+    await expect(storage.createSignedUrl({ path: "../x", downloadName: "x" }, 60)).rejects.toBeInstanceOf(UnsafeObjectPathError);
+    await expect(storage.remove(["../x"])).rejects.toBeInstanceOf(UnsafeObjectPathError);
+    await expect(storage.list("../")).rejects.toBeInstanceOf(UnsafeObjectPathError);
+    expect(await fixture.filesOnDisk()).toEqual(before);
+  });
+
+  it("lists the objects directly under a folder and removes objects, ignoring missing ones", async () => {
+    const folder = `${user}/a7`;
+    await storage.put(`${folder}/one.bin`, chunked(Buffer.alloc(10)), { contentType: "application/octet-stream" });
+    await storage.put(`${folder}/two.json`, chunked(Buffer.from("{}")), { contentType: "application/json" });
+    await storage.put(`${folder}/nested/three.bin`, chunked(Buffer.alloc(3)), { contentType: "application/octet-stream" });
+    expect(await storage.list(`${folder}/`)).toEqual([
+      { path: `${folder}/one.bin`, sizeBytes: 10 },
+      { path: `${folder}/two.json`, sizeBytes: 2 },
+    ]);
+    expect(await storage.list(folder)).toHaveLength(2);
+    expect(await storage.list(`${user}/does-not-exist/`)).toEqual([]);
+    await storage.remove([`${folder}/one.bin`, `${folder}/missing.bin`]);
+    expect(await storage.list(`${folder}/`)).toEqual([{ path: `${folder}/two.json`, sizeBytes: 2 }]);
+    await storage.remove([]);
+  });
+
+  it("signs URLs in batches, in order, with each download name", async () => {
+    const paths = [`${user}/a8/x.bin`, `${user}/a8/y.bin`];
+    await storage.put(paths[0]!, chunked(Buffer.from("xx")), { contentType: "application/octet-stream" });
+    await storage.put(paths[1]!, chunked(Buffer.from("yyy")), { contentType: "application/octet-stream" });
+    const urls = await storage.createSignedUrls(
+      [
+        { path: paths[1]!, downloadName: "why.bin" },
+        { path: paths[0]!, downloadName: "ex.bin" },
+      ],
+      60,
+    );
+    const first = await downloadBytes(urls[0]!);
+    const second = await downloadBytes(urls[1]!);
+    expect(first.bytes.toString()).toBe("yyy");
+    expect(first.response.headers.get("content-disposition")).toBe('attachment; filename="why.bin"');
+    expect(second.bytes.toString()).toBe("xx");
+    expect(await storage.createSignedUrls([], 60)).toEqual([]);
+    await expect(storage.createSignedUrl({ path: `${user}/a8/missing.bin`, downloadName: "m" }, 60)).rejects.toBeInstanceOf(
+      StorageObjectNotFoundError,
+    );
+    await expect(storage.createSignedUrls([{ path: `${user}/a8/missing.bin`, downloadName: "m" }], 60)).rejects.toBeInstanceOf(
+      StorageObjectNotFoundError,
+    );
+  });
+
+  it("serves the download name with RFC 5987 encoding and no header injection", async () => {
+    const path = `${user}/a9/adapter (1).safetensors`;
+    await storage.put(path, chunked(Buffer.from("weights")), { contentType: "application/octet-stream" });
+    const url = await storage.createSignedUrl({ path, downloadName: 'Modèl "v1"\r\nX-Evil: 1.safetensors' }, 60);
+    const { response, bytes } = await downloadBytes(url);
+    expect(bytes.toString()).toBe("weights");
+    const disposition = response.headers.get("content-disposition") ?? "";
+    expect(disposition).toBe(
+      `attachment; filename="Mod_l _v1_X-Evil: 1.safetensors"; filename*=UTF-8''Mod%C3%A8l%20%22v1%22X-Evil%3A%201.safetensors`,
+    );
+    expect(response.headers.get("x-evil")).toBeNull();
+  });
+
+  it("answers single Range requests with 206 and unsatisfiable ones with 416", async () => {
+    const bytes = randomBytes(100_000);
+    const path = `${user}/a10/ranged.bin`;
+    await storage.put(path, chunked(bytes), { contentType: "application/octet-stream" });
+    const url = await storage.createSignedUrl({ path, downloadName: "ranged.bin" }, 60);
+
+    const middle = await downloadBytes(url, { headers: { Range: "bytes=1000-1999" } });
+    expect(middle.response.status).toBe(206);
+    expect(middle.response.headers.get("content-range")).toBe(`bytes 1000-1999/${bytes.length}`);
+    expect(middle.bytes.equals(bytes.subarray(1000, 2000))).toBe(true);
+
+    const open = await downloadBytes(url, { headers: { Range: "bytes=99990-" } });
+    expect(open.response.status).toBe(206);
+    expect(open.bytes.equals(bytes.subarray(99_990))).toBe(true);
+
+    const suffix = await downloadBytes(url, { headers: { Range: "bytes=-10" } });
+    expect(suffix.bytes.equals(bytes.subarray(bytes.length - 10))).toBe(true);
+
+    const beyond = await downloadBytes(url, { headers: { Range: `bytes=${bytes.length}-` } });
+    expect(beyond.response.status).toBe(416);
+    expect(beyond.response.headers.get("content-range")).toBe(`bytes */${bytes.length}`);
+
+    const head = await fetch(url, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-length")).toBe(String(bytes.length));
+    expect(await head.text()).toBe("");
+  });
+
+  it("refuses expired, tampered and reused tokens with Supabase's errors", async () => {
+    const path = `${user}/a11/secret.bin`;
+    const other = `${user}/a11/other.bin`;
+    await storage.put(path, chunked(Buffer.from("secret")), { contentType: "application/octet-stream" });
+    await storage.put(other, chunked(Buffer.from("other")), { contentType: "application/octet-stream" });
+    const url = await storage.createSignedUrl({ path, downloadName: "secret.bin" }, 60);
+    const otherUrl = await storage.createSignedUrl({ path: other, downloadName: "other.bin" }, 60);
+    const token = new URL(url).searchParams.get("token") ?? "";
+
+    // Tampered payload (a later expiry) with the original signature.
+    const [header, payload, signature] = token.split(".");
+    const claims = JSON.parse(Buffer.from(payload!, "base64url").toString()) as { exp: number };
+    const forgedPayload = Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + 3600 })).toString("base64url");
+    await expectStorageError(withToken(url, `${header}.${forgedPayload}.${signature}`), "400", "InvalidSignature");
+
+    // Signed with another secret.
+    const foreign = await new SignJWT({ url: `lora-models/${path}`, scope: "download" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode("x".repeat(40)));
+    await expectStorageError(withToken(url, foreign), "400", "InvalidSignature");
+
+    // The token of one object used on another.
+    await expectStorageError(withToken(otherUrl, token), "400", "InvalidSignature");
+    await expectStorageError(withToken(url, "not-a-jwt"), "400", "InvalidJWT");
+
+    // Still fine before expiry; refused once the clock passes it.
+    expect((await fetch(url)).status).toBe(200);
+    fixture.advanceClock(61);
+    await expectStorageError(url, "400", "InvalidJWT");
+  });
+
+  it("answers a removed object with not_found in the body", async () => {
+    const path = `${user}/a12/gone.bin`;
+    await storage.put(path, chunked(Buffer.from("soon gone")), { contentType: "application/octet-stream" });
+    const url = await storage.createSignedUrl({ path, downloadName: "gone.bin" }, 3600);
+    await storage.remove([path]);
+    await expectStorageError(url, "404", "not_found");
+  });
+
+  it.each([
+    ["with an expected size", true],
+    ["without an expected size", false],
+  ] as const)("streams a 64 MiB put %s with bounded memory", async (_label, withSize) => {
+    const size = 64 * 1024 * 1024;
+    // Retained memory (heap + array buffers after a full GC), sampled as the body is produced: a
+    // copy of the body kept anywhere along the way would grow it towards 64 MiB.
+    const retained = () => {
+      globalThis.gc?.();
+      const usage = process.memoryUsage();
+      return usage.heapUsed + usage.arrayBuffers;
+    };
+    const baseline = retained();
+    const baselineRss = process.memoryUsage.rss();
+    let peak = baseline;
+    let peakRss = baselineRss;
+    const generated = createGeneratedStream(size, {
+      onChunk: (produced) => {
+        peakRss = Math.max(peakRss, process.memoryUsage.rss());
+        if (produced % (4 * 1024 * 1024) === 0) peak = Math.max(peak, retained());
+      },
+    });
+    const result = await storage.put(`${user}/a13/large-${String(withSize)}.bin`, generated.stream, {
+      contentType: "application/octet-stream",
+      ...(withSize ? { expectedSizeBytes: size } : {}),
+    });
+    expect(result.sizeBytes).toBe(size);
+    expect(result.sha256).toBe(generated.sha256());
+    // Loose bounds on purpose: one 6 MiB TUS chunk plus stream buffers fit easily.
+    expect(peak - baseline).toBeLessThan(24 * 1024 * 1024);
+    expect(peakRss - baselineRss).toBeLessThan(size);
+    const url = await storage.createSignedUrl({ path: result.path, downloadName: "large.bin" }, 60);
+    const response = await fetch(url, { headers: { Range: `bytes=${size - 16}-` } });
+    expect(response.status).toBe(206);
+    expect((await response.arrayBuffer()).byteLength).toBe(16);
+  });
+});

@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Lets the memory test collect garbage before measuring.
+    execArgv: ["--expose-gc"],
+  },
+});
