@@ -5,6 +5,7 @@
  * origin and never appears in an error message.
  */
 import { Readable, Transform, type TransformCallback } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 
 import { z } from "zod";
 
@@ -249,7 +250,7 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
     if (!response.body) throw new ClusterError(`${what}: the GPU cluster sent no body`, false);
     const length = response.headers.get("content-length");
     const sizeBytes = length !== null && /^\d+$/.test(length) ? Number(length) : null;
-    const source = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream<Uint8Array>);
+    const source = Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
     const body = new IdleTimeout(idleTimeoutMs, () => controller.abort(new Error("idle timeout")), what);
     source.on("error", (error) => {
       body.destroy(

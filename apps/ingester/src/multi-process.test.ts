@@ -15,10 +15,10 @@ const processes: IngesterProcess[] = [];
 beforeAll(async () => {
   world = await createTestWorld();
   // Start the ingesters first: their start-up installs pg-boss and creates the queue.
-  const first = await spawnIngester(ingesterEnv(world));
+  const first = spawnIngester(ingesterEnv(world));
   processes.push(first);
   await first.ready;
-  for (let i = 0; i < 2; i++) processes.push(await spawnIngester(ingesterEnv(world)));
+  for (let i = 0; i < 2; i++) processes.push(spawnIngester(ingesterEnv(world)));
   await Promise.all(processes.map((p) => p.ready));
 }, 120_000);
 

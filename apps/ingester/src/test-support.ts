@@ -3,7 +3,8 @@
  * simulator, real local storage in a temp dir, and an in-process ingester whose JSON log lines
  * are captured. Not exported from the package.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -144,7 +145,6 @@ export async function waitFor<T>(check: () => Promise<T | null | undefined | fal
 
 /** Every object path under the storage root (relative, with the bucket). */
 export async function allStoredFiles(root: string): Promise<string[]> {
-  const { readdir } = await import("node:fs/promises");
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   return entries
     .filter((entry) => entry.isFile())
@@ -155,7 +155,7 @@ export async function allStoredFiles(root: string): Promise<string[]> {
 const packageDir = path.resolve(import.meta.dirname, "..");
 
 export interface IngesterProcess {
-  child: import("node:child_process").ChildProcess;
+  child: ChildProcess;
   /** JSON log lines (stdout) and anything on stderr. */
   output: string[];
   ready: Promise<void>;
@@ -163,9 +163,9 @@ export interface IngesterProcess {
 }
 
 /** Starts `src/main.ts` as a separate process (one Node process: tsx as an import hook). */
-export async function spawnIngester(env: Record<string, string>): Promise<IngesterProcess> {
-  const { spawn } = await import("node:child_process");
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+export function spawnIngester(env: Record<string, string>): IngesterProcess {
+  // The same Node flags as `pnpm start` (a small young generation keeps RSS down).
+  const child = spawn(process.execPath, ["--max-semi-space-size=4", "--import", "tsx", "src/main.ts"], {
     cwd: packageDir,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     stdio: ["ignore", "pipe", "pipe"],

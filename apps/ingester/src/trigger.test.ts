@@ -49,8 +49,14 @@ describe("enqueue_artifact_ingestion()", () => {
   it("copies the queue's settings onto the job, so de-duplication and retries apply", async () => {
     world = await createTestWorld();
     const { db, sql } = world.database;
-    const ingester = await world.startIngester({ retryLimit: 7, heartbeatSeconds: 15 });
+    const ingester = await world.startIngester({ retryLimit: 7, heartbeatSeconds: 15, schedule: true });
     await ingester.stop(1);
+    // The safety-net sweep is a pg-boss cron schedule held in Postgres, every minute.
+    const schedules = await sql<{ name: string; cron: string }[]>`select name, cron from pgboss.schedule`;
+    expect(schedules).toEqual([{ name: "artifact-ingestion-sweep", cron: "* * * * *" }]);
+    const [queue] = await sql<{ policy: string; notify: boolean; expire_seconds: number }[]>`
+      select policy, notify, expire_seconds from pgboss.queue where name = 'artifact-ingestion'`;
+    expect(queue).toEqual({ policy: "exclusive", notify: true, expire_seconds: 120 });
     const job = await createJob(db, { sim: world.sim });
     expect(await enqueueIngestion(sql, job.id)).toBe(false); // already queued by the trigger
     const rows = await sql<{ policy: string; retry_limit: number; heartbeat_seconds: number; state: string }[]>`

@@ -101,43 +101,52 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
     return row?.enqueued ?? 0;
   };
 
-  await boss.work(
-    INGEST_QUEUE,
-    {
-      includeMetadata: true as const,
-      batchSize: 1,
-      localConcurrency: concurrency,
-      pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
-      // NOTIFY wakes workers for new jobs, but not for retries coming due: keep polling brisk.
-      notifyPollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
-    },
-    async (jobs: JobWithMetadata<IngestJobData>[]) => {
-      const outcomes: IngestOutcome[] = [];
-      for (const job of jobs) {
-        const trainingJobId = job.data?.training_job_id;
-        if (typeof trainingJobId !== "string") {
-          logger.error({ pgboss_job_id: job.id }, "ingestion job without training_job_id; dropped");
-          continue;
+  const deps = {
+    db,
+    sql,
+    storage: options.storage,
+    cluster: options.cluster,
+    logger,
+    ...(options.fileRetries === undefined ? {} : { fileRetries: options.fileRetries }),
+    ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
+  };
+  // One registration per slot (instead of localConcurrency) so each handler knows its worker's
+  // id: a worker that just finished a job asks to fetch again at once. pg-boss otherwise sleeps a
+  // polling interval after every job, which would cap a backlog at one job per slot per interval.
+  for (let slot = 0; slot < concurrency; slot++) {
+    let workerId: string | null = null;
+    workerId = await boss.work(
+      INGEST_QUEUE,
+      {
+        includeMetadata: true as const,
+        batchSize: 1,
+        pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+        // NOTIFY wakes workers for new jobs, but not for retries coming due: keep polling brisk.
+        notifyPollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+      },
+      async (jobs: JobWithMetadata<IngestJobData>[]) => {
+        const outcomes: IngestOutcome[] = [];
+        try {
+          for (const job of jobs) {
+            const trainingJobId = job.data?.training_job_id;
+            if (typeof trainingJobId !== "string") {
+              logger.error({ pgboss_job_id: job.id }, "ingestion job without training_job_id; dropped");
+              continue;
+            }
+            outcomes.push(
+              await ingestTrainingJob(deps, trainingJobId, {
+                signal: job.signal,
+                isLastAttempt: job.retryCount >= job.retryLimit,
+              }),
+            );
+          }
+        } finally {
+          if (workerId) boss.notifyWorker(workerId);
         }
-        outcomes.push(
-          await ingestTrainingJob(
-            {
-              db,
-              sql,
-              storage: options.storage,
-              cluster: options.cluster,
-              logger,
-              ...(options.fileRetries === undefined ? {} : { fileRetries: options.fileRetries }),
-              ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
-            },
-            trainingJobId,
-            { signal: job.signal, isLastAttempt: job.retryCount >= job.retryLimit },
-          ),
-        );
-      }
-      return outcomes;
-    },
-  );
+        return outcomes;
+      },
+    );
+  }
 
   await boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
     const enqueued = await sweepNow();

@@ -23,6 +23,14 @@ getServerContext().catch((error: unknown) => {
   process.exit(1);
 });
 
+/** Data requests (client navigations, fetchers) get the same non-CSP hardening headers. */
+export function handleDataRequest(response: Response) {
+  response.headers.set("X-Content-Type-Options", "nosniff");
+  response.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
+  response.headers.set("Cache-Control", "private, no-store");
+  return response;
+}
+
 export default function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -30,7 +38,8 @@ export default function handleRequest(
   remixContext: EntryContext,
 ) {
   const nonce = randomBytes(16).toString("base64");
-  securityHeaders(responseHeaders, { nonce, production: process.env.NODE_ENV === "production" });
+  // Strict policy for every built server; only the Vite dev server needs inline scripts.
+  securityHeaders(responseHeaders, { nonce, production: !import.meta.env.DEV });
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
 
   return new Promise<Response>((resolve, reject) => {

@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 
-import { createAuth } from "@mad/api";
 import { createDb, type DbClient, DEMO_USERS } from "@mad/db";
 import { type BrowserContext, test as base } from "@playwright/test";
-import { createCookieSessionStorage } from "@remix-run/node";
 
+import { mintSessionCookie } from "./support/session";
 import type { StackInfo } from "./support/stack";
 
 export const [ADA, GRACE, LINUS] = DEMO_USERS;
@@ -16,20 +15,8 @@ export function stackInfo(): StackInfo {
   return JSON.parse(raw) as StackInfo;
 }
 
-/** The session cookie a login would set, made with the server's own secrets. */
-export async function sessionCookieFor(userId: string, email: string): Promise<{ name: string; value: string }> {
-  const info = stackInfo();
-  const auth = createAuth({ jwtSecret: info.authJwtSecret });
-  const storage = createCookieSessionStorage({
-    cookie: { name: "__mad_session", httpOnly: true, sameSite: "lax", path: "/", secrets: [info.sessionSecret] },
-  });
-  const session = await storage.getSession();
-  session.set("accessToken", await auth.mintAccessToken(userId, { expiresInSeconds: 3600 }));
-  session.set("email", email);
-  const header = await storage.commitSession(session);
-  const [pair] = header.split(";");
-  const index = pair!.indexOf("=");
-  return { name: pair!.slice(0, index), value: pair!.slice(index + 1) };
+export function sessionCookieFor(userId: string, email: string): Promise<{ name: string; value: string }> {
+  return mintSessionCookie(stackInfo(), { id: userId, email });
 }
 
 export async function logIn(context: BrowserContext, user: (typeof DEMO_USERS)[number]): Promise<void> {

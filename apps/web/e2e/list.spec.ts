@@ -40,14 +40,14 @@ test("search narrows the list and says when nothing matches", async ({ page, db 
     where a.user_id = ${ADA.id} and a.deleted_at is null order by a.created_at desc limit 1`;
   const word = dataset!.name.split(/\s+/)[0]!;
   await page.goto("/models");
-  await page.getByLabel("Search").fill(word);
+  await page.getByRole("searchbox", { name: "Search" }).fill(word);
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(new RegExp(`q=${encodeURIComponent(word)}`));
   const cards = page.getByTestId("model-card");
   await expect(cards.first()).toBeVisible();
   for (const text of await cards.allInnerTexts()) expect(text.toLowerCase()).toContain(word.toLowerCase());
 
-  await page.getByLabel("Search").fill("zz-no-such-model-zz");
+  await page.getByRole("searchbox", { name: "Search" }).fill("zz-no-such-model-zz");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page.getByTestId("no-results")).toContainText("No models match “zz-no-such-model-zz”");
 });

@@ -18,12 +18,14 @@ import { createStorage } from "@mad/storage";
 import { createAuth } from "../src/auth";
 import type { ApiDeps } from "../src/context";
 import { createServerCaller } from "../src/root";
+import { listModelsInput, listModelsQueries } from "../src/router/models";
 import { bulkLoadArtifacts, bulkUserId } from "../src/testing/bulk";
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 const PER_USER = Number(process.env.BENCH_PER_USER ?? 100);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 400);
-const ITERATIONS_WITHOUT_INDEXES = Number(process.env.BENCH_ITERATIONS_WITHOUT_INDEXES ?? 25);
+// Without the indexes every call scans the whole table (~1–2 s): a few calls tell enough.
+const ITERATIONS_WITHOUT_INDEXES = Number(process.env.BENCH_ITERATIONS_WITHOUT_INDEXES ?? 8);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -61,7 +63,7 @@ async function measure(deps: ApiDeps, scenario: Scenario, iterations: number) {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     return bulkUserId((seed % USERS) + 1);
   };
-  const warmup = Math.min(20, Math.ceil(iterations / 5));
+  const warmup = Math.min(20, Math.ceil(iterations / 4));
   let lastTotal = 0;
   for (let i = 0; i < warmup + iterations; i++) {
     const caller = createServerCaller(deps, { userId: nextUser() });
@@ -85,6 +87,16 @@ async function main() {
     ephemeral: true,
   });
   const client = createDb(cluster.url, { max: 4, applicationName: "mad-bench" });
+  // Ctrl-C must not leave a Postgres running in a temp dir.
+  const abort = () => {
+    void client
+      .close()
+      .then(() => cluster.stop())
+      .then(() => rm(base, { recursive: true, force: true }))
+      .finally(() => process.exit(130));
+  };
+  process.once("SIGINT", abort);
+  process.once("SIGTERM", abort);
   try {
     await runMigrations(cluster.url);
     log(`loading ${USERS * PER_USER} artifacts across ${USERS} users…`);
@@ -126,6 +138,17 @@ async function main() {
       const result = await measure(deps, scenario, ITERATIONS);
       withIndexes.push(result);
       log(`with indexes    ${scenario.name}: p50 ${result.p50.toFixed(2)} ms, p95 ${result.p95.toFixed(2)} ms (total ${result.lastTotal})`);
+    }
+
+    if (process.env.BENCH_EXPLAIN) {
+      for (const scenario of SCENARIOS) {
+        const { pageQuery, countQuery } = listModelsQueries(client.db, bulkUserId(42), listModelsInput.parse(scenario.input));
+        for (const query of [pageQuery, countQuery]) {
+          const { sql, params } = query.toSQL();
+          const plan = await client.sql.unsafe(`explain (analyze, buffers, costs off) ${sql}`, params as never[]);
+          log(`${scenario.name}:\n${plan.map((row) => String((row as Record<string, unknown>)["QUERY PLAN"])).join("\n")}`);
+        }
+      }
     }
 
     await client.sql`drop index model_artifacts_user_created_idx`;

@@ -1,6 +1,5 @@
-import { Readable } from "node:stream";
+import { Readable, type Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { Writable } from "node:stream";
 
 import { adapterConfig, safetensorsFile, resolveJobSpec } from "@mad/gpu-cluster-sim";
 import { describe, expect, it } from "vitest";
@@ -15,7 +14,7 @@ function safetensors(header: unknown, dataBytes: number, options: { lengthOverri
 }
 
 /** Runs bytes through a validator in small chunks; resolves with what came out. */
-async function run(validator: import("node:stream").Transform, bytes: Buffer, chunkSize = 5): Promise<Buffer> {
+async function run(validator: Transform, bytes: Buffer, chunkSize = 5): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(bytes.subarray(i, i + chunkSize));
   const out: Buffer[] = [];

@@ -1,5 +1,7 @@
 import { useEffect, useState } from "react";
 
+import { copyToClipboard } from "../lib/browser";
+
 /** A "Copy" button that exists only once JavaScript runs; without it the text stays selectable. */
 export function CopyButton({ text, label }: { text: string; label: string }) {
   const [hydrated, setHydrated] = useState(false);
@@ -17,7 +19,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       className="btn-secondary px-2 py-1 text-xs"
       aria-label={label}
       onClick={() => {
-        navigator.clipboard.writeText(text).then(
+        copyToClipboard(text).then(
           () => setState("copied"),
           () => setState("failed"),
         );

@@ -4,11 +4,28 @@ import { Link } from "@remix-run/react";
 import { formatBytes, formatCost, formatDate } from "../lib/format";
 import { QualityBadge, Stars, StatusBadge } from "./Quality";
 
-export type ListedModel = RouterOutputs["models"]["list"]["models"][number];
+type ApiListedModel = RouterOutputs["models"]["list"]["models"][number];
+
+/** Just what a card shows: the page's hydration data stays small. */
+export function toCardModel(model: ApiListedModel) {
+  return {
+    id: model.id,
+    name: model.name,
+    status: model.status,
+    score: model.quality_metrics?.overall_score ?? null,
+    convergence: model.quality_metrics?.convergence_quality ?? "unknown",
+    datasetName: model.dataset.name,
+    createdAt: model.created_at,
+    totalCost: model.training_summary?.total_cost ?? null,
+    progress: model.progress,
+    failureReason: model.failure_reason,
+  };
+}
+
+export type ListedModel = ReturnType<typeof toCardModel>;
 
 export function ModelCard({ model, back }: { model: ListedModel; back: string }) {
   const href = back === "/models" ? `/models/${model.id}` : `/models/${model.id}?back=${encodeURIComponent(back)}`;
-  const quality = model.quality_metrics;
   return (
     <li className="card relative flex flex-col gap-4 p-5 transition-shadow focus-within:ring-2 focus-within:ring-indigo-600 hover:shadow-md" data-testid="model-card">
       <div className="flex items-start justify-between gap-3">
@@ -18,13 +35,13 @@ export function ModelCard({ model, back }: { model: ListedModel; back: string })
           </Link>
         </h2>
         {model.status === "stored" ? (
-          <QualityBadge quality={quality?.convergence_quality} />
+          <QualityBadge quality={model.convergence} />
         ) : (
           <StatusBadge status={model.status} />
         )}
       </div>
       <div className="flex items-center gap-2">
-        <Stars score={model.status === "stored" ? (quality?.overall_score ?? null) : null} />
+        <Stars score={model.status === "stored" ? model.score : null} />
       </div>
       {model.status === "processing" && model.progress && (
         <div className="space-y-1">
@@ -44,26 +61,26 @@ export function ModelCard({ model, back }: { model: ListedModel; back: string })
       {model.status === "failed" && (
         <p className="rounded-md bg-red-50 px-3 py-2 text-xs text-red-900">
           <span className="font-semibold">Ingestion failed: </span>
-          {model.failure_reason ?? "unknown reason"}
+          {model.failureReason ?? "unknown reason"}
         </p>
       )}
       <dl className="mt-auto grid grid-cols-2 gap-x-4 gap-y-2 border-t border-slate-100 pt-3 text-sm">
         <div className="col-span-2">
           <dt className="sr-only">Dataset</dt>
-          <dd className="truncate text-slate-700" title={model.dataset.name}>
+          <dd className="truncate text-slate-700" title={model.datasetName}>
             <span aria-hidden="true" className="text-slate-600">Dataset · </span>
-            {model.dataset.name}
+            {model.datasetName}
           </dd>
         </div>
         <div>
           <dt className="text-xs text-slate-600">Created</dt>
           <dd className="font-medium text-slate-800">
-            <time dateTime={model.created_at}>{formatDate(model.created_at)}</time>
+            <time dateTime={model.createdAt}>{formatDate(model.createdAt)}</time>
           </dd>
         </div>
         <div>
           <dt className="text-xs text-slate-600">Total cost</dt>
-          <dd className="font-medium text-slate-800 tabular-nums">{formatCost(model.training_summary?.total_cost)}</dd>
+          <dd className="font-medium text-slate-800 tabular-nums">{formatCost(model.totalCost)}</dd>
         </div>
       </dl>
     </li>

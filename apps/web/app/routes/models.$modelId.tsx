@@ -31,6 +31,7 @@ import {
   formatPercent,
   formatTimeUtc,
 } from "../lib/format";
+import { startDownload } from "../lib/browser";
 import { safeBackHref } from "../lib/list-query";
 import { asConvergence, explainQuality } from "../lib/quality";
 import { adapterDirName, peftSnippet, vllmSnippet } from "../lib/snippets";
@@ -200,13 +201,7 @@ function useSequentialDownloads(result: ActionResult | undefined) {
       timers.push(
         setTimeout(() => {
           if (cancelled) return;
-          const anchor = document.createElement("a");
-          anchor.href = link.url;
-          anchor.download = link.name;
-          anchor.hidden = true;
-          document.body.appendChild(anchor);
-          anchor.click();
-          anchor.remove();
+          startDownload(link.url, link.name);
         }, index * 600),
       );
     });

@@ -1,7 +1,8 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { useRef } from "react";
 
-import { ModelCard } from "../components/ModelCard";
+import { ModelCard, toCardModel } from "../components/ModelCard";
 import { pluralize } from "../lib/format";
 import { listHref, type ListQuery, parseListQuery, SORT_OPTIONS } from "../lib/list-query";
 import { callApi } from "../server/api-errors.server";
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       q: query.q || undefined,
     }),
   );
-  return { query, models: result.models, pagination: result.pagination };
+  return { query, models: result.models.map(toCardModel), pagination: result.pagination };
 }
 
 function Pagination({ query, totalPages }: { query: ListQuery; totalPages: number }) {
@@ -114,6 +115,7 @@ export default function ModelsPage() {
   const { query, models, pagination } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const submit = useSubmit();
+  const formRef = useRef<HTMLFormElement>(null);
   const loadingList = navigation.state === "loading" && navigation.location.pathname === "/models";
   const searching = loadingList && new URLSearchParams(navigation.location.search).has("q");
   const back = listHref(query);
@@ -124,7 +126,7 @@ export default function ModelsPage() {
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-bold tracking-tight text-slate-900">Your models</h1>
-          <p className="mt-1 text-sm text-slate-700" aria-live="polite">
+          <p className={`mt-1 text-sm text-slate-700 ${noModelsAtAll ? "sr-only" : ""}`} aria-live="polite">
             {query.q
               ? `${pluralize(pagination.total, "model")} matching “${query.q}”`
               : pluralize(pagination.total, "model")}
@@ -133,7 +135,7 @@ export default function ModelsPage() {
       </div>
 
       {!noModelsAtAll && (
-        <Form method="get" action="/models" role="search" className="mt-6 flex flex-wrap items-end gap-3" aria-label="Search and sort models">
+        <Form ref={formRef} method="get" action="/models" role="search" className="mt-6 flex flex-wrap items-end gap-3" aria-label="Find models">
           <div className="min-w-56 flex-1">
             <label htmlFor="q" className="mb-1 block text-sm font-medium text-slate-800">
               Search
@@ -159,7 +161,7 @@ export default function ModelsPage() {
               defaultValue={query.sort}
               key={query.sort}
               className="input pr-8"
-              onChange={(event) => submit(event.currentTarget.form)}
+              onChange={() => submit(formRef.current)}
             >
               {SORT_OPTIONS.map((option) => (
                 <option key={option.value} value={option.value}>

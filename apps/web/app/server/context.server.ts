@@ -88,7 +88,7 @@ export async function createServerContext(
       name: "__mad_session",
       httpOnly: true,
       sameSite: "lax",
-      secure: env.NODE_ENV === "production" && env.PUBLIC_BASE_URL.startsWith("https:"),
+      secure: env.NODE_ENV === "production",
       path: "/",
       secrets: [env.SESSION_SECRET],
       maxAge: 60 * 60 * 8,

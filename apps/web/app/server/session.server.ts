@@ -2,7 +2,7 @@
  * The dashboard's session: a signed, HttpOnly, SameSite=Lax cookie holding the user's access
  * token. Every request re-verifies the token, so an expired or forged one means "log in again".
  */
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 
 import { safeRedirectPath } from "../lib/safe-redirect";
 import { getServerContext, type ServerCaller, type ServerContext } from "./context.server";
@@ -31,14 +31,54 @@ export async function getSession(request: Request) {
   return { context, session: await context.sessionStorage.getSession(request.headers.get("Cookie")) };
 }
 
+interface VerifiedSession {
+  user: SessionUser;
+  /** Token expiry (ms since epoch): a cached verification never outlives its token. */
+  expiresAt: number;
+}
+
+/**
+ * Verified sessions by their exact cookie value. Every page runs two loaders (root + route)
+ * and a user clicks through many pages: without this each would re-check two HMAC signatures
+ * (cookie and token) through WebCrypto's thread pool. Same bytes, same answer — only the
+ * token's expiry can change it, and entries are dropped at that time (and after a minute).
+ */
+const verifiedSessions = new Map<string, VerifiedSession>();
+const VERIFIED_SESSION_TTL_MS = 60_000;
+const VERIFIED_SESSION_MAX = 5_000;
+
+function tokenExpiry(token: string): number {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { exp?: unknown };
+    return typeof payload.exp === "number" ? payload.exp * 1000 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** The logged-in user, or null (an invalid or expired token counts as logged out). */
 export async function getOptionalUser(request: Request): Promise<AuthenticatedRequest | null> {
-  const { context, session } = await getSession(request);
+  const context = await getServerContext();
+  const cookieHeader = request.headers.get("Cookie");
+  if (!cookieHeader) return null;
+  const now = Date.now();
+  const cached = verifiedSessions.get(cookieHeader);
+  if (cached && cached.expiresAt > now) {
+    return { user: cached.user, context, caller: context.callerFor(cached.user.id) };
+  }
+  if (cached) verifiedSessions.delete(cookieHeader);
+
+  const session = await context.sessionStorage.getSession(cookieHeader);
   const token = session.get("accessToken");
   if (!token) return null;
   const verified = await context.auth.verifyAccessToken(token);
   if (!verified) return null;
   const user: SessionUser = { id: verified.userId, email: session.get("email") ?? null };
+  const expiresAt = Math.min(tokenExpiry(token), now + VERIFIED_SESSION_TTL_MS);
+  if (expiresAt > now) {
+    if (verifiedSessions.size >= VERIFIED_SESSION_MAX) verifiedSessions.clear();
+    verifiedSessions.set(cookieHeader, { user, expiresAt });
+  }
   return { user, context, caller: context.callerFor(user.id) };
 }
 
@@ -69,8 +109,8 @@ export async function assertSameOrigin(request: Request): Promise<void> {
   } else if (allowed.has(origin)) {
     return;
   }
-  throw new Response("This form was sent from another site and was refused.", {
-    status: 403,
-    statusText: "Forbidden",
-  });
+  throw data(
+    { message: "This form was sent from another site and was refused. Open the page here and try again." },
+    { status: 403, statusText: "Forbidden" },
+  );
 }

@@ -267,6 +267,7 @@ async function seedThroughPipeline(args: {
     GPU_CLUSTER_API_URL: clusterUrl,
     GPU_CLUSTER_API_KEY: clusterKey,
     LOG_LEVEL: "warn",
+    INGEST_RETRY_LIMIT: "2",
     INGEST_RETRY_DELAY_SECONDS: "1",
     INGEST_RETRY_DELAY_MAX_SECONDS: "2",
     CLUSTER_RETRY_BASE_MS: "50",

@@ -3,7 +3,7 @@
  * `deleted_at is null` in SQL, so another user's model, a deleted one and a nonexistent one take
  * the same path and answer the same NOT_FOUND.
  */
-import { and, count, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { and, count, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import { type ArtifactFile, type Database, datasets, metricsPoints, modelArtifacts, trainingJobs } from "@mad/db";
@@ -84,24 +84,6 @@ const ORDER_BY = {
   quality: sql`${modelArtifacts.qualityScore} desc nulls last, ${modelArtifacts.createdAt} desc nulls last, ${modelArtifacts.id} desc nulls last`,
 } as const;
 
-const listColumns = {
-  id: modelArtifacts.id,
-  name: modelArtifacts.name,
-  version: modelArtifacts.version,
-  status: modelArtifacts.status,
-  qualityMetrics: modelArtifacts.qualityMetrics,
-  trainingSummary: modelArtifacts.trainingSummary,
-  createdAt: modelArtifacts.createdAt,
-  storedAt: modelArtifacts.storedAt,
-  bytesCopied: modelArtifacts.bytesCopied,
-  bytesTotal: modelArtifacts.bytesTotal,
-  failureReason: modelArtifacts.failureReason,
-  datasetId: datasets.id,
-  datasetName: datasets.name,
-  jobId: trainingJobs.id,
-  presetId: trainingJobs.presetId,
-  jobCreatedAt: trainingJobs.createdAt,
-};
 
 export type ListModelsInput = z.output<typeof listModelsInput>;
 
@@ -110,26 +92,69 @@ export function listModelsQueries(db: Database, userId: string, input: ListModel
   const conditions: SQL[] = [eq(modelArtifacts.userId, userId), isNull(modelArtifacts.deletedAt)];
   if (input.q) {
     const pattern = `%${escapeLike(input.q)}%`;
-    conditions.push(sql`(${modelArtifacts.name} ilike ${pattern} or ${datasets.name} ilike ${pattern})`);
+    // The user's few matching datasets are found once (datasets_user_id_idx), so each artifact
+    // row costs a hash probe rather than a join.
+    const matchingDatasets = db
+      .select({ id: datasets.id })
+      .from(datasets)
+      .where(and(eq(datasets.userId, userId), sql`${datasets.name} ilike ${pattern}`));
+    conditions.push(or(sql`${modelArtifacts.name} ilike ${pattern}`, inArray(modelArtifacts.datasetId, matchingDatasets))!);
   }
   const where = and(...conditions);
-  const pageQuery = db
-    .select(listColumns)
+  // The page is cut from model_artifacts alone (an ordered index scan that stops after
+  // offset + limit rows); only its rows are then joined to their dataset and job.
+  const page = db
+    .select({
+      id: modelArtifacts.id,
+      name: modelArtifacts.name,
+      version: modelArtifacts.version,
+      status: modelArtifacts.status,
+      qualityMetrics: modelArtifacts.qualityMetrics,
+      qualityScore: modelArtifacts.qualityScore,
+      trainingSummary: modelArtifacts.trainingSummary,
+      createdAt: modelArtifacts.createdAt,
+      storedAt: modelArtifacts.storedAt,
+      bytesCopied: modelArtifacts.bytesCopied,
+      bytesTotal: modelArtifacts.bytesTotal,
+      failureReason: modelArtifacts.failureReason,
+      datasetId: modelArtifacts.datasetId,
+      jobId: modelArtifacts.jobId,
+    })
     .from(modelArtifacts)
-    .innerJoin(datasets, eq(datasets.id, modelArtifacts.datasetId))
-    .innerJoin(trainingJobs, eq(trainingJobs.id, modelArtifacts.jobId))
     .where(where)
     .orderBy(ORDER_BY[input.sort])
     .limit(input.limit)
-    .offset((input.page - 1) * input.limit);
-  // Without a search the count is an index-only scan of the partial index; no join needed.
-  const countQuery = input.q
-    ? db
-        .select({ total: count() })
-        .from(modelArtifacts)
-        .innerJoin(datasets, eq(datasets.id, modelArtifacts.datasetId))
-        .where(where)
-    : db.select({ total: count() }).from(modelArtifacts).where(where);
+    .offset((input.page - 1) * input.limit)
+    .as("page");
+  const pageOrder =
+    input.sort === "quality"
+      ? sql`${page.qualityScore} desc nulls last, ${page.createdAt} desc nulls last, ${page.id} desc nulls last`
+      : sql`${page.createdAt} desc nulls last, ${page.id} desc nulls last`;
+  const pageQuery = db
+    .select({
+      id: page.id,
+      name: page.name,
+      version: page.version,
+      status: page.status,
+      qualityMetrics: page.qualityMetrics,
+      trainingSummary: page.trainingSummary,
+      createdAt: page.createdAt,
+      storedAt: page.storedAt,
+      bytesCopied: page.bytesCopied,
+      bytesTotal: page.bytesTotal,
+      failureReason: page.failureReason,
+      datasetId: page.datasetId,
+      datasetName: datasets.name,
+      jobId: page.jobId,
+      presetId: trainingJobs.presetId,
+      jobCreatedAt: trainingJobs.createdAt,
+    })
+    .from(page)
+    .innerJoin(datasets, eq(datasets.id, page.datasetId))
+    .innerJoin(trainingJobs, eq(trainingJobs.id, page.jobId))
+    .orderBy(pageOrder);
+  // An exact total from the same partial index (index-only or bitmap scan), no joins.
+  const countQuery = db.select({ total: count() }).from(modelArtifacts).where(where);
   return { pageQuery, countQuery };
 }
 

@@ -5,6 +5,9 @@ import { inject } from "vitest";
 
 import { createDb, type DbClient } from "../client";
 
+// The values the global setup provides (see global-setup.ts), typed for `inject` everywhere.
+import type {} from "./global-setup";
+
 export interface TestDatabase extends DbClient {
   url: string;
   name: string;

@@ -1,0 +1,54 @@
+/**
+ * The same pipeline against the Supabase backend (through @mad/storage's stand-in of the
+ * Supabase Storage server): a completed job ends stored, with the cluster's exact bytes.
+ */
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
+import { modelArtifacts } from "@mad/db";
+import { createStorage } from "@mad/storage";
+import { startSupabaseStandin, type SupabaseStandin } from "@mad/storage/testing";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createJob, createTestWorld, type TestWorld, USER_ID, waitFor } from "./test-support";
+import { artifactIdForJob } from "./uuid-v5";
+
+let standin: SupabaseStandin;
+let world: TestWorld;
+
+beforeAll(async () => {
+  standin = await startSupabaseStandin();
+  world = await createTestWorld({
+    storage: createStorage({ backend: "supabase", url: standin.url, serviceRoleKey: standin.serviceRoleKey }),
+  });
+  await world.startIngester();
+});
+
+afterAll(async () => {
+  await world?.close();
+  await standin?.close();
+});
+
+describe("with the Supabase storage backend", () => {
+  it("stores a completed job's files and records the artifact", async () => {
+    const { db } = world.database;
+    const job = await createJob(db, { sim: world.sim, curve: "excellent", spec: { adapterSizeBytes: 3 * 1024 * 1024 } });
+    const artifact = await waitFor(async () => {
+      const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, job.id));
+      return row?.status === "stored" ? row : null;
+    }, "the artifact to be stored");
+    const checksums = await world.sim.checksums(job.externalJobId);
+    const folder = `${USER_ID}/${artifactIdForJob(job.id)}/`;
+    const listed = (await world.storage.list(folder)).map((object) => object.path).sort();
+    expect(listed).toEqual(Object.keys(checksums).map((name) => `${folder}${name}`).sort());
+    for (const file of artifact.files) {
+      expect(file.sha256).toBe(checksums[file.name as keyof typeof checksums]);
+      // What the storage server holds on its disk is exactly the cluster's file.
+      const bytes = await readFile(path.join(standin.rootDir, "objects", "lora-models", file.storage_path));
+      expect(createHash("sha256").update(bytes).digest("hex")).toBe(file.sha256);
+    }
+    expect(artifact.qualityScore).toBe(5);
+  });
+});

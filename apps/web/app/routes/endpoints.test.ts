@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { fallbackSeed } from "../../e2e/support/fallback-seed";
+import { ADA, createHarness, type Harness, loaderArgs, ORIGIN } from "../testing/harness";
+import * as trpc from "./api.trpc.$";
+import * as health from "./healthz";
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await createHarness();
+  await fallbackSeed({ client: harness.db, storage: harness.context.storage, counts: { ada: 2, grace: 1 }, steps: 20 });
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+const listUrl = `${ORIGIN}/api/trpc/models.list?input=${encodeURIComponent(JSON.stringify({ limit: 5 }))}`;
+
+describe("/api/trpc for other services", () => {
+  it("serves a Bearer-authenticated caller their own models", async () => {
+    const token = await harness.context.auth.mintAccessToken(ADA.id);
+    const response = await trpc.loader(loaderArgs(new Request(listUrl, { headers: { Authorization: `Bearer ${token}` } })));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { result: { data: { pagination: { total: number } } } };
+    expect(body.result.data.pagination.total).toBe(2);
+  });
+
+  it("answers 401 without a token and 400 for bad input", async () => {
+    expect((await trpc.loader(loaderArgs(new Request(listUrl)))).status).toBe(401);
+    const token = await harness.context.auth.mintAccessToken(ADA.id);
+    const bad = `${ORIGIN}/api/trpc/models.list?input=${encodeURIComponent(JSON.stringify({ limit: 10_000 }))}`;
+    const response = await trpc.loader(loaderArgs(new Request(bad, { headers: { Authorization: `Bearer ${token}` } })));
+    expect(response.status).toBe(400);
+  });
+
+  it("accepts the dashboard's session cookie for queries", async () => {
+    const cookie = await harness.cookieFor(ADA.id);
+    const response = await trpc.loader(loaderArgs(new Request(listUrl, { headers: { Cookie: cookie } })));
+    expect(response.status).toBe(200);
+  });
+});
+
+describe("/healthz", () => {
+  it("answers ok without touching the database or the session", async () => {
+    const response = health.loader();
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("ok");
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * `pnpm --filter @mad/web bench`: SSR throughput and latency of the production build on
+ * loopback, with a seeded database and a logged-in cookie. Each route is loaded by a separate
+ * load-generator process (bench/load.ts) with BENCH_CONNECTIONS keep-alive connections for
+ * BENCH_SECONDS; `/healthz` (no database, no React) is the baseline of the same server.
+ *
+ * Targets: /models ≥ 500 req/s, p99 ≤ 50 ms, ≥ 0.5 × the trivial route's throughput.
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+import { DEMO_USERS } from "@mad/db";
+
+import { mintSessionCookie } from "../e2e/support/session";
+import { startStack } from "../e2e/support/stack";
+
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const loadScript = fileURLToPath(new URL("./load.ts", import.meta.url));
+
+interface LoadResult {
+  requests: number;
+  errors: number;
+  statuses: Record<string, number>;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  bytesPerResponse: number;
+}
+
+function load(url: string, duration: number, cookie?: string): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const args = ["--import", "tsx", loadScript, url, String(connections), String(duration)];
+    if (cookie) args.push(cookie);
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("exit", (code) => {
+      if (code !== 0) reject(new Error(`load generator exited with ${code}`));
+      else resolve(JSON.parse(out.trim().split("\n").at(-1)!) as LoadResult);
+    });
+  });
+}
+
+const [ada] = DEMO_USERS;
+const stack = await startStack({
+  seed: "fallback",
+  nodeEnv: "production",
+  enableDevLogin: false,
+  reuseBuild: process.env.BENCH_SKIP_BUILD === "1",
+  fallbackCounts: { ada: 40, grace: 5 },
+  log: (line) => console.error(`[stack] ${line}`),
+});
+
+try {
+  const cookiePair = await mintSessionCookie(stack.info, ada);
+  const cookie = `${cookiePair.name}=${cookiePair.value}`;
+  const probe = await fetch(`${stack.info.baseUrl}/models`, { headers: { Cookie: cookie } });
+  const html = await probe.text();
+  const modelId = /href="\/models\/([0-9a-f-]{36})"/.exec(html)?.[1];
+  if (probe.status !== 200 || !modelId) throw new Error(`/models did not render for the benchmark user (${probe.status})`);
+
+  const routes = [
+    { name: "/healthz (baseline)", url: `${stack.info.baseUrl}/healthz`, cookie: undefined },
+    { name: "/models", url: `${stack.info.baseUrl}/models`, cookie },
+    { name: "/models?sort=quality&page=2", url: `${stack.info.baseUrl}/models?sort=quality&page=2`, cookie },
+    { name: "/models/:id", url: `${stack.info.baseUrl}/models/${modelId}`, cookie },
+  ];
+  const results: { name: string; result: LoadResult }[] = [];
+  for (const route of routes) {
+    await load(route.url, 2, route.cookie); // warm-up: JIT, pools, caches
+    results.push({ name: route.name, result: await load(route.url, seconds, route.cookie) });
+  }
+
+  const baseline = results[0]!.result.rps;
+  console.log(`\nSSR benchmark — ${connections} connections × ${seconds} s per route, production build, loopback\n`);
+  console.log("route                          req/s     p50 ms   p90 ms   p99 ms   errors  vs baseline  bytes");
+  for (const { name, result } of results) {
+    console.log(
+      `${name.padEnd(30)} ${result.rps.toFixed(0).padStart(6)}   ${result.p50.toFixed(1).padStart(6)}   ${result.p90
+        .toFixed(1)
+        .padStart(6)}   ${result.p99.toFixed(1).padStart(6)}   ${String(result.errors).padStart(6)}  ${(result.rps / baseline)
+        .toFixed(2)
+        .padStart(10)}×  ${result.bytesPerResponse}`,
+    );
+  }
+  const list = results[1]!.result;
+  const checks = [
+    [`/models ≥ 500 req/s`, list.rps >= 500],
+    [`/models p99 ≤ 50 ms`, list.p99 <= 50],
+    [`/models ≥ 0.5 × baseline`, list.rps / baseline >= 0.5],
+    [`no errors`, results.every((r) => r.result.errors === 0)],
+  ] as const;
+  console.log("");
+  for (const [label, ok] of checks) console.log(`${ok ? "PASS" : "MISS"}  ${label}`);
+} finally {
+  await stack.stop();
+}
