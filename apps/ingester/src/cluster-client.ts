@@ -76,7 +76,12 @@ export interface ClusterClientOptions {
 
 export interface ClusterClient {
   getArtifactListing(externalJobId: string, signal?: AbortSignal): Promise<ArtifactListing>;
-  openFile(file: ArtifactListingFile, signal?: AbortSignal): Promise<OpenedFile>;
+  /** `onBytes` gets the running total of body bytes received (for progress). */
+  openFile(
+    file: ArtifactListingFile,
+    signal?: AbortSignal,
+    onBytes?: (received: number) => void,
+  ): Promise<OpenedFile>;
   /** The same backoff the client uses between attempts (for callers that retry a whole copy). */
   backoffDelayMs(attempt: number): number;
   /** Removes the API key from a text that came from elsewhere (response bodies, library errors). */
@@ -116,7 +121,8 @@ function describeStatus(status: number): string {
     return `the GPU cluster refused the API key (HTTP ${status}); check GPU_CLUSTER_API_KEY`;
   }
   if (status === 404) return "the GPU cluster does not know this job or file (HTTP 404)";
-  if (status === 409 || status === 425) return `the GPU cluster says the files are not ready yet (HTTP ${status})`;
+  if (status === 409 || status === 425)
+    return `the GPU cluster says the files are not ready yet (HTTP ${status})`;
   return `the GPU cluster answered HTTP ${status}`;
 }
 
@@ -130,7 +136,8 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
   const maxFiles = options.maxFiles ?? 64;
   const apiKey = options.apiKey;
 
-  const redact = (text: string) => (apiKey.length > 0 ? text.split(apiKey).join("[redacted]") : text);
+  const redact = (text: string) =>
+    apiKey.length > 0 ? text.split(apiKey).join("[redacted]") : text;
 
   const backoffDelayMs = (attempt: number) => {
     const ceiling = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** attempt);
@@ -184,7 +191,8 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
         if (error instanceof ClusterError) throw error;
-        if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error("aborted");
+        if (signal?.aborted)
+          throw signal.reason instanceof Error ? signal.reason : new Error("aborted");
         lastError = new ClusterError(
           timedOut
             ? `${what}: no answer from the GPU cluster within ${requestTimeoutMs} ms`
@@ -193,10 +201,17 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
         );
       }
     }
-    throw new ClusterError(`${lastError?.message ?? what} (gave up after ${retries + 1} attempts)`, false, lastError?.status);
+    throw new ClusterError(
+      `${lastError?.message ?? what} (gave up after ${retries + 1} attempts)`,
+      false,
+      lastError?.status,
+    );
   }
 
-  async function getArtifactListing(externalJobId: string, signal?: AbortSignal): Promise<ArtifactListing> {
+  async function getArtifactListing(
+    externalJobId: string,
+    signal?: AbortSignal,
+  ): Promise<ArtifactListing> {
     const url = new URL(`training/artifacts/${encodeURIComponent(externalJobId)}`, base);
     const what = `listing of cluster job ${externalJobId}`;
     const { response, controller } = await request(url, what, signal, LISTING_PERMANENT_STATUSES);
@@ -209,7 +224,10 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
         clearTimeout(timer);
       }
     } catch (error) {
-      throw new ClusterError(`${what}: the answer broke off (${redact(causeMessage(error))})`, false);
+      throw new ClusterError(
+        `${what}: the answer broke off (${redact(causeMessage(error))})`,
+        false,
+      );
     }
     let json: unknown;
     try {
@@ -223,12 +241,19 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
         .slice(0, 5)
         .map((issue) => `${issue.path.join(".") || "(root)"} ${issue.message}`)
         .join("; ");
-      throw new ClusterError(`${what}: the GPU cluster's answer has an unexpected shape (${redact(problems)})`, false);
+      throw new ClusterError(
+        `${what}: the GPU cluster's answer has an unexpected shape (${redact(problems)})`,
+        false,
+      );
     }
     const entries = Object.entries(parsed.data.download_urls);
-    if (entries.length === 0) throw new ClusterError(`${what}: the GPU cluster lists no files`, true);
+    if (entries.length === 0)
+      throw new ClusterError(`${what}: the GPU cluster lists no files`, true);
     if (entries.length > maxFiles) {
-      throw new ClusterError(`${what}: the GPU cluster lists ${entries.length} files (at most ${maxFiles})`, true);
+      throw new ClusterError(
+        `${what}: the GPU cluster lists ${entries.length} files (at most ${maxFiles})`,
+        true,
+      );
     }
     const files: ArtifactListingFile[] = [];
     for (const [name, fileUrl] of entries) {
@@ -244,14 +269,27 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
     return { files, modelMetadata: parsed.data.model_metadata };
   }
 
-  async function openFile(file: ArtifactListingFile, signal?: AbortSignal): Promise<OpenedFile> {
+  async function openFile(
+    file: ArtifactListingFile,
+    signal?: AbortSignal,
+    onBytes?: (received: number) => void,
+  ): Promise<OpenedFile> {
     const what = `download of ${file.name}`;
-    const { response, controller } = await request(new URL(file.url), what, signal, FILE_PERMANENT_STATUSES);
+    const { response, controller } = await request(
+      new URL(file.url),
+      what,
+      signal,
+      FILE_PERMANENT_STATUSES,
+    );
     if (!response.body) throw new ClusterError(`${what}: the GPU cluster sent no body`, false);
     const length = response.headers.get("content-length");
     const sizeBytes = length !== null && /^\d+$/.test(length) ? Number(length) : null;
     const source = Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
-    const body = new IdleTimeout(idleTimeoutMs, () => controller.abort(new Error("idle timeout")), what);
+    const body = new IdleTimeout(
+      idleTimeoutMs,
+      () => controller.abort(new Error("idle timeout")),
+      onBytes,
+    );
     source.on("error", (error) => {
       body.destroy(
         new ClusterError(
@@ -272,40 +310,48 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
   return { getArtifactListing, openFile, backoffDelayMs, redact };
 }
 
-/** Passes bytes through; calls `onIdle` when none arrived for `timeoutMs`. */
+/**
+ * Passes bytes through, counting them; calls `onIdle` when none arrived for `timeoutMs`. A chunk only stamps the
+ * time (no timer churn per chunk on multi-GB files); a coarse interval checks the stamp.
+ */
 class IdleTimeout extends Transform {
-  private timer: NodeJS.Timeout;
+  private readonly timer: NodeJS.Timeout;
+  private lastChunkAt = performance.now();
+  private received = 0;
   timedOut = false;
 
   constructor(
-    private readonly timeoutMs: number,
+    timeoutMs: number,
     private readonly onIdle: () => void,
-    private readonly what: string,
+    private readonly onBytes?: (received: number) => void,
   ) {
     super();
-    this.timer = this.arm();
-  }
-
-  private arm(): NodeJS.Timeout {
-    return setTimeout(() => {
-      this.timedOut = true;
-      this.onIdle();
-    }, this.timeoutMs);
+    this.timer = setInterval(
+      () => {
+        if (performance.now() - this.lastChunkAt < timeoutMs) return;
+        this.timedOut = true;
+        clearInterval(this.timer);
+        this.onIdle();
+      },
+      Math.max(10, Math.min(1_000, timeoutMs / 4)),
+    );
+    this.timer.unref();
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    clearTimeout(this.timer);
-    this.timer = this.arm();
+    this.lastChunkAt = performance.now();
+    this.received += chunk.length;
+    this.onBytes?.(this.received);
     callback(null, chunk);
   }
 
   override _flush(callback: TransformCallback): void {
-    clearTimeout(this.timer);
+    clearInterval(this.timer);
     callback();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    clearTimeout(this.timer);
+    clearInterval(this.timer);
     callback(error);
   }
 }
@@ -313,6 +359,7 @@ class IdleTimeout extends Transform {
 function causeMessage(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = (error as Error & { cause?: unknown }).cause;
-  const causeText = cause instanceof Error ? `: ${(cause as Error & { code?: string }).code ?? cause.message}` : "";
+  const causeText =
+    cause instanceof Error ? `: ${(cause as Error & { code?: string }).code ?? cause.message}` : "";
   return `${error.message}${causeText}`;
 }

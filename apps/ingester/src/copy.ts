@@ -7,7 +7,13 @@
  */
 import type { ArtifactStorage, PutResult } from "@mad/storage";
 
-import { type ArtifactListingFile, type ClusterClient, ClusterError, type OpenedFile, sleep } from "./cluster-client";
+import {
+  type ArtifactListingFile,
+  type ClusterClient,
+  ClusterError,
+  type OpenedFile,
+  sleep,
+} from "./cluster-client";
 import { contentTypeFor, InvalidArtifactFileError, validatorFor } from "./validate";
 
 export interface CopiedFile {
@@ -34,11 +40,15 @@ export interface CopyOptions {
 
 /** Small files first, so bytes_total is (nearly) final once the big adapter starts. */
 function copyOrder(files: ArtifactListingFile[]): ArtifactListingFile[] {
-  return [...files].sort((a, b) => Number(a.name.endsWith(".safetensors")) - Number(b.name.endsWith(".safetensors")));
+  return [...files].sort(
+    (a, b) => Number(a.name.endsWith(".safetensors")) - Number(b.name.endsWith(".safetensors")),
+  );
 }
 
 export function isPermanentCopyError(error: unknown): boolean {
-  return (error instanceof InvalidArtifactFileError || error instanceof ClusterError) && error.permanent;
+  return (
+    (error instanceof InvalidArtifactFileError || error instanceof ClusterError) && error.permanent
+  );
 }
 
 export async function copyArtifactFiles(options: CopyOptions): Promise<CopiedFile[]> {
@@ -53,7 +63,8 @@ export async function copyArtifactFiles(options: CopyOptions): Promise<CopiedFil
     const path = `${folder}${file.name}`;
     // Defence in depth: names were validated with the listing; the path must still be one
     // segment below the folder.
-    if (path.slice(folder.length).includes("/")) throw new Error(`refusing to write outside ${folder}`);
+    if (path.slice(folder.length).includes("/"))
+      throw new Error(`refusing to write outside ${folder}`);
     const contentType = contentTypeFor(file.name);
     let result: PutResult | null = null;
     for (let attempt = 0; result === null; attempt++) {
@@ -63,7 +74,8 @@ export async function copyArtifactFiles(options: CopyOptions): Promise<CopiedFil
           file,
           path,
           contentType,
-          onBytes: (bytes) => options.onProgress?.(finishedBytes + bytes, totalComplete ? knownTotal : null),
+          onBytes: (bytes) =>
+            options.onProgress?.(finishedBytes + bytes, totalComplete ? knownTotal : null),
           onSize: (size) => {
             if (attempt === 0) {
               if (size === null) totalComplete = false;
@@ -77,7 +89,8 @@ export async function copyArtifactFiles(options: CopyOptions): Promise<CopiedFil
         // retried by the client), wrong content or a checksum that disagrees with the listing
         // needs a fresh listing, i.e. another attempt of the whole job.
         const brokeOff = failure instanceof TransferBrokeOffError;
-        if (signal?.aborted || !brokeOff || attempt >= options.fileRetries) throw brokeOff ? failure.cause : failure;
+        if (signal?.aborted || !brokeOff || attempt >= options.fileRetries)
+          throw brokeOff ? failure.cause : failure;
         options.onFileAttemptFailed?.(file.name, attempt + 1, failure);
         await sleep(cluster.backoffDelayMs(attempt), signal);
       }
@@ -105,7 +118,9 @@ async function copyOneFile(
   },
 ): Promise<PutResult> {
   const { cluster, file, signal } = options;
-  const opened = await cluster.openFile(file, signal);
+  // Progress counts bytes as they arrive (every chunk), so it is current even when a transfer
+  // stalls; the storage's own progress callback is throttled.
+  const opened = await cluster.openFile(file, signal, options.onBytes);
   options.onSize(opened.sizeBytes);
   try {
     return await streamIntoStorage(options, opened);
@@ -123,7 +138,12 @@ class TransferBrokeOffError extends Error {
 }
 
 async function streamIntoStorage(
-  options: CopyOptions & { file: ArtifactListingFile; path: string; contentType: string; onBytes: (bytes: number) => void },
+  options: CopyOptions & {
+    file: ArtifactListingFile;
+    path: string;
+    contentType: string;
+    onBytes: (bytes: number) => void;
+  },
   opened: OpenedFile,
 ): Promise<PutResult> {
   const { storage, file, path, signal } = options;
@@ -148,7 +168,6 @@ async function streamIntoStorage(
       contentType: options.contentType,
       ...(opened.sizeBytes === null ? {} : { expectedSizeBytes: opened.sizeBytes }),
       ...(file.sha256 === null ? {} : { expectedSha256: file.sha256 }),
-      onProgress: options.onBytes,
       ...(signal ? { signal } : {}),
     });
   } catch (error) {

@@ -13,55 +13,75 @@ const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const envSchema = z
-  .object({
-    NODE_ENV: z.string().optional(),
-    GPU_CLUSTER_API_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }),
-    GPU_CLUSTER_API_KEY: z.string().min(1, "is required"),
-    STORAGE_BACKEND: z.enum(["local", "supabase"]).default("local"),
-    LOCAL_STORAGE_DIR: z.string().min(1).default(path.join(repoRoot, ".data", "storage")),
-    STORAGE_SIGNING_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).default("http://localhost:3000"),
-    SUPABASE_STORAGE_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
-    SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
-    STORAGE_BUCKET: z.string().min(1).default("lora-models"),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    /** Jobs one process works on at once. */
-    INGESTER_CONCURRENCY: int(1, 64).default(2),
-    /** pg-boss attempts after the first one. */
-    INGEST_RETRY_LIMIT: int(0, 100).default(5),
-    INGEST_RETRY_DELAY_SECONDS: int(0, 86_400).default(30),
-    INGEST_RETRY_DELAY_MAX_SECONDS: int(1, 86_400).default(900),
-    /** A killed worker's job is taken over after this many seconds without a heartbeat (≥ 10). */
-    INGEST_HEARTBEAT_SECONDS: int(10, 3_600).default(30),
-    /** Upper bound of one attempt (multi-GB copies take a while). */
-    INGEST_EXPIRE_SECONDS: int(60, 86_400).default(4 * 3_600),
-    /** How often pg-boss looks for expired jobs and lost heartbeats. */
-    PGBOSS_MONITOR_INTERVAL_SECONDS: int(1, 600).default(10),
-    INGEST_SWEEP_CRON: z.string().min(9).default("* * * * *"),
-    CLUSTER_REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
-    CLUSTER_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
-    CLUSTER_RETRIES: int(0, 20).default(4),
-    CLUSTER_RETRY_BASE_MS: int(1, 600_000).default(500),
-    /** Grace period for running jobs on SIGTERM. */
-    SHUTDOWN_GRACE_SECONDS: int(1, 3_600).default(60),
-  })
-  .superRefine((env, ctx) => {
-    if (env.STORAGE_BACKEND === "supabase") {
-      if (!env.SUPABASE_STORAGE_URL) ctx.addIssue({ code: "custom", path: ["SUPABASE_STORAGE_URL"], message: "is required when STORAGE_BACKEND=supabase" });
-      if (!env.SUPABASE_SERVICE_ROLE_KEY) ctx.addIssue({ code: "custom", path: ["SUPABASE_SERVICE_ROLE_KEY"], message: "is required when STORAGE_BACKEND=supabase" });
-    } else if (!env.STORAGE_SIGNING_SECRET && env.NODE_ENV === "production") {
-      ctx.addIssue({ code: "custom", path: ["STORAGE_SIGNING_SECRET"], message: "is required in production" });
-    }
-  });
+const envSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  GPU_CLUSTER_API_URL: z.url({
+    protocol: /^https?$/,
+    error: (issue) => (issue.input === undefined ? "is required" : "must be an http(s) URL"),
+  }),
+  GPU_CLUSTER_API_KEY: z.string({ error: "is required" }).min(1, "is required"),
+  STORAGE_BACKEND: z.enum(["local", "supabase"]).default("local"),
+  LOCAL_STORAGE_DIR: z
+    .string()
+    .min(1)
+    .default(path.join(repoRoot, ".data", "storage")),
+  STORAGE_SIGNING_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
+    .default("http://localhost:3000"),
+  SUPABASE_STORAGE_URL: z
+    .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
+    .optional(),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
+  STORAGE_BUCKET: z.string().min(1).default("lora-models"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Jobs one process works on at once. */
+  INGESTER_CONCURRENCY: int(1, 64).default(2),
+  /** pg-boss attempts after the first one. */
+  INGEST_RETRY_LIMIT: int(0, 100).default(5),
+  INGEST_RETRY_DELAY_SECONDS: int(0, 86_400).default(30),
+  INGEST_RETRY_DELAY_MAX_SECONDS: int(1, 86_400).default(900),
+  /** A killed worker's job is taken over after this many seconds without a heartbeat (≥ 10). */
+  INGEST_HEARTBEAT_SECONDS: int(10, 3_600).default(30),
+  /** Upper bound of one attempt (multi-GB copies take a while). */
+  INGEST_EXPIRE_SECONDS: int(60, 86_400).default(4 * 3_600),
+  /** How often pg-boss looks for expired jobs and lost heartbeats. */
+  PGBOSS_MONITOR_INTERVAL_SECONDS: int(1, 600).default(10),
+  INGEST_SWEEP_CRON: z.string().min(9).default("* * * * *"),
+  CLUSTER_REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  CLUSTER_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
+  CLUSTER_RETRIES: int(0, 20).default(4),
+  CLUSTER_RETRY_BASE_MS: int(1, 600_000).default(500),
+  /** Grace period for running jobs on SIGTERM. */
+  SHUTDOWN_GRACE_SECONDS: int(1, 3_600).default(60),
+});
+
+/** Rules that span variables; checked on the raw input so they are reported with the rest. */
+function crossChecks(source: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  if (source.STORAGE_BACKEND === "supabase") {
+    if (!source.SUPABASE_STORAGE_URL)
+      problems.push("  SUPABASE_STORAGE_URL: is required when STORAGE_BACKEND=supabase");
+    if (!source.SUPABASE_SERVICE_ROLE_KEY)
+      problems.push("  SUPABASE_SERVICE_ROLE_KEY: is required when STORAGE_BACKEND=supabase");
+  } else if (!source.STORAGE_SIGNING_SECRET && source.NODE_ENV === "production") {
+    problems.push("  STORAGE_SIGNING_SECRET: is required in production");
+  }
+  return problems;
+}
 
 export type IngesterEnv = z.infer<typeof envSchema>;
 
 export function readIngesterEnv(source: NodeJS.ProcessEnv = process.env): IngesterEnv {
   const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
-    throw new Error(`Invalid ingester configuration:\n${problems}`);
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)),
+    ...crossChecks(source),
+  ];
+  if (problems.length > 0 || !parsed.success) {
+    throw new Error(`Invalid ingester configuration:\n${problems.join("\n")}`);
   }
   return parsed.data;
 }

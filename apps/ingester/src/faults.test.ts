@@ -13,7 +13,15 @@ import type { JobSpecInput } from "@mad/gpu-cluster-sim";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { allStoredFiles, createJob, createTestWorld, TEST_API_KEY, type TestWorld, USER_ID, waitFor } from "./test-support";
+import {
+  allStoredFiles,
+  createJob,
+  createTestWorld,
+  TEST_API_KEY,
+  type TestWorld,
+  USER_ID,
+  waitFor,
+} from "./test-support";
 import { artifactIdForJob } from "./uuid-v5";
 
 let world: TestWorld;
@@ -38,26 +46,82 @@ interface Case {
 const cases: Case[] = [
   // Passing faults: retried, then stored.
   { title: "HTTP 500 twice", spec: { fault: "http_500", faultCount: 2 }, outcome: "stored" },
-  { title: "HTTP 503 with Retry-After", spec: { fault: "http_500", faultStatus: 503, faultCount: 1 }, outcome: "stored" },
-  { title: "not ready (409) twice", spec: { fault: "not_ready", faultCount: 2 }, outcome: "stored" },
-  { title: "not ready (425)", spec: { fault: "not_ready", faultStatus: 425, faultCount: 1 }, outcome: "stored" },
-  { title: "a listing slower than the timeout", spec: { fault: "slow", faultDelayMs: 4_000, faultCount: 1 }, outcome: "stored" },
-  { title: "a file stalling mid-body", spec: { fault: "slow", faultVariant: "file_mid_body", faultDelayMs: 4_000, faultCount: 1 }, outcome: "stored" },
-  { title: "a connection reset mid-file", spec: { fault: "reset_mid_file", faultCount: 1 }, outcome: "stored" },
+  {
+    title: "HTTP 503 with Retry-After",
+    spec: { fault: "http_500", faultStatus: 503, faultCount: 1 },
+    outcome: "stored",
+  },
+  {
+    title: "not ready (409) twice",
+    spec: { fault: "not_ready", faultCount: 2 },
+    outcome: "stored",
+  },
+  {
+    title: "not ready (425)",
+    spec: { fault: "not_ready", faultStatus: 425, faultCount: 1 },
+    outcome: "stored",
+  },
+  {
+    title: "a listing slower than the timeout",
+    spec: { fault: "slow", faultDelayMs: 4_000, faultCount: 1 },
+    outcome: "stored",
+  },
+  {
+    title: "a file stalling mid-body",
+    spec: { fault: "slow", faultVariant: "file_mid_body", faultDelayMs: 4_000, faultCount: 1 },
+    outcome: "stored",
+  },
+  {
+    title: "a connection reset mid-file",
+    spec: { fault: "reset_mid_file", faultCount: 1 },
+    outcome: "stored",
+  },
   { title: "a truncated body", spec: { fault: "truncated", faultCount: 1 }, outcome: "stored" },
   {
     title: "a truncated body with a matching Content-Length",
     spec: { fault: "truncated", faultVariant: "short_length", faultCount: 1 },
     outcome: "stored",
   },
-  { title: "a wrong checksum once", spec: { fault: "wrong_checksum", faultCount: 1 }, outcome: "stored" },
-  { title: "a file missing once", spec: { fault: "missing_file", faultCount: 1 }, outcome: "stored" },
-  { title: "a broken listing once", spec: { fault: "bad_listing", faultCount: 1 }, outcome: "stored" },
+  {
+    title: "a wrong checksum once",
+    spec: { fault: "wrong_checksum", faultCount: 1 },
+    outcome: "stored",
+  },
+  {
+    title: "a file missing once",
+    spec: { fault: "missing_file", faultCount: 1 },
+    outcome: "stored",
+  },
+  {
+    title: "a broken listing once",
+    spec: { fault: "bad_listing", faultCount: 1 },
+    outcome: "stored",
+  },
   // Permanent faults: failed at once, with a readable reason.
-  { title: "a refused key (401)", spec: { fault: "auth_refused" }, outcome: "failed", reason: /refused the API key \(HTTP 401\)/ },
-  { title: "a refused key (403)", spec: { fault: "auth_refused", faultStatus: 403 }, outcome: "failed", reason: /HTTP 403/ },
-  { title: "an unknown job", spec: { fault: "not_found" }, outcome: "failed", reason: /does not know this job/ },
-  { title: "an adapter config that is not JSON", spec: { fault: "invalid_json" }, outcome: "failed", reason: /adapter_config\.json: is not valid JSON/ },
+  {
+    title: "a refused key (401)",
+    spec: { fault: "auth_refused" },
+    outcome: "failed",
+    reason: /refused the API key \(HTTP 401\)/,
+  },
+  {
+    title: "a refused key (403)",
+    spec: { fault: "auth_refused", faultStatus: 403 },
+    outcome: "failed",
+    reason: /HTTP 403/,
+  },
+  {
+    title: "an unknown job",
+    spec: { fault: "not_found" },
+    outcome: "failed",
+    reason: /does not know this job/,
+  },
+  {
+    title: "an adapter config that is not JSON",
+    spec: { fault: "invalid_json" },
+    outcome: "failed",
+    reason: /adapter_config\.json: is not valid JSON/,
+  },
   {
     title: "training args that are not JSON",
     spec: { fault: "invalid_json", faultFile: "training_args.json" },
@@ -76,14 +140,49 @@ const cases: Case[] = [
     outcome: "failed",
     reason: /safetensors header is not valid JSON/,
   },
-  { title: "path traversal in file names", spec: { fault: "path_traversal" }, outcome: "failed", reason: /unsafe file name/ },
+  {
+    title: "path traversal in file names",
+    spec: { fault: "path_traversal" },
+    outcome: "failed",
+    reason: /unsafe file name/,
+  },
   // Passing faults that never pass: failed after the last attempt.
-  { title: "HTTP 500 forever", spec: { fault: "http_500" }, outcome: "failed", reason: /HTTP 500 \(gave up after 3 attempts\)/ },
-  { title: "a wrong checksum forever", spec: { fault: "wrong_checksum" }, outcome: "failed", reason: /sha256/ },
-  { title: "a file always cut short", spec: { fault: "truncated" }, outcome: "failed", reason: /adapter_model\.safetensors/ },
-  { title: "a file always missing", spec: { fault: "missing_file" }, outcome: "failed", reason: /HTTP 404/ },
-  { title: "a listing that is never JSON", spec: { fault: "bad_listing", faultVariant: "not_json" }, outcome: "failed", reason: /not JSON/ },
-  { title: "a listing of the wrong shape", spec: { fault: "bad_listing", faultVariant: "wrong_shape" }, outcome: "failed", reason: /unexpected shape/ },
+  {
+    title: "HTTP 500 forever",
+    spec: { fault: "http_500" },
+    outcome: "failed",
+    reason: /HTTP 500 \(gave up after 3 attempts\)/,
+  },
+  {
+    title: "a wrong checksum forever",
+    spec: { fault: "wrong_checksum" },
+    outcome: "failed",
+    reason: /sha256/,
+  },
+  {
+    title: "a file always cut short",
+    spec: { fault: "truncated" },
+    outcome: "failed",
+    reason: /adapter_model\.safetensors/,
+  },
+  {
+    title: "a file always missing",
+    spec: { fault: "missing_file" },
+    outcome: "failed",
+    reason: /HTTP 404/,
+  },
+  {
+    title: "a listing that is never JSON",
+    spec: { fault: "bad_listing", faultVariant: "not_json" },
+    outcome: "failed",
+    reason: /not JSON/,
+  },
+  {
+    title: "a listing of the wrong shape",
+    spec: { fault: "bad_listing", faultVariant: "wrong_shape" },
+    outcome: "failed",
+    reason: /unexpected shape/,
+  },
 ];
 
 describe("GPU cluster faults", () => {
@@ -92,7 +191,10 @@ describe("GPU cluster faults", () => {
   beforeAll(async () => {
     // All at once: one bad job must not hold up the others.
     for (const testCase of cases) {
-      jobs.set(testCase.title, await createJob(world.database.db, { sim: world.sim, spec: testCase.spec, curve: "good" }));
+      jobs.set(
+        testCase.title,
+        await createJob(world.database.db, { sim: world.sim, spec: testCase.spec, curve: "good" }),
+      );
     }
   });
 
@@ -101,7 +203,10 @@ describe("GPU cluster faults", () => {
     const { db } = world.database;
     const artifact = await waitFor(
       async () => {
-        const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, job.id));
+        const [row] = await db
+          .select()
+          .from(modelArtifacts)
+          .where(eq(modelArtifacts.jobId, job.id));
         return row && row.status !== "processing" ? row : null;
       },
       `${testCase.title} to settle`,
@@ -117,7 +222,9 @@ describe("GPU cluster faults", () => {
       const checksums = await world.sim.checksums(job.externalJobId);
       expect(artifact.files).toHaveLength(3);
       for (const file of artifact.files) {
-        const bytes = await readFile(path.join(world.storageRoot, "lora-models", file.storage_path));
+        const bytes = await readFile(
+          path.join(world.storageRoot, "lora-models", file.storage_path),
+        );
         const sha256 = createHash("sha256").update(bytes).digest("hex");
         expect(sha256).toBe(checksums[file.name as keyof typeof checksums]);
         expect(file.sha256).toBe(sha256);
@@ -127,16 +234,24 @@ describe("GPU cluster faults", () => {
       expect(artifact.failureReason).toMatch(testCase.reason!);
       expect(artifact.failureReason).not.toContain(TEST_API_KEY);
       expect(artifact.storedAt).toBeNull();
+      // One "could not be stored" notice, no "ready" one.
+      const notes = await world.database.sql<{ type: string }[]>`
+        select type::text from notifications where metadata ->> 'job_id' = ${job.id}`;
+      expect(notes).toEqual([{ type: "ingestion_failed" }]);
     }
     // Whatever happened, only plain file names directly under the artifact's folder.
     for (const object of await world.storage.list(folder)) {
-      expect(path.basename(object.path)).toMatch(/^(adapter_model\.safetensors|adapter_config\.json|training_args\.json)$/);
+      expect(path.basename(object.path)).toMatch(
+        /^(adapter_model\.safetensors|adapter_config\.json|training_args\.json)$/,
+      );
     }
   });
 
   it("wrote nothing outside artifact folders and never logged the API key", async () => {
     for (const file of await allStoredFiles(world.storageRoot)) {
-      expect(file).toMatch(/^lora-models\/[0-9a-f-]{36}\/[0-9a-f-]{36}\/[A-Za-z0-9][A-Za-z0-9._-]*$/);
+      expect(file).toMatch(
+        /^lora-models\/[0-9a-f-]{36}\/[0-9a-f-]{36}\/[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      );
     }
     expect(world.logs.text()).not.toContain(TEST_API_KEY);
     expect(world.logs.text()).toContain("refused the API key");

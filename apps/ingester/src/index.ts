@@ -1,5 +1,18 @@
-export { startIngester, INGEST_QUEUE, SWEEP_QUEUE, PGBOSS_SCHEMA, type Ingester, type IngesterOptions } from "./worker";
-export { ingestTrainingJob, PermanentIngestionError, type IngestDeps, type IngestAttempt, type IngestOutcome } from "./ingest";
+export {
+  startIngester,
+  INGEST_QUEUE,
+  SWEEP_QUEUE,
+  PGBOSS_SCHEMA,
+  type Ingester,
+  type IngesterOptions,
+} from "./worker";
+export {
+  ingestTrainingJob,
+  PermanentIngestionError,
+  type IngestDeps,
+  type IngestAttempt,
+  type IngestOutcome,
+} from "./ingest";
 export { retryIngestion, enqueueIngestion, sweepIngestion } from "./sql-api";
 export {
   createClusterClient,

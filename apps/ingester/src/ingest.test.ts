@@ -7,9 +7,21 @@ import { calculateQualityMetrics } from "@mad/quality";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { createClusterClient } from "./cluster-client";
+import { ingestTrainingJob } from "./ingest";
+import { createLogger } from "./logger";
 import { retryIngestion } from "./sql-api";
 import { artifactIdForJob } from "./uuid-v5";
-import { allStoredFiles, completeJob, createJob, createTestWorld, TEST_API_KEY, type TestWorld, USER_ID, waitFor } from "./test-support";
+import {
+  allStoredFiles,
+  completeJob,
+  createJob,
+  createTestWorld,
+  TEST_API_KEY,
+  type TestWorld,
+  USER_ID,
+  waitFor,
+} from "./test-support";
 import type { Ingester } from "./worker";
 
 let world: TestWorld;
@@ -26,7 +38,10 @@ afterAll(async () => {
 });
 
 async function artifactOf(jobId: string) {
-  const [row] = await world.database.db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, jobId));
+  const [row] = await world.database.db
+    .select()
+    .from(modelArtifacts)
+    .where(eq(modelArtifacts.jobId, jobId));
   return row;
 }
 
@@ -40,7 +55,11 @@ async function waitForStatus(jobId: string, status: "stored" | "failed") {
 describe("a completed training job", () => {
   it("becomes a stored artifact with its files, score, link and one notification", async () => {
     const { db } = world.database;
-    const job = await createJob(db, { sim: world.sim, curve: "good", datasetName: "Support tickets v3" });
+    const job = await createJob(db, {
+      sim: world.sim,
+      curve: "good",
+      datasetName: "Support tickets v3",
+    });
     const artifact = await waitForStatus(job.id, "stored");
     const artifactId = artifactIdForJob(job.id);
 
@@ -66,14 +85,25 @@ describe("a completed training job", () => {
       expect(createHash("sha256").update(bytes).digest("hex")).toBe(checksums[name]);
       expect(artifact.artifacts[file.name]).toBe(file.storage_path);
     }
-    expect(artifact.files.find((file) => file.name === "adapter_config.json")?.content_type).toBe("application/json");
+    expect(artifact.files.find((file) => file.name === "adapter_config.json")?.content_type).toBe(
+      "application/json",
+    );
     expect(artifact.totalSizeBytes).toBe(Object.values(sizes).reduce((a, b) => a + b, 0));
     expect(artifact.bytesCopied).toBe(artifact.totalSizeBytes);
-    expect(artifact.modelMetadata).toMatchObject({ base_model: "meta-llama/Llama-3.1-8B", adapter_type: "lora" });
+    expect(artifact.modelMetadata).toMatchObject({
+      base_model: "meta-llama/Llama-3.1-8B",
+      adapter_type: "lora",
+    });
 
     // Quality from packages/quality over the job's points in step order.
-    const points = await db.select().from(metricsPoints).where(eq(metricsPoints.jobId, job.id)).orderBy(asc(metricsPoints.step));
-    const expected = calculateQualityMetrics(points.map((p) => ({ training_loss: p.trainingLoss, validation_loss: p.validationLoss })));
+    const points = await db
+      .select()
+      .from(metricsPoints)
+      .where(eq(metricsPoints.jobId, job.id))
+      .orderBy(asc(metricsPoints.step));
+    const expected = calculateQualityMetrics(
+      points.map((p) => ({ training_loss: p.trainingLoss, validation_loss: p.validationLoss })),
+    );
     expect(artifact.qualityMetrics).toEqual(expected);
     expect(artifact.qualityScore).toBe(4);
     expect(artifact.trainingSummary).toEqual({
@@ -106,20 +136,36 @@ describe("a completed training job", () => {
   });
 
   it("says 'not rated' when the loss history cannot be scored", async () => {
-    const job = await createJob(world.database.db, { sim: world.sim, curve: "unrated", datasetName: "Tiny set" });
+    const job = await createJob(world.database.db, {
+      sim: world.sim,
+      curve: "unrated",
+      datasetName: "Tiny set",
+    });
     await waitForStatus(job.id, "stored");
-    const [note] = await world.database.db.select().from(notifications).where(eq(notifications.actionUrl, `/models/${artifactIdForJob(job.id)}`));
+    const [note] = await world.database.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.actionUrl, `/models/${artifactIdForJob(job.id)}`));
     expect(note?.message).toBe("Your model 'Tiny set - 2026-11-23' is ready — not rated.");
   });
 
   it("is ingested once however often the trigger fires and the sweep runs", async () => {
     const { db, sql } = world.database;
-    const jobs = await Promise.all(Array.from({ length: 5 }, () => createJob(db, { sim: world.sim, curve: "fair", complete: false })));
+    const jobs = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        createJob(db, { sim: world.sim, curve: "fair", complete: false }),
+      ),
+    );
     // Complete, then keep re-firing the trigger (status rewritten) while sweeps run concurrently.
     await Promise.all(jobs.map((job) => completeJob(db, job.id)));
     await Promise.all([
       ...Array.from({ length: 5 }, () => ingester.sweepNow()),
-      ...jobs.flatMap((job) => Array.from({ length: 3 }, () => sql`update training_jobs set status = 'completed' where id = ${job.id}`)),
+      ...jobs.flatMap((job) =>
+        Array.from(
+          { length: 3 },
+          () => sql`update training_jobs set status = 'completed' where id = ${job.id}`,
+        ),
+      ),
     ]);
     for (const job of jobs) await waitForStatus(job.id, "stored");
     // And once more after they are stored: nothing to do.
@@ -137,11 +183,13 @@ describe("a completed training job", () => {
   it("ignores jobs that are not completed, and a rolled-back completion enqueues nothing", async () => {
     const { db, sql } = world.database;
     const running = await createJob(db, { sim: world.sim, complete: false });
-    await sql.begin(async (tx) => {
-      await tx`update training_jobs set status = 'completed' where id = ${running.id}`;
-      await tx`rollback`.catch(() => {});
-      throw new Error("roll back");
-    }).catch(() => {});
+    await sql
+      .begin(async (tx) => {
+        await tx`update training_jobs set status = 'completed' where id = ${running.id}`;
+        await tx`rollback`.catch(() => {});
+        throw new Error("roll back");
+      })
+      .catch(() => {});
     const [queued] = await sql<{ count: number }[]>`
       select count(*)::int as count from pgboss.job where name = 'artifact-ingestion' and singleton_key = ${running.id}`;
     expect(queued?.count).toBe(0);
@@ -151,13 +199,18 @@ describe("a completed training job", () => {
 
   it("fails for good on a refused key, waits for a manual retry, then succeeds", async () => {
     const { db, sql } = world.database;
-    const job = await createJob(db, { sim: world.sim, curve: "excellent", spec: { fault: "auth_refused" } });
+    const job = await createJob(db, {
+      sim: world.sim,
+      curve: "excellent",
+      spec: { fault: "auth_refused" },
+    });
     const failed = await waitForStatus(job.id, "failed");
     expect(failed.failureReason).toMatch(/refused the API key \(HTTP 401\)/);
     expect(failed.failureReason).not.toContain(TEST_API_KEY);
     // The sweep leaves failed jobs alone, so no request loop against a refusing cluster.
     expect(await ingester.sweepNow()).toBe(0);
-    const failedNotes = await sql`select * from notifications where type = 'ingestion_failed' and metadata ->> 'job_id' = ${job.id}`;
+    const failedNotes =
+      await sql`select * from notifications where type = 'ingestion_failed' and metadata ->> 'job_id' = ${job.id}`;
     expect(failedNotes).toHaveLength(1);
 
     world.sim.registerJob(job.externalJobId, { adapterSizeBytes: 4096 });
@@ -166,8 +219,46 @@ describe("a completed training job", () => {
     expect(stored.ingestionAttempts).toBe(2);
     expect(stored.failureReason).toBeNull();
     expect(await retryIngestion(sql, job.id)).toBe(false);
-    const readyNotes = await sql`select * from notifications where type = 'artifact_ready' and metadata ->> 'job_id' = ${job.id}`;
+    const readyNotes =
+      await sql`select * from notifications where type = 'artifact_ready' and metadata ->> 'job_id' = ${job.id}`;
     expect(readyNotes).toHaveLength(1);
+  });
+
+  it("stays exactly once when attempts on one job overlap (a lapsed heartbeat)", async () => {
+    const { db, sql } = world.database;
+    const job = await createJob(db, {
+      sim: world.sim,
+      curve: "poor",
+      spec: { adapterSizeBytes: 2 * 1024 * 1024 },
+    });
+    // Besides the worker the trigger woke, two more attempts on the same job at the same time.
+    const deps = {
+      db,
+      sql,
+      storage: world.storage,
+      cluster: createClusterClient({ baseUrl: world.sim.url, apiKey: TEST_API_KEY }),
+      logger: createLogger({ destination: world.logs }),
+    };
+    const outcomes = await Promise.all([
+      ingestTrainingJob(deps, job.id, { isLastAttempt: false }),
+      ingestTrainingJob(deps, job.id, { isLastAttempt: false }),
+    ]);
+    for (const outcome of outcomes) expect(["stored", "skipped"]).toContain(outcome.status);
+    const artifact = await waitForStatus(job.id, "stored");
+    const folder = `${USER_ID}/${artifact.id}/`;
+    const objects = (await world.storage.list(folder))
+      .map((object) => path.basename(object.path))
+      .sort();
+    expect(objects).toEqual([
+      "adapter_config.json",
+      "adapter_model.safetensors",
+      "training_args.json",
+    ]);
+    const notes = await sql`select 1 from notifications where metadata ->> 'job_id' = ${job.id}`;
+    expect(notes).toHaveLength(1);
+    const checksums = await world.sim.checksums(job.externalJobId);
+    for (const file of artifact.files)
+      expect(file.sha256).toBe(checksums[file.name as keyof typeof checksums]);
   });
 
   it("removes leftovers of earlier attempts from the artifact's folder", async () => {
@@ -175,23 +266,34 @@ describe("a completed training job", () => {
     const job = await createJob(db, { sim: world.sim, complete: false });
     const folder = `${USER_ID}/${artifactIdForJob(job.id)}/`;
     const { Readable } = await import("node:stream");
-    await world.storage.put(`${folder}old_checkpoint.bin`, Readable.from([Buffer.from("stale")]), { contentType: "application/octet-stream" });
+    await world.storage.put(`${folder}old_checkpoint.bin`, Readable.from([Buffer.from("stale")]), {
+      contentType: "application/octet-stream",
+    });
     await completeJob(db, job.id);
     await waitForStatus(job.id, "stored");
-    const objects = (await world.storage.list(folder)).map((object) => path.basename(object.path)).sort();
-    expect(objects).toEqual(["adapter_config.json", "adapter_model.safetensors", "training_args.json"]);
+    const objects = (await world.storage.list(folder))
+      .map((object) => path.basename(object.path))
+      .sort();
+    expect(objects).toEqual([
+      "adapter_config.json",
+      "adapter_model.safetensors",
+      "training_args.json",
+    ]);
   });
 
   it("writes nothing but artifact folders, and never logs the API key", async () => {
     const files = await allStoredFiles(world.storageRoot);
     for (const file of files) {
-      expect(file).toMatch(/^lora-models\/[0-9a-f-]{36}\/[0-9a-f-]{36}\/[A-Za-z0-9][A-Za-z0-9._-]*$/);
+      expect(file).toMatch(
+        /^lora-models\/[0-9a-f-]{36}\/[0-9a-f-]{36}\/[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      );
     }
     expect(world.logs.lines.length).toBeGreaterThan(0);
     expect(world.logs.text()).not.toContain(TEST_API_KEY);
     for (const line of world.logs.lines) {
       const entry = JSON.parse(line) as Record<string, unknown>;
-      if (entry.msg === "ingestion started" || entry.msg === "artifact stored") expect(entry.training_job_id).toEqual(expect.any(String));
+      if (entry.msg === "ingestion started" || entry.msg === "artifact stored")
+        expect(entry.training_job_id).toEqual(expect.any(String));
     }
   });
 });

@@ -76,8 +76,15 @@ export async function ingestTrainingJob(
       return { status: "skipped", artifactId, reason: prepared.reason };
     }
     started = true;
-    log.info({ external_job_id: prepared.job.externalJobId, attempt_number: prepared.attempts }, "ingestion started");
-    await copyAndRecord(deps, prepared, artifactId, attempt.signal, log);
+    log.info(
+      { external_job_id: prepared.job.externalJobId, attempt_number: prepared.attempts },
+      "ingestion started",
+    );
+    const recorded = await copyAndRecord(deps, prepared, artifactId, attempt.signal, log);
+    if (recorded === "already-linked") {
+      log.info("another attempt stored this artifact first");
+      return { status: "skipped", artifactId, reason: "stored by another attempt" };
+    }
     log.info("artifact stored");
     return { status: "stored", artifactId };
   } catch (error) {
@@ -119,13 +126,21 @@ async function prepare(
   artifactId: string,
 ): Promise<
   | { status: "skip"; reason: string }
-  | { status: "go"; job: NonNullable<PreparedJob>["job"]; datasetName: string; name: string; attempts: number }
+  | {
+      status: "go";
+      job: NonNullable<PreparedJob>["job"];
+      datasetName: string;
+      name: string;
+      attempts: number;
+    }
 > {
   const row = await loadJob(deps.db, trainingJobId);
   if (!row) return { status: "skip", reason: "training job does not exist" };
   const { job } = row;
-  if (job.status !== "completed") return { status: "skip", reason: `training job is ${job.status}` };
-  if (job.artifactId !== null) return { status: "skip", reason: "training job already has its artifact" };
+  if (job.status !== "completed")
+    return { status: "skip", reason: `training job is ${job.status}` };
+  if (job.artifactId !== null)
+    return { status: "skip", reason: "training job already has its artifact" };
   if (!job.externalJobId) return { status: "skip", reason: "training job has no external_job_id" };
 
   const name = artifactName(row.datasetName, job.completedAt ?? new Date());
@@ -152,10 +167,18 @@ async function prepare(
       where model_artifacts.status = 'processing'
     returning ingestion_attempts`;
   if (upserted.length === 0) {
-    const [existing] = await deps.sql<{ status: string }[]>`select status from model_artifacts where id = ${artifactId}`;
+    const [existing] = await deps.sql<
+      { status: string }[]
+    >`select status from model_artifacts where id = ${artifactId}`;
     return { status: "skip", reason: `artifact is already ${existing?.status ?? "gone"}` };
   }
-  return { status: "go", job, datasetName: row.datasetName, name, attempts: upserted[0]!.ingestion_attempts };
+  return {
+    status: "go",
+    job,
+    datasetName: row.datasetName,
+    name,
+    attempts: upserted[0]!.ingestion_attempts,
+  };
 }
 
 async function copyAndRecord(
@@ -164,7 +187,7 @@ async function copyAndRecord(
   artifactId: string,
   signal: AbortSignal | undefined,
   log: Logger,
-): Promise<void> {
+): Promise<"stored" | "already-linked"> {
   const { job, name } = prepared;
   const listing = await deps.cluster.getArtifactListing(job.externalJobId!, signal);
   const names = new Set(listing.files.map((file) => file.name));
@@ -186,7 +209,10 @@ async function copyAndRecord(
       ...(signal ? { signal } : {}),
       onProgress: (copied, total) => progress.report(copied, total),
       onFileAttemptFailed: (file, attemptNumber, error) =>
-        log.warn({ file, attempt_number: attemptNumber, err_message: deps.cluster.redact(error.message) }, "file transfer failed; retrying"),
+        log.warn(
+          { file, attempt_number: attemptNumber, err_message: deps.cluster.redact(error.message) },
+          "file transfer failed; retrying",
+        ),
     });
   } finally {
     await progress.stop();
@@ -194,14 +220,21 @@ async function copyAndRecord(
 
   // Leftovers of older attempts (a file the cluster no longer lists) must not linger.
   const keep = new Set(copied.map((file) => file.storage_path));
-  const orphans = (await deps.storage.list(folder)).map((object) => object.path).filter((path) => !keep.has(path));
+  const orphans = (await deps.storage.list(folder))
+    .map((object) => object.path)
+    .filter((path) => !keep.has(path));
   if (orphans.length > 0) {
     await deps.storage.remove(orphans);
     log.info({ removed: orphans.length }, "removed leftover objects of earlier attempts");
   }
 
   const points = await deps.db
-    .select({ training_loss: metricsPoints.trainingLoss, validation_loss: metricsPoints.validationLoss, step: metricsPoints.step, epoch: metricsPoints.epoch })
+    .select({
+      training_loss: metricsPoints.trainingLoss,
+      validation_loss: metricsPoints.validationLoss,
+      step: metricsPoints.step,
+      epoch: metricsPoints.epoch,
+    })
     .from(metricsPoints)
     .where(eq(metricsPoints.jobId, job.id))
     .orderBy(asc(metricsPoints.step));
@@ -225,15 +258,16 @@ async function copyAndRecord(
   const totalSize = copied.reduce((sum, file) => sum + file.size_bytes, 0);
   const artifacts = Object.fromEntries(copied.map((file) => [file.name, file.storage_path]));
 
-  await deps.sql.begin(async (tx) => {
+  return deps.sql.begin(async (tx): Promise<"stored" | "already-linked"> => {
     // The job row lock orders this commit against any concurrent attempt on the same job.
     const [current] = await tx<{ status: string; artifact_id: string | null }[]>`
       select status, artifact_id from training_jobs where id = ${job.id} for update`;
+    // A parallel attempt (a worker whose heartbeat lapsed but which still ran) got here first:
+    // its result is this one's, so there is nothing left to do.
+    if (current?.artifact_id === artifactId) return "already-linked";
     if (!current || current.status !== "completed" || current.artifact_id !== null) {
       throw new PermanentIngestionError(
-        current?.artifact_id === artifactId
-          ? "already linked by another attempt"
-          : `training job changed while ingesting (status ${current?.status ?? "gone"})`,
+        `training job changed while ingesting (status ${current?.status ?? "gone"})`,
       );
     }
     const stored = await tx`
@@ -259,6 +293,7 @@ async function copyAndRecord(
       values (${job.userId}, 'artifact_ready', 'Model Ready for Download', ${artifactReadyMessage(name, quality)},
               'high', ${`/models/${artifactId}`}, ${JSON.stringify({ artifact_id: artifactId, job_id: job.id })}::jsonb)
       on conflict ((metadata ->> 'job_id')) where type = 'artifact_ready' do nothing`;
+    return "stored";
   });
 }
 
@@ -312,7 +347,12 @@ function progressWriter(deps: IngestDeps, artifactId: string) {
   };
 }
 
-async function markFailed(deps: IngestDeps, artifactId: string, trainingJobId: string, reason: string): Promise<void> {
+async function markFailed(
+  deps: IngestDeps,
+  artifactId: string,
+  trainingJobId: string,
+  reason: string,
+): Promise<void> {
   await deps.sql.begin(async (tx) => {
     const failed = await tx<{ user_id: string; name: string }[]>`
       update model_artifacts set status = 'failed', failure_reason = ${reason}, updated_at = now()

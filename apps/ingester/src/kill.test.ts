@@ -7,7 +7,17 @@ import { modelArtifacts } from "@mad/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createJob, createTestWorld, type IngesterProcess, ingesterEnv, spawnIngester, type TestWorld, USER_ID, waitFor } from "./test-support";
+import {
+  allStoredFiles,
+  createJob,
+  createTestWorld,
+  type IngesterProcess,
+  ingesterEnv,
+  spawnIngester,
+  type TestWorld,
+  USER_ID,
+  waitFor,
+} from "./test-support";
 import { artifactIdForJob } from "./uuid-v5";
 
 const ADAPTER_BYTES = 48 * 1024 * 1024;
@@ -19,6 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (process.env.DUMP_LOGS) for (const p of processes) console.log(p.output.join("\n"));
   for (const p of processes) {
     if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
     await p.exited;
@@ -29,7 +40,10 @@ afterAll(async () => {
 describe("an ingester killed mid-copy", () => {
   it("is replaced by another that finishes the job exactly once", async () => {
     const { db, sql } = world.database;
-    const env = ingesterEnv(world, { CLUSTER_IDLE_TIMEOUT_MS: "600000", INGESTER_CONCURRENCY: "1" });
+    const env = ingesterEnv(world, {
+      CLUSTER_IDLE_TIMEOUT_MS: "600000",
+      INGESTER_CONCURRENCY: "1",
+    });
     const first = spawnIngester(env);
     processes.push(first);
     await first.ready;
@@ -38,7 +52,13 @@ describe("an ingester killed mid-copy", () => {
     const job = await createJob(db, {
       sim: world.sim,
       curve: "good",
-      spec: { adapterSizeBytes: ADAPTER_BYTES, fault: "slow", faultVariant: "file_mid_body", faultDelayMs: 600_000, faultCount: 1 },
+      spec: {
+        adapterSizeBytes: ADAPTER_BYTES,
+        fault: "slow",
+        faultVariant: "file_mid_body",
+        faultDelayMs: 600_000,
+        faultCount: 1,
+      },
     });
     const midCopy = await waitFor(async () => {
       const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, job.id));
@@ -55,7 +75,10 @@ describe("an ingester killed mid-copy", () => {
 
     const stored = await waitFor(
       async () => {
-        const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, job.id));
+        const [row] = await db
+          .select()
+          .from(modelArtifacts)
+          .where(eq(modelArtifacts.jobId, job.id));
         return row?.status === "stored" ? row : null;
       },
       "the second ingester to finish the job",
@@ -63,17 +86,23 @@ describe("an ingester killed mid-copy", () => {
     );
     expect(stored.ingestionAttempts).toBe(2);
     const checksums = await world.sim.checksums(job.externalJobId);
-    for (const file of stored.files) expect(file.sha256).toBe(checksums[file.name as keyof typeof checksums]);
+    for (const file of stored.files)
+      expect(file.sha256).toBe(checksums[file.name as keyof typeof checksums]);
 
     const folder = `${USER_ID}/${artifactIdForJob(job.id)}/`;
     const objects = await world.storage.list(folder);
     expect(objects.map((object) => object.path).sort()).toEqual(
-      ["adapter_config.json", "adapter_model.safetensors", "training_args.json"].map((name) => folder + name),
+      ["adapter_config.json", "adapter_model.safetensors", "training_args.json"].map(
+        (name) => folder + name,
+      ),
     );
     const [counts] = await sql<{ artifacts: number; ready: number }[]>`
       select (select count(*)::int from model_artifacts where job_id = ${job.id}) as artifacts,
              (select count(*)::int from notifications where metadata ->> 'job_id' = ${job.id}) as ready`;
     expect(counts).toEqual({ artifacts: 1, ready: 1 });
-    expect(world.sim.stats().jobs[job.externalJobId]?.fileRequests["adapter_model.safetensors"]).toBe(2);
+    expect(
+      world.sim.stats().jobs[job.externalJobId]?.fileRequests["adapter_model.safetensors"],
+    ).toBe(2);
+    if (process.env.DUMP_LOGS) console.log(await allStoredFiles(world.storageRoot));
   }, 120_000);
 });

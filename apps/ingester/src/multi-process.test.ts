@@ -6,7 +6,16 @@
 import { insertDataset } from "@mad/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createTestWorld, type IngesterProcess, ingesterEnv, spawnIngester, TEST_API_KEY, type TestWorld, USER_ID, waitFor } from "./test-support";
+import {
+  createTestWorld,
+  type IngesterProcess,
+  ingesterEnv,
+  spawnIngester,
+  TEST_API_KEY,
+  type TestWorld,
+  USER_ID,
+  waitFor,
+} from "./test-support";
 
 const JOBS = 300;
 let world: TestWorld;
@@ -35,7 +44,8 @@ describe("three ingesters, 300 jobs", () => {
     const { db, sql } = world.database;
     const dataset = await insertDataset(db, { userId: USER_ID, name: "Bulk set" });
     const ids = Array.from({ length: JOBS }, (_, i) => `ext-bulk-${i}`);
-    for (const id of ids) world.sim.registerJob(id, { adapterSizeBytes: 2048, includeChecksums: true });
+    for (const id of ids)
+      world.sim.registerJob(id, { adapterSizeBytes: 2048, includeChecksums: true });
     const jobs = await sql<{ id: string }[]>`
       insert into training_jobs (user_id, dataset_id, preset_id, status, external_job_id, started_at)
       select ${USER_ID}, ${dataset.id}, 'fast', 'running', ext, now() - interval '1 hour'
@@ -49,7 +59,9 @@ describe("three ingesters, 300 jobs", () => {
     const batches: Promise<unknown>[] = [];
     for (let i = 0; i < JOBS; i += 25) {
       const slice = jobs.slice(i, i + 25).map((j) => j.id);
-      batches.push(sql`update training_jobs set status = 'completed', completed_at = now() where id = any(${sql.array(slice)}::uuid[])`);
+      batches.push(
+        sql`update training_jobs set status = 'completed', completed_at = now() where id = any(${sql.array(slice)}::uuid[])`,
+      );
       batches.push(sql`select sweep_artifact_ingestion()`);
     }
     await Promise.all(batches);
@@ -61,7 +73,9 @@ describe("three ingesters, 300 jobs", () => {
 
     await waitFor(
       async () => {
-        const [row] = await sql<{ count: number }[]>`select count(*)::int as count from model_artifacts where status = 'stored'`;
+        const [row] = await sql<
+          { count: number }[]
+        >`select count(*)::int as count from model_artifacts where status = 'stored'`;
         return row!.count >= JOBS;
       },
       "300 stored artifacts",
@@ -70,13 +84,21 @@ describe("three ingesters, 300 jobs", () => {
     // Once more after everything is stored: nothing is left to enqueue.
     expect((await sql<{ n: number }[]>`select sweep_artifact_ingestion() as n`)[0]?.n).toBe(0);
 
-    const [counts] = await sql<{ artifacts: number; stored: number; linked: number; ready: number; distinct_jobs: number }[]>`
+    const [counts] = await sql<
+      { artifacts: number; stored: number; linked: number; ready: number; distinct_jobs: number }[]
+    >`
       select (select count(*)::int from model_artifacts) as artifacts,
              (select count(*)::int from model_artifacts where status = 'stored') as stored,
              (select count(*)::int from training_jobs where artifact_id is not null) as linked,
              (select count(*)::int from notifications where type = 'artifact_ready') as ready,
              (select count(distinct metadata ->> 'job_id')::int from notifications where type = 'artifact_ready') as distinct_jobs`;
-    expect(counts).toEqual({ artifacts: JOBS, stored: JOBS, linked: JOBS, ready: JOBS, distinct_jobs: JOBS });
+    expect(counts).toEqual({
+      artifacts: JOBS,
+      stored: JOBS,
+      linked: JOBS,
+      ready: JOBS,
+      distinct_jobs: JOBS,
+    });
 
     // Each job's listing and files were fetched exactly once: no duplicate work anywhere.
     const stats = world.sim.stats();
@@ -85,7 +107,9 @@ describe("three ingesters, 300 jobs", () => {
       expect(Object.values(stats.jobs[id]?.fileRequests ?? {})).toEqual([1, 1, 1]);
     }
     // Work was shared, and logs carry the job id but never the key.
-    const workers = processes.filter((p) => p.output.some((line) => line.includes('"msg":"artifact stored"')));
+    const workers = processes.filter((p) =>
+      p.output.some((line) => line.includes('"msg":"artifact stored"')),
+    );
     expect(workers.length).toBeGreaterThanOrEqual(2);
     for (const p of processes) {
       expect(p.output.join("\n")).not.toContain(TEST_API_KEY);

@@ -27,7 +27,12 @@ afterAll(async () => {
 async function seed(): Promise<Record<string, unknown>> {
   const { stdout } = await run(process.execPath, ["--import", "tsx", "src/seed.ts"], {
     cwd: path.resolve(import.meta.dirname, ".."),
-    env: { PATH: process.env.PATH ?? "", DATABASE_URL: world.database.url, GPU_CLUSTER_API_URL: world.sim.url, GPU_CLUSTER_API_KEY: TEST_API_KEY },
+    env: {
+      PATH: process.env.PATH ?? "",
+      DATABASE_URL: world.database.url,
+      GPU_CLUSTER_API_URL: world.sim.url,
+      GPU_CLUSTER_API_KEY: TEST_API_KEY,
+    },
   });
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
 }
@@ -35,16 +40,24 @@ async function seed(): Promise<Record<string, unknown>> {
 describe("pnpm seed", () => {
   it("creates demo models through the real pipeline, once", async () => {
     const { sql } = world.database;
-    expect(await seed()).toMatchObject({ new_jobs: 18, demo_jobs: 18, simulator_registrations: 18 });
+    expect(await seed()).toMatchObject({
+      new_jobs: 18,
+      demo_jobs: 18,
+      simulator_registrations: 18,
+    });
     await waitFor(
       async () => {
-        const [row] = await sql<{ settled: number }[]>`select count(*)::int as settled from model_artifacts where status <> 'processing'`;
+        const [row] = await sql<
+          { settled: number }[]
+        >`select count(*)::int as settled from model_artifacts where status <> 'processing'`;
         return row!.settled === 18;
       },
       "all demo artifacts to settle",
       90_000,
     );
-    const perUser = await sql<{ user_id: string; stored: number; failed: number; classes: string[] }[]>`
+    const perUser = await sql<
+      { user_id: string; stored: number; failed: number; classes: string[] }[]
+    >`
       select user_id,
              count(*) filter (where status = 'stored')::int as stored,
              count(*) filter (where status = 'failed')::int as failed,
@@ -55,8 +68,17 @@ describe("pnpm seed", () => {
     const grace = perUser.find((row) => row.user_id === DEMO_USERS[1].id)!;
     expect([ada.stored, ada.failed]).toEqual([13, 1]);
     expect([grace.stored, grace.failed]).toEqual([4, 0]);
-    expect([...ada.classes].sort()).toEqual(["excellent", "fair", "good", "overfit", "poor", "unknown"]);
-    const [failed] = await sql<{ failure_reason: string }[]>`select failure_reason from model_artifacts where status = 'failed'`;
+    expect([...ada.classes].sort()).toEqual([
+      "excellent",
+      "fair",
+      "good",
+      "overfit",
+      "poor",
+      "unknown",
+    ]);
+    const [failed] = await sql<
+      { failure_reason: string }[]
+    >`select failure_reason from model_artifacts where status = 'failed'`;
     expect(failed?.failure_reason).toMatch(/refused the API key/);
 
     expect(await seed()).toMatchObject({ new_jobs: 0, demo_jobs: 18 });

@@ -46,9 +46,23 @@ interface DemoJob {
   fault?: "auth_refused";
 }
 
-const ADA_DATASETS = ["Support tickets v3", "Legal clauses", "Product FAQ", "Code review comments", "Medical notes (synthetic)"];
+const ADA_DATASETS = [
+  "Support tickets v3",
+  "Legal clauses",
+  "Product FAQ",
+  "Code review comments",
+  "Medical notes (synthetic)",
+];
 const GRACE_DATASETS = ["COBOL migration pairs", "Compiler error explanations"];
-const CURVES: LossCurveKind[] = ["excellent", "good", "fair", "poor", "diverged", "overfit", "unrated"];
+const CURVES: LossCurveKind[] = [
+  "excellent",
+  "good",
+  "fair",
+  "poor",
+  "diverged",
+  "overfit",
+  "unrated",
+];
 const PRESETS = ["balanced", "fast", "high-quality", "long-context"];
 const GPUS = [
   { type: "A100-80GB", count: 2 },
@@ -57,7 +71,12 @@ const GPUS = [
   { type: "A10G", count: 1 },
   { type: "H100-80GB", count: 8 },
 ];
-const BASE_MODELS = ["meta-llama/Llama-3.1-8B", "mistralai/Mistral-7B-v0.3", "Qwen/Qwen2.5-7B", "google/gemma-2-9b"];
+const BASE_MODELS = [
+  "meta-llama/Llama-3.1-8B",
+  "mistralai/Mistral-7B-v0.3",
+  "Qwen/Qwen2.5-7B",
+  "google/gemma-2-9b",
+];
 
 function demoJobs(user: string, datasetNames: string[], count: number, offset: number): DemoJob[] {
   return Array.from({ length: count }, (_, i) => {
@@ -80,20 +99,27 @@ function demoJobs(user: string, datasetNames: string[], count: number, offset: n
   });
 }
 
-async function registerWithSimulator(baseUrl: string | undefined, externalJobId: string, job: DemoJob): Promise<boolean> {
+async function registerWithSimulator(
+  baseUrl: string | undefined,
+  externalJobId: string,
+  job: DemoJob,
+): Promise<boolean> {
   if (!baseUrl) return false;
   try {
-    const response = await fetch(new URL(`/_control/jobs/${encodeURIComponent(externalJobId)}`, baseUrl), {
-      method: "PUT",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        rank: job.rank,
-        baseModel: job.baseModel,
-        adapterSizeBytes: job.rank * 64 * 1024,
-        ...(job.fault ? { fault: job.fault } : {}),
-      }),
-      signal: AbortSignal.timeout(2_000),
-    });
+    const response = await fetch(
+      new URL(`/_control/jobs/${encodeURIComponent(externalJobId)}`, baseUrl),
+      {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          rank: job.rank,
+          baseModel: job.baseModel,
+          adapterSizeBytes: job.rank * 64 * 1024,
+          ...(job.fault ? { fault: job.fault } : {}),
+        }),
+        signal: AbortSignal.timeout(2_000),
+      },
+    );
     return response.ok;
   } catch {
     return false;
@@ -134,7 +160,8 @@ async function main(): Promise<void> {
       for (const job of jobs) {
         const id = seedId(`job/${job.key}`);
         const externalJobId = `demo-${job.key}`;
-        if (await registerWithSimulator(simulatorUrl, externalJobId, job)) simulatorRegistrations += 1;
+        if (await registerWithSimulator(simulatorUrl, externalJobId, job))
+          simulatorRegistrations += 1;
         const completedAt = new Date(Date.now() - job.daysAgo * 86_400_000);
         const startedAt = new Date(completedAt.getTime() - job.hours * 3_600_000);
         const steps = 120 + ((job.rank * 13) % 280);
@@ -193,7 +220,10 @@ async function main(): Promise<void> {
             if (!toComplete.includes(id)) continue;
             await tx
               .update(trainingJobs)
-              .set({ status: "completed", completedAt: new Date(Date.now() - job.daysAgo * 86_400_000) })
+              .set({
+                status: "completed",
+                completedAt: new Date(Date.now() - job.daysAgo * 86_400_000),
+              })
               .where(and(eq(trainingJobs.id, id), eq(trainingJobs.status, "running")));
           }
         }
@@ -202,7 +232,12 @@ async function main(): Promise<void> {
     const all = await db
       .select({ id: trainingJobs.id })
       .from(trainingJobs)
-      .where(inArray(trainingJobs.id, plan.flatMap(({ jobs }) => jobs.map((job) => seedId(`job/${job.key}`)))));
+      .where(
+        inArray(
+          trainingJobs.id,
+          plan.flatMap(({ jobs }) => jobs.map((job) => seedId(`job/${job.key}`))),
+        ),
+      );
     process.stdout.write(
       `${JSON.stringify({
         msg: "seeded",

@@ -6,13 +6,17 @@ import type { Sql } from "@mad/db";
 
 /** Enqueues the job's ingestion (no-op unless it is completed, linked to nothing, not failed). */
 export async function enqueueIngestion(sql: Sql, trainingJobId: string): Promise<boolean> {
-  const [row] = await sql<{ enqueued: boolean }[]>`select enqueue_artifact_ingestion(${trainingJobId}::uuid) as enqueued`;
+  const [row] = await sql<
+    { enqueued: boolean }[]
+  >`select enqueue_artifact_ingestion(${trainingJobId}::uuid) as enqueued`;
   return row?.enqueued ?? false;
 }
 
 /** Manual retry of a failed ingestion: back to `processing`, enqueued again. */
 export async function retryIngestion(sql: Sql, trainingJobId: string): Promise<boolean> {
-  const [row] = await sql<{ enqueued: boolean }[]>`select retry_artifact_ingestion(${trainingJobId}::uuid) as enqueued`;
+  const [row] = await sql<
+    { enqueued: boolean }[]
+  >`select retry_artifact_ingestion(${trainingJobId}::uuid) as enqueued`;
   return row?.enqueued ?? false;
 }
 

@@ -21,7 +21,11 @@ let world: TestWorld;
 beforeAll(async () => {
   standin = await startSupabaseStandin();
   world = await createTestWorld({
-    storage: createStorage({ backend: "supabase", url: standin.url, serviceRoleKey: standin.serviceRoleKey }),
+    storage: createStorage({
+      backend: "supabase",
+      url: standin.url,
+      serviceRoleKey: standin.serviceRoleKey,
+    }),
   });
   await world.startIngester();
 });
@@ -34,7 +38,11 @@ afterAll(async () => {
 describe("with the Supabase storage backend", () => {
   it("stores a completed job's files and records the artifact", async () => {
     const { db } = world.database;
-    const job = await createJob(db, { sim: world.sim, curve: "excellent", spec: { adapterSizeBytes: 3 * 1024 * 1024 } });
+    const job = await createJob(db, {
+      sim: world.sim,
+      curve: "excellent",
+      spec: { adapterSizeBytes: 3 * 1024 * 1024 },
+    });
     const artifact = await waitFor(async () => {
       const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, job.id));
       return row?.status === "stored" ? row : null;
@@ -42,11 +50,17 @@ describe("with the Supabase storage backend", () => {
     const checksums = await world.sim.checksums(job.externalJobId);
     const folder = `${USER_ID}/${artifactIdForJob(job.id)}/`;
     const listed = (await world.storage.list(folder)).map((object) => object.path).sort();
-    expect(listed).toEqual(Object.keys(checksums).map((name) => `${folder}${name}`).sort());
+    expect(listed).toEqual(
+      Object.keys(checksums)
+        .map((name) => `${folder}${name}`)
+        .sort(),
+    );
     for (const file of artifact.files) {
       expect(file.sha256).toBe(checksums[file.name as keyof typeof checksums]);
       // What the storage server holds on its disk is exactly the cluster's file.
-      const bytes = await readFile(path.join(standin.rootDir, "objects", "lora-models", file.storage_path));
+      const bytes = await readFile(
+        path.join(standin.rootDir, "objects", "lora-models", file.storage_path),
+      );
       expect(createHash("sha256").update(bytes).digest("hex")).toBe(file.sha256);
     }
     expect(artifact.qualityScore).toBe(5);

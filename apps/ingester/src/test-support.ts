@@ -9,7 +9,16 @@ import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 
-import { type Database, DEMO_USERS, insertDataset, insertMetricsPoints, insertTrainingJob, lossCurve, type LossCurveKind, trainingJobs } from "@mad/db";
+import {
+  type Database,
+  DEMO_USERS,
+  insertDataset,
+  insertMetricsPoints,
+  insertTrainingJob,
+  lossCurve,
+  type LossCurveKind,
+  trainingJobs,
+} from "@mad/db";
 // The global setup declares the values it provides to tests (vitest ProvidedContext).
 import type {} from "@mad/db/testing/global-setup";
 import { createTestDatabase, type TestDatabase } from "@mad/db/testing";
@@ -45,13 +54,20 @@ export interface TestWorld {
   close(): Promise<void>;
 }
 
-export async function createTestWorld(options: { storage?: ArtifactStorage } = {}): Promise<TestWorld> {
+export async function createTestWorld(
+  options: { storage?: ArtifactStorage } = {},
+): Promise<TestWorld> {
   const database = await createTestDatabase();
   const sim = await startGpuClusterSim({ port: 0, apiKey: TEST_API_KEY });
   const storageRoot = await mkdtemp(path.join(os.tmpdir(), "mad-ingester-storage-"));
   const storage =
     options.storage ??
-    createStorage({ backend: "local", rootDir: storageRoot, signingSecret: "x".repeat(40), publicBaseUrl: "http://localhost:3000" });
+    createStorage({
+      backend: "local",
+      rootDir: storageRoot,
+      signingSecret: "x".repeat(40),
+      publicBaseUrl: "http://localhost:3000",
+    });
   const logs = new LogCapture();
   const ingesters: Ingester[] = [];
   return {
@@ -119,21 +135,45 @@ export async function createJob(db: Database, options: CompletedJobOptions = {})
   const userId = options.userId ?? USER_ID;
   counter += 1;
   const datasetId =
-    options.datasetId ?? (await insertDataset(db, { userId, name: options.datasetName ?? `Support tickets v${counter}` })).id;
-  const externalJobId = options.externalJobId ?? `ext-test-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+    options.datasetId ??
+    (
+      await insertDataset(db, {
+        userId,
+        name: options.datasetName ?? `Support tickets v${counter}`,
+      })
+    ).id;
+  const externalJobId =
+    options.externalJobId ??
+    `ext-test-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
   options.sim?.registerJob(externalJobId, { adapterSizeBytes: 4096, ...options.spec });
   const job = await insertTrainingJob(db, { userId, datasetId, externalJobId, status: "running" });
-  if (options.curve) await insertMetricsPoints(db, job.id, lossCurve({ kind: options.curve, steps: 60, seed: options.seed ?? counter }));
+  if (options.curve)
+    await insertMetricsPoints(
+      db,
+      job.id,
+      lossCurve({ kind: options.curve, steps: 60, seed: options.seed ?? counter }),
+    );
   if (options.complete ?? true) await completeJob(db, job.id, options.completedAt);
   return { ...job, datasetId, externalJobId };
 }
 
-export async function completeJob(db: Database, jobId: string, completedAt = new Date("2026-11-23T10:00:00Z")) {
-  await db.update(trainingJobs).set({ status: "completed", completedAt }).where(eq(trainingJobs.id, jobId));
+export async function completeJob(
+  db: Database,
+  jobId: string,
+  completedAt = new Date("2026-11-23T10:00:00Z"),
+) {
+  await db
+    .update(trainingJobs)
+    .set({ status: "completed", completedAt })
+    .where(eq(trainingJobs.id, jobId));
 }
 
 /** Polls until `check` returns a value (tests only; the product itself never polls). */
-export async function waitFor<T>(check: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | null | undefined | false>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -165,11 +205,15 @@ export interface IngesterProcess {
 /** Starts `src/main.ts` as a separate process (one Node process: tsx as an import hook). */
 export function spawnIngester(env: Record<string, string>): IngesterProcess {
   // The same Node flags as `pnpm start` (a small young generation keeps RSS down).
-  const child = spawn(process.execPath, ["--max-semi-space-size=4", "--import", "tsx", "src/main.ts"], {
-    cwd: packageDir,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--max-semi-space-size=1", "--import", "tsx", "src/main.ts"],
+    {
+      cwd: packageDir,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const output: string[] = [];
   let resolveReady: () => void = () => {};
   let rejectReady: (error: Error) => void = () => {};
@@ -190,14 +234,19 @@ export function spawnIngester(env: Record<string, string>): IngesterProcess {
   child.stderr.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")));
   const exited = new Promise<number | null>((resolve) => {
     child.on("exit", (code) => {
-      rejectReady(new Error(`ingester exited (${code}) before it was ready:\n${output.join("\n")}`));
+      rejectReady(
+        new Error(`ingester exited (${code}) before it was ready:\n${output.join("\n")}`),
+      );
       resolve(code);
     });
   });
   return { child, output, ready, exited };
 }
 
-export function ingesterEnv(world: TestWorld, extra: Record<string, string> = {}): Record<string, string> {
+export function ingesterEnv(
+  world: TestWorld,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     DATABASE_URL: world.database.url,
     GPU_CLUSTER_API_URL: world.sim.url,

@@ -57,7 +57,10 @@ interface IngestJobData {
 export async function startIngester(options: IngesterOptions): Promise<Ingester> {
   const { logger } = options;
   const concurrency = options.concurrency ?? 2;
-  const { db, sql, close } = createDb(options.databaseUrl, { max: concurrency + 3, applicationName: "mad-ingester" });
+  const { db, sql, close } = createDb(options.databaseUrl, {
+    max: concurrency + 3,
+    applicationName: "mad-ingester",
+  });
   const boss = new PgBoss({
     connectionString: options.databaseUrl,
     schema: PGBOSS_SCHEMA,
@@ -70,7 +73,9 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
     persistWarnings: false,
   });
   boss.on("error", (error: Error) => logger.error({ err_message: error.message }, "pg-boss error"));
-  boss.on("warning", (warning: { message: string }) => logger.warn({ warning: warning.message }, "pg-boss warning"));
+  boss.on("warning", (warning: { message: string }) =>
+    logger.warn({ warning: warning.message }, "pg-boss warning"),
+  );
 
   try {
     await boss.start();
@@ -89,7 +94,11 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
     // version's (the SQL enqueue copies them from the queue row onto every job).
     await boss.createQueue(INGEST_QUEUE, { policy: "exclusive", ...queueOptions });
     await boss.updateQueue(INGEST_QUEUE, queueOptions);
-    await boss.createQueue(SWEEP_QUEUE, { policy: "exclusive", retryLimit: 0, expireInSeconds: 300 });
+    await boss.createQueue(SWEEP_QUEUE, {
+      policy: "exclusive",
+      retryLimit: 0,
+      expireInSeconds: 300,
+    });
   } catch (error) {
     await boss.stop({ graceful: false, timeout: 1_000 }).catch(() => {});
     await close();
@@ -108,7 +117,9 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
     cluster: options.cluster,
     logger,
     ...(options.fileRetries === undefined ? {} : { fileRetries: options.fileRetries }),
-    ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
+    ...(options.progressIntervalMs === undefined
+      ? {}
+      : { progressIntervalMs: options.progressIntervalMs }),
   };
   // One registration per slot (instead of localConcurrency) so each handler knows its worker's
   // id: a worker that just finished a job asks to fetch again at once. pg-boss otherwise sleeps a
@@ -130,7 +141,10 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
           for (const job of jobs) {
             const trainingJobId = job.data?.training_job_id;
             if (typeof trainingJobId !== "string") {
-              logger.error({ pgboss_job_id: job.id }, "ingestion job without training_job_id; dropped");
+              logger.error(
+                { pgboss_job_id: job.id },
+                "ingestion job without training_job_id; dropped",
+              );
               continue;
             }
             outcomes.push(
@@ -150,7 +164,8 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
 
   await boss.work(SWEEP_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
     const enqueued = await sweepNow();
-    if (enqueued > 0) logger.info({ enqueued }, "sweep enqueued completed jobs without an artifact");
+    if (enqueued > 0)
+      logger.info({ enqueued }, "sweep enqueued completed jobs without an artifact");
     return { enqueued };
   });
   if (options.schedule ?? true) {

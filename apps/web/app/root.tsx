@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import {
   Form,
   Link,
@@ -11,12 +11,13 @@ import {
   useNavigation,
   useRouteError,
   useRouteLoaderData,
+  type ShouldRevalidateFunction,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 
 import { ErrorPage } from "./components/ErrorPage";
 import { useNonce } from "./lib/nonce";
-import { getOptionalUser } from "./server/session.server";
+import { consumeFlash, getOptionalUser } from "./server/session.server";
 import stylesheet from "./tailwind.css?url";
 
 export const links: LinksFunction = () => [
@@ -28,15 +29,24 @@ export const meta: MetaFunction = () => [{ title: "Models · Model Artifacts & D
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const authenticated = await getOptionalUser(request);
-  if (!authenticated) return { user: null, unreadCount: 0 };
+  if (!authenticated) return { user: null, unreadCount: 0, flash: null };
+  // A one-time message from the previous action (e.g. "Deleted …"); reading it clears it.
+  const flash = await consumeFlash(request);
   let unreadCount = 0;
   try {
     unreadCount = (await authenticated.caller.notifications.unreadCount()).count;
   } catch {
     // The badge is a convenience; the page must render even if the count fails.
   }
-  return { user: authenticated.user, unreadCount };
+  const result = { user: authenticated.user, unreadCount, flash: flash?.message ?? null };
+  return flash ? data(result, { headers: { "Set-Cookie": flash.clear } }) : result;
 }
+
+/** The header's data does not change when a model's download links are signed. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => {
+  const intent = formData?.get("intent");
+  return intent === "download" || intent === "download-all" ? false : defaultShouldRevalidate;
+};
 
 export type RootLoaderData = Awaited<ReturnType<typeof loader>>;
 
@@ -89,6 +99,16 @@ function Header() {
   );
 }
 
+function Flash() {
+  const flash = useRouteLoaderData<typeof loader>("root")?.flash;
+  if (!flash) return null;
+  return (
+    <p role="status" className="mb-6 rounded-lg border border-emerald-300 bg-emerald-50 px-4 py-3 text-sm font-medium text-emerald-950" data-testid="flash">
+      {flash}
+    </p>
+  );
+}
+
 function PendingBar() {
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
@@ -119,6 +139,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Header />
         <PendingBar />
         <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">
+          <Flash />
           {children}
         </main>
         <footer className="border-t border-slate-200 py-4 text-center text-xs text-slate-600">

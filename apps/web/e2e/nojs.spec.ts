@@ -15,4 +15,14 @@ test("the list, its search form and a model page work without JavaScript", async
   await expect(page.getByRole("heading", { name: "Files" })).toBeVisible();
   await page.getByText("Show the values as a table").click();
   await expect(page.getByRole("table")).toBeVisible();
+
+  // "Download all" without JavaScript: the form post answers with the page and every link.
+  await page.getByTestId("download-all").click();
+  const panel = page.getByTestId("download-links");
+  await expect(panel).toContainText(/Your download links are ready\. Links valid for 1 hour, expire at \d\d:\d\d UTC/);
+  const rows = await page.getByTestId("file-row").count();
+  await expect(panel.getByRole("link")).toHaveCount(rows);
+  for (const link of await panel.getByRole("link").all()) {
+    expect(await link.getAttribute("href")).toMatch(/\/storage\/v1\/object\/sign\/lora-models\/.+\?token=/);
+  }
 });

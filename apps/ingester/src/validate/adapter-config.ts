@@ -41,7 +41,9 @@ export class JsonFileValidator extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.size += chunk.length;
     if (this.size > this.maxBytes) {
-      callback(new InvalidArtifactFileError(this.fileName, `is larger than ${this.maxBytes} bytes`));
+      callback(
+        new InvalidArtifactFileError(this.fileName, `is larger than ${this.maxBytes} bytes`),
+      );
       return;
     }
     this.chunks.push(chunk);
@@ -64,7 +66,9 @@ export class JsonFileValidator extends Transform {
           .slice(0, 5)
           .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
           .join("; ");
-        callback(new InvalidArtifactFileError(this.fileName, `is not a ${this.describe} (${problems})`));
+        callback(
+          new InvalidArtifactFileError(this.fileName, `is not a ${this.describe} (${problems})`),
+        );
         return;
       }
       parsed = result.data;
@@ -76,5 +80,10 @@ export class JsonFileValidator extends Transform {
 
 /** adapter_config.json: JSON with `r`, `lora_alpha`, `target_modules`, `base_model_name_or_path`. */
 export function adapterConfigValidator(fileName = "adapter_config.json"): JsonFileValidator {
-  return new JsonFileValidator(fileName, ADAPTER_CONFIG_MAX_BYTES, adapterConfigSchema, "LoRA adapter config");
+  return new JsonFileValidator(
+    fileName,
+    ADAPTER_CONFIG_MAX_BYTES,
+    adapterConfigSchema,
+    "LoRA adapter config",
+  );
 }

@@ -5,8 +5,17 @@ import { SafetensorsValidator } from "./safetensors";
 
 export { InvalidArtifactFileError } from "./errors";
 export { artifactFileNameSchema, contentTypeFor } from "./file-name";
-export { adapterConfigSchema, adapterConfigValidator, JsonFileValidator, type AdapterConfig } from "./adapter-config";
-export { SafetensorsValidator, SAFETENSORS_MAX_HEADER_BYTES, type SafetensorsSummary } from "./safetensors";
+export {
+  adapterConfigSchema,
+  adapterConfigValidator,
+  JsonFileValidator,
+  type AdapterConfig,
+} from "./adapter-config";
+export {
+  SafetensorsValidator,
+  SAFETENSORS_MAX_HEADER_BYTES,
+  type SafetensorsSummary,
+} from "./safetensors";
 
 /** Files every LoRA artifact must have; a listing without them is not a model. */
 export const REQUIRED_FILES = ["adapter_model.safetensors", "adapter_config.json"] as const;

@@ -115,9 +115,11 @@ export class SafetensorsValidator extends Transform {
         continue;
       }
       const parsed = tensorSchema.safeParse(value);
-      if (!parsed.success) throw this.fail(`tensor "${name.slice(0, 100)}" has no valid dtype/shape/data_offsets`);
+      if (!parsed.success)
+        throw this.fail(`tensor "${name.slice(0, 100)}" has no valid dtype/shape/data_offsets`);
       const [begin, end] = parsed.data.data_offsets;
-      if (end < begin) throw this.fail(`tensor "${name.slice(0, 100)}" has data_offsets [${begin}, ${end}]`);
+      if (end < begin)
+        throw this.fail(`tensor "${name.slice(0, 100)}" has data_offsets [${begin}, ${end}]`);
       const elementBytes = DTYPE_BYTES[parsed.data.dtype];
       if (elementBytes !== undefined) {
         const expected = parsed.data.shape.reduce((product, dim) => product * dim, elementBytes);
@@ -134,10 +136,16 @@ export class SafetensorsValidator extends Transform {
     ranges.sort((a, b) => a[0] - b[0]);
     let cursor = 0;
     for (const [begin, end, name] of ranges) {
-      if (begin !== cursor) throw this.fail(`tensor "${name.slice(0, 100)}" starts at ${begin}, expected ${cursor}`);
+      if (begin !== cursor)
+        throw this.fail(`tensor "${name.slice(0, 100)}" starts at ${begin}, expected ${cursor}`);
       cursor = end;
     }
-    this.summary = { headerBytes: bytes.length, dataBytes: cursor, tensorCount: ranges.length, metadata };
+    this.summary = {
+      headerBytes: bytes.length,
+      dataBytes: cursor,
+      tensorCount: ranges.length,
+      metadata,
+    };
     return cursor;
   }
 
@@ -148,7 +156,12 @@ export class SafetensorsValidator extends Transform {
     }
     const expected = 8 + this.headerLength + this.dataEnd;
     if (expected !== this.totalBytes) {
-      callback(this.fail(`file is ${this.totalBytes} bytes but its header describes ${expected}`, this.totalBytes > expected));
+      callback(
+        this.fail(
+          `file is ${this.totalBytes} bytes but its header describes ${expected}`,
+          this.totalBytes > expected,
+        ),
+      );
       return;
     }
     callback();

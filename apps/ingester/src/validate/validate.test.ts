@@ -4,9 +4,18 @@ import { pipeline } from "node:stream/promises";
 import { adapterConfig, safetensorsFile, resolveJobSpec } from "@mad/gpu-cluster-sim";
 import { describe, expect, it } from "vitest";
 
-import { adapterConfigValidator, artifactFileNameSchema, InvalidArtifactFileError, SafetensorsValidator } from ".";
+import {
+  adapterConfigValidator,
+  artifactFileNameSchema,
+  InvalidArtifactFileError,
+  SafetensorsValidator,
+} from ".";
 
-function safetensors(header: unknown, dataBytes: number, options: { lengthOverride?: bigint } = {}): Buffer {
+function safetensors(
+  header: unknown,
+  dataBytes: number,
+  options: { lengthOverride?: bigint } = {},
+): Buffer {
   const json = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(options.lengthOverride ?? BigInt(json.length));
@@ -43,7 +52,11 @@ describe("SafetensorsValidator", () => {
     for (const chunkSize of [1, 3, 8, 1000]) {
       const validator = new SafetensorsValidator();
       expect((await run(validator, file, chunkSize)).equals(file)).toBe(true);
-      expect(validator.summary).toMatchObject({ tensorCount: 2, dataBytes: 32, metadata: { format: "pt" } });
+      expect(validator.summary).toMatchObject({
+        tensorCount: 2,
+        dataBytes: 32,
+        metadata: { format: "pt" },
+      });
     }
   });
 
@@ -55,21 +68,49 @@ describe("SafetensorsValidator", () => {
   });
 
   const bad: Array<[string, Buffer, RegExp]> = [
-    ["a header that is not JSON", Buffer.concat([safetensors({}, 0).subarray(0, 8), Buffer.from("{{")]), /ends inside its header|not valid JSON/],
+    [
+      "a header that is not JSON",
+      Buffer.concat([safetensors({}, 0).subarray(0, 8), Buffer.from("{{")]),
+      /ends inside its header|not valid JSON/,
+    ],
     ["a zero header length", safetensors({}, 0, { lengthOverride: 0n }), /header length is 0/],
-    ["an absurd header length", safetensors(tensorHeader, 32, { lengthOverride: 2n ** 40n }), /exceeds/],
-    ["a header past the end of the file", safetensors(tensorHeader, 32, { lengthOverride: 10_000n }), /ends inside its header/],
-    ["data shorter than the header says", safetensors(tensorHeader, 20), /is \d+ bytes but its header describes/],
+    [
+      "an absurd header length",
+      safetensors(tensorHeader, 32, { lengthOverride: 2n ** 40n }),
+      /exceeds/,
+    ],
+    [
+      "a header past the end of the file",
+      safetensors(tensorHeader, 32, { lengthOverride: 10_000n }),
+      /ends inside its header/,
+    ],
+    [
+      "data shorter than the header says",
+      safetensors(tensorHeader, 20),
+      /is \d+ bytes but its header describes/,
+    ],
     ["data longer than the header says", safetensors(tensorHeader, 40), /but its header describes/],
     [
       "offsets outside the data area",
       safetensors({ a: { dtype: "U8", shape: [4], data_offsets: [4, 8] } }, 8),
       /starts at 4, expected 0/,
     ],
-    ["reversed offsets", safetensors({ a: { dtype: "U8", shape: [4], data_offsets: [8, 4] } }, 8), /data_offsets \[8, 4\]/],
-    ["a size that does not fit dtype × shape", safetensors({ a: { dtype: "F32", shape: [4], data_offsets: [0, 8] } }, 8), /needs 16/],
+    [
+      "reversed offsets",
+      safetensors({ a: { dtype: "U8", shape: [4], data_offsets: [8, 4] } }, 8),
+      /data_offsets \[8, 4\]/,
+    ],
+    [
+      "a size that does not fit dtype × shape",
+      safetensors({ a: { dtype: "F32", shape: [4], data_offsets: [0, 8] } }, 8),
+      /needs 16/,
+    ],
     ["a header without tensors", safetensors({ __metadata__: {} }, 0), /lists no tensors/],
-    ["a tensor without offsets", safetensors({ a: { dtype: "F32", shape: [1] } }, 4), /no valid dtype/],
+    [
+      "a tensor without offsets",
+      safetensors({ a: { dtype: "F32", shape: [1] } }, 4),
+      /no valid dtype/,
+    ],
     ["a header that is an array", safetensors([1, 2], 0), /not a JSON object/],
   ];
   it.each(bad)("fails %s", async (_title, bytes, message) => {
@@ -83,30 +124,66 @@ describe("adapter_config.json", () => {
   it("accepts a PEFT LoRA config", async () => {
     const validator = adapterConfigValidator();
     await run(validator, Buffer.from(JSON.stringify(adapterConfig({ rank: 8 }))));
-    expect(validator.value).toMatchObject({ r: 8, lora_alpha: 16, target_modules: ["q_proj", "v_proj"] });
+    expect(validator.value).toMatchObject({
+      r: 8,
+      lora_alpha: 16,
+      target_modules: ["q_proj", "v_proj"],
+    });
   });
 
   it.each([
     ["not JSON", "{ r: 8", /not valid JSON/],
-    ["JSON without the LoRA fields", JSON.stringify({ r: 8 }), /not a LoRA adapter config .*lora_alpha/],
-    ["a rank that is not a number", JSON.stringify({ r: "8", lora_alpha: 16, target_modules: ["q"], base_model_name_or_path: "m" }), /r:/],
+    [
+      "JSON without the LoRA fields",
+      JSON.stringify({ r: 8 }),
+      /not a LoRA adapter config .*lora_alpha/,
+    ],
+    [
+      "a rank that is not a number",
+      JSON.stringify({
+        r: "8",
+        lora_alpha: 16,
+        target_modules: ["q"],
+        base_model_name_or_path: "m",
+      }),
+      /r:/,
+    ],
   ])("fails %s", async (_title, text, message) => {
     await expect(run(adapterConfigValidator(), Buffer.from(text))).rejects.toThrow(message);
   });
 
   it("refuses more than 1 MiB without holding it", async () => {
-    await expect(run(adapterConfigValidator(), Buffer.alloc(1024 * 1024 + 10, 32), 64 * 1024)).rejects.toThrow(/larger than/);
+    await expect(
+      run(adapterConfigValidator(), Buffer.alloc(1024 * 1024 + 10, 32), 64 * 1024),
+    ).rejects.toThrow(/larger than/);
   });
 });
 
 describe("file names from the cluster", () => {
-  it.each(["adapter_model.safetensors", "adapter_config.json", "training_args.json", "README.md", "a-b_c.1"])("accepts %s", (name) => {
+  it.each([
+    "adapter_model.safetensors",
+    "adapter_config.json",
+    "training_args.json",
+    "README.md",
+    "a-b_c.1",
+  ])("accepts %s", (name) => {
     expect(artifactFileNameSchema.safeParse(name).success).toBe(true);
   });
-  it.each(["", ".", "..", "../../etc/passwd", "a/b.json", "..\\evil", "/tmp/x.json", ".hidden", "a..b", "naïve.json", "a b", "x".repeat(256), "a\u0000b"])(
-    "refuses %j",
-    (name) => {
-      expect(artifactFileNameSchema.safeParse(name).success).toBe(false);
-    },
-  );
+  it.each([
+    "",
+    ".",
+    "..",
+    "../../etc/passwd",
+    "a/b.json",
+    "..\\evil",
+    "/tmp/x.json",
+    ".hidden",
+    "a..b",
+    "naïve.json",
+    "a b",
+    "x".repeat(256),
+    "a\u0000b",
+  ])("refuses %j", (name) => {
+    expect(artifactFileNameSchema.safeParse(name).success).toBe(false);
+  });
 });

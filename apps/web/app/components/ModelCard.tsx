@@ -27,7 +27,7 @@ export type ListedModel = ReturnType<typeof toCardModel>;
 export function ModelCard({ model, back }: { model: ListedModel; back: string }) {
   const href = back === "/models" ? `/models/${model.id}` : `/models/${model.id}?back=${encodeURIComponent(back)}`;
   return (
-    <li className="card relative flex flex-col gap-4 p-5 transition-shadow focus-within:ring-2 focus-within:ring-indigo-600 hover:shadow-md" data-testid="model-card">
+    <li className="card relative flex flex-col gap-4 p-5 transition-shadow focus-within:outline-3 focus-within:outline-offset-2 focus-within:outline-indigo-600 hover:shadow-md" data-testid="model-card">
       <div className="flex items-start justify-between gap-3">
         <h2 className="text-base leading-snug font-semibold text-slate-900">
           <Link to={href} className="after:absolute after:inset-0 focus-visible:outline-none" prefetch="intent">

@@ -14,6 +14,7 @@ import {
   useLoaderData,
   useNavigation,
   useRouteError,
+  type ShouldRevalidateFunction,
 } from "@remix-run/react";
 import { type ReactNode, useEffect, useRef } from "react";
 import { z } from "zod";
@@ -35,9 +36,10 @@ import { startDownload } from "../lib/browser";
 import { safeBackHref } from "../lib/list-query";
 import { asConvergence, explainQuality } from "../lib/quality";
 import { adapterDirName, peftSnippet, vllmSnippet } from "../lib/snippets";
+import { usePollWhile } from "../lib/use-poll-while";
 import { ErrorPage } from "../components/ErrorPage";
 import { apiErrorCode, callApi, notFound } from "../server/api-errors.server";
-import { assertSameOrigin, requireUser } from "../server/session.server";
+import { assertSameOrigin, flashHeader, requireUser } from "../server/session.server";
 
 type ModelDetail = RouterOutputs["models"]["byId"];
 
@@ -64,6 +66,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const back = safeBackHref(new URL(request.url).searchParams.get("back"));
   return { model, metrics, back };
 }
+
+/** Signing links changes nothing: no need to reload the page's data afterwards. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => {
+  const intent = formData?.get("intent");
+  return intent === "download" || intent === "download-all" ? false : defaultShouldRevalidate;
+};
 
 export type DownloadLinks = {
   kind: "links";
@@ -106,8 +114,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const back = safeBackHref(new URL(request.url).searchParams.get("back"));
 
   if (form.intent === "delete") {
+    const { name } = await callApi(() => caller.models.byId({ modelId }));
     await callApi(() => caller.models.delete({ modelId }));
-    return redirect(back);
+    return redirect(back, { headers: { "Set-Cookie": await flashHeader(`Deleted “${name}” and its files.`) } });
   }
   if (form.intent === "retry") {
     try {
@@ -155,7 +164,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 function Section({ id, title, children, aside }: { id: string; title: string; children: ReactNode; aside?: ReactNode }) {
   return (
-    <section aria-labelledby={id} className="card p-5 sm:p-6">
+    <section aria-labelledby={id} className="card min-w-0 p-5 sm:p-6">
       <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
         <h2 id={id} className="text-lg font-semibold text-slate-900">
           {title}
@@ -212,7 +221,7 @@ function useSequentialDownloads(result: ActionResult | undefined) {
   }, [result]);
 }
 
-function DownloadPanel({ result }: { result: ActionResult | undefined }) {
+function DownloadPanel({ result, autoStarted }: { result: ActionResult | undefined; autoStarted: boolean }) {
   if (!result || result.kind === "retried") return null;
   if (result.kind === "error") {
     return (
@@ -225,13 +234,14 @@ function DownloadPanel({ result }: { result: ActionResult | undefined }) {
   return (
     <div role="status" className="mb-4 rounded-lg border border-emerald-300 bg-emerald-50 p-4 text-sm text-emerald-950" data-testid="download-links">
       <p className="font-semibold">
-        Your downloads are starting. Links valid for 1 hour, expire at {formatTimeUtc(result.expiresAt)}.
+        {autoStarted ? "Your downloads are starting." : "Your download links are ready."} Links valid for 1 hour, expire
+        at {formatTimeUtc(result.expiresAt)}.
       </p>
-      <p className="mt-1">If a file did not start, use its link:</p>
+      <p className="mt-1">{autoStarted ? "If a file did not start, use its link:" : "Save each file:"}</p>
       <ul className="mt-2 space-y-1">
         {result.links.map((link) => (
           <li key={link.name}>
-            <a href={link.url} download={link.name} className="link text-emerald-900">
+            <a href={link.url} download={link.name} className="link text-emerald-900 underline">
               {link.name}
             </a>
           </li>
@@ -246,8 +256,9 @@ export default function ModelPage() {
   const actionData = useActionData<typeof action>();
   const fetcher = useFetcher<typeof action>({ key: `download-all-${model.id}` });
   const navigation = useNavigation();
-  const result = (fetcher.data ?? actionData);
+  const result = fetcher.data ?? actionData;
   useSequentialDownloads(fetcher.data);
+  usePollWhile(model.status === "processing");
 
   const quality = model.quality_metrics;
   const convergence = asConvergence(quality?.convergence_quality);
@@ -284,8 +295,8 @@ export default function ModelPage() {
           <p className="font-semibold">This model is still being stored.</p>
           <p className="mt-1">
             {formatBytes(model.ingestion.bytes_copied)}
-            {model.ingestion.bytes_total ? ` of ${formatBytes(model.ingestion.bytes_total)}` : ""} copied. Reload the page to
-            see progress; its files can be downloaded once it is ready.
+            {model.ingestion.bytes_total ? ` of ${formatBytes(model.ingestion.bytes_total)}` : ""} copied. Its files can be
+            downloaded once it is ready; this page updates itself (or reload it).
           </p>
         </div>
       )}
@@ -310,7 +321,7 @@ export default function ModelPage() {
       )}
 
       <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
           <Section id="quality-title" title="Quality">
             <Facts
               items={[
@@ -363,14 +374,14 @@ export default function ModelPage() {
               ) : null
             }
           >
-            <DownloadPanel result={result} />
+            <DownloadPanel result={result} autoStarted={fetcher.data !== undefined} />
             {model.files.length === 0 ? (
               <p className="text-sm text-slate-700">No files stored yet.</p>
             ) : (
               <ul className="divide-y divide-slate-100">
                 {model.files.map((file) => (
                   <li key={file.name} className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid="file-row">
-                    <div className="min-w-0 flex-1">
+                    <div className="min-w-0 flex-1 basis-full sm:basis-0">
                       <p className="font-mono text-sm font-semibold break-all text-slate-900">{file.name}</p>
                       <p className="text-xs text-slate-600">{formatBytes(file.size_bytes)}</p>
                       <div className="mt-1 flex items-center gap-2">
@@ -420,7 +431,7 @@ export default function ModelPage() {
           )}
         </div>
 
-        <div className="space-y-6">
+        <div className="min-w-0 space-y-6">
           <Section id="summary-title" title="Training summary">
             <dl className="space-y-3 text-sm">
               {(

@@ -4,6 +4,7 @@ import { useRef } from "react";
 
 import { ModelCard, toCardModel } from "../components/ModelCard";
 import { pluralize } from "../lib/format";
+import { usePollWhile } from "../lib/use-poll-while";
 import { listHref, type ListQuery, parseListQuery, SORT_OPTIONS } from "../lib/list-query";
 import { callApi } from "../server/api-errors.server";
 import { requireUser } from "../server/session.server";
@@ -120,6 +121,7 @@ export default function ModelsPage() {
   const searching = loadingList && new URLSearchParams(navigation.location.search).has("q");
   const back = listHref(query);
   const noModelsAtAll = pagination.total === 0 && !query.q;
+  usePollWhile(models.some((model) => model.status === "processing"));
 
   return (
     <div>

@@ -218,6 +218,7 @@ describe("the model page", () => {
     );
     expect(deleted.status).toBe(302);
     expect(deleted.location).toBe("/models?sort=quality");
+    expect(deleted.headers.get("Set-Cookie")).toMatch(/^__mad_flash=/);
     const after = await outcome(() => modelDetail.loader(loaderArgs(get(`/models/${id}`, adaCookie), { modelId: id })));
     expect(after.status).toBe(404);
   });
@@ -229,6 +230,24 @@ describe("the model page", () => {
     );
     expect(result.status).toBe(409);
     expect((result.data as { message: string }).message).toMatch(/Only a failed ingestion can be retried/);
+  });
+});
+
+describe("retrying a failed ingestion", () => {
+  it("puts a failed model back to processing and says so", async () => {
+    await fallbackSeed({ client: harness.db, storage: harness.context.storage, counts: { ada: 0, grace: 0 }, withInFlight: true });
+    const [failed] = await harness.db.sql<{ id: string }[]>`
+      select id from model_artifacts where user_id = ${ADA.id} and status = 'failed' limit 1`;
+    const id = failed!.id;
+    const page = await outcome(() => modelDetail.loader(loaderArgs(get(`/models/${id}`, adaCookie), { modelId: id })));
+    expect((page.data as { model: { failure_reason: string } }).model.failure_reason).toMatch(/does not match/);
+
+    const retried = await outcome(() =>
+      modelDetail.action(loaderArgs(post(`/models/${id}`, { intent: "retry" }, { cookie: adaCookie }), { modelId: id })),
+    );
+    expect(retried.data).toEqual({ kind: "retried" });
+    const [after] = await harness.db.sql<{ status: string }[]>`select status from model_artifacts where id = ${id}`;
+    expect(after!.status).toBe("processing");
   });
 });
 

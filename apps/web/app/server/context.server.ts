@@ -7,7 +7,7 @@
 import { type ApiDeps, type Auth, createApiHandler, createAuth, createServerCaller, type ServerCaller } from "@mad/api";
 import { createDb, type DbClient, resolveDatabase } from "@mad/db";
 import { createLocalDownloadHandler, createStorage, type ArtifactStorage } from "@mad/storage";
-import { createCookieSessionStorage, type SessionStorage } from "@remix-run/node";
+import { type Cookie, createCookie, createCookieSessionStorage, type SessionStorage } from "@remix-run/node";
 
 import { defaultLocalStorageDir, devLoginEnabled, readWebEnv, type WebEnv } from "../env.server";
 
@@ -17,9 +17,6 @@ export interface SessionData {
   email: string;
 }
 
-export interface SessionFlash {
-  flash: string;
-}
 
 export type { ServerCaller };
 
@@ -29,7 +26,9 @@ export interface ServerContext {
   storage: ArtifactStorage;
   auth: Auth;
   apiDeps: ApiDeps;
-  sessionStorage: SessionStorage<SessionData, SessionFlash>;
+  sessionStorage: SessionStorage<SessionData>;
+  /** One-time messages after an action ("Deleted …"); separate so pages need not parse the session for it. */
+  flashCookie: Cookie;
   devLoginEnabled: boolean;
   /** The tRPC fetch handler for `/api/trpc/*` (other apps, Bearer tokens). */
   handleTrpc: (request: Request) => Promise<Response>;
@@ -83,7 +82,7 @@ export async function createServerContext(
   });
   const apiDeps: ApiDeps = { db: db.db, storage, auth };
 
-  const sessionStorage = createCookieSessionStorage<SessionData, SessionFlash>({
+  const sessionStorage = createCookieSessionStorage<SessionData>({
     cookie: {
       name: "__mad_session",
       httpOnly: true,
@@ -93,6 +92,15 @@ export async function createServerContext(
       secrets: [env.SESSION_SECRET],
       maxAge: 60 * 60 * 8,
     },
+  });
+
+  const flashCookie = createCookie("__mad_flash", {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: env.NODE_ENV === "production",
+    path: "/",
+    secrets: [env.SESSION_SECRET],
+    maxAge: 60,
   });
 
   const trpcHandler = createApiHandler({
@@ -115,6 +123,7 @@ export async function createServerContext(
     auth,
     apiDeps,
     sessionStorage,
+    flashCookie,
     devLoginEnabled: devLoginEnabled(env),
     handleTrpc: (request) => trpcHandler(request),
     handleLocalDownload: localDownload ? (request) => localDownload(request) : null,
@@ -130,7 +139,7 @@ let current: Promise<ServerContext> | null = null;
 
 /** The process-wide context; built from the environment on first use unless one was installed. */
 export function getServerContext(): Promise<ServerContext> {
-  current ??= createServerContext(readWebEnv()).catch((error: unknown) => {
+  current ??= (async () => createServerContext(readWebEnv()))().catch((error: unknown) => {
     current = null;
     throw error;
   });

@@ -114,3 +114,22 @@ export async function assertSameOrigin(request: Request): Promise<void> {
     { status: 403, statusText: "Forbidden" },
   );
 }
+
+/** A Set-Cookie header carrying a one-time message for the next page. */
+export async function flashHeader(message: string): Promise<string> {
+  const context = await getServerContext();
+  return context.flashCookie.serialize(message.slice(0, 300));
+}
+
+/** The pending one-time message, if any, and the header that clears it. */
+export async function consumeFlash(request: Request): Promise<{ message: string | null; clear: string } | null> {
+  const cookieHeader = request.headers.get("Cookie");
+  // Cheap test first: almost no request carries a flash.
+  if (!cookieHeader?.includes("__mad_flash=")) return null;
+  const context = await getServerContext();
+  const value: unknown = await context.flashCookie.parse(cookieHeader);
+  return {
+    message: typeof value === "string" && value.length > 0 ? value : null,
+    clear: await context.flashCookie.serialize("", { maxAge: 0 }),
+  };
+}

@@ -43,6 +43,8 @@ export interface StackOptions {
   /** Skip `remix vite:build` when a build already exists (E2E_SKIP_BUILD=1). */
   reuseBuild?: boolean;
   fallbackCounts?: { ada: number; grace: number };
+  /** Extra environment for the web server (e.g. NODE_OPTIONS for profiling). */
+  webEnv?: EnvVars;
   log?: (line: string) => void;
 }
 
@@ -214,6 +216,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         SESSION_SECRET: secrets.session,
         AUTH_JWT_SECRET: secrets.auth,
         ENABLE_DEV_LOGIN: options.enableDevLogin ? "true" : "false",
+        ...options.webEnv,
       },
       webDir,
     );

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readdir, rm, symlink } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -32,6 +32,21 @@ describe("local backend", () => {
   it("stores objects at {rootDir}/{bucket}/{path}", async () => {
     await storage.put("u/a/f.bin", Readable.from([Buffer.from("abc")]), { contentType: "application/octet-stream" });
     expect(await allFiles(rootDir)).toEqual(["/lora-models/u/a/f.bin"]);
+  });
+
+  it("removes an upload abandoned by a dead writer, but not one still being written", async () => {
+    const folder = join(rootDir, "lora-models", "u", "a");
+    await mkdir(folder, { recursive: true });
+    const abandoned = join(folder, ".mad-upload-abandoned.tmp");
+    const live = join(folder, ".mad-upload-live.tmp");
+    await writeFile(abandoned, "partial bytes of a killed worker");
+    await writeFile(live, "another writer, still going");
+    const longAgo = new Date(Date.now() - 11 * 60 * 1000);
+    await utimes(abandoned, longAgo, longAgo);
+
+    await storage.put("u/a/f.bin", Readable.from([Buffer.from("abc")]), { contentType: "application/octet-stream" });
+
+    expect((await allFiles(folder)).sort()).toEqual(["/.mad-upload-live.tmp", "/f.bin"]);
   });
 
   it("leaves no temp files behind after failed puts", async () => {

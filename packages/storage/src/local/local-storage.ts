@@ -21,6 +21,12 @@ export interface LocalStorageOptions {
   now?: () => Date;
 }
 
+/**
+ * An upload temp file untouched for this long belongs to a writer that died (a killed worker):
+ * nothing else ever deletes it, so the next put into the same folder does.
+ */
+export const STALE_UPLOAD_MS = 10 * 60 * 1000;
+
 /** Where the local download handler answers, relative to `publicBaseUrl` (Supabase's shape). */
 export const LOCAL_SIGNED_URL_BASE_PATH = "/storage/v1/object/sign";
 
@@ -57,6 +63,7 @@ export function createLocalStorage(options: LocalStorageOptions): ArtifactStorag
     const dir = dirname(target);
     await mkdir(dir, { recursive: true });
     await assertInsideBucket(dir, path);
+    await removeStaleUploads(dir, now());
     const tempFile = join(dir, `${LOCAL_TEMP_PREFIX}${randomUUID()}.tmp`);
     const meter = new IntegrityMeter(path, putOptions);
     try {
@@ -159,4 +166,19 @@ async function syncDirectory(dir: string): Promise<void> {
 
 function isErrno(error: unknown, code: string): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
+}
+
+async function removeStaleUploads(dir: string, now: Date): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const entry of entries) {
+    if (!entry.isFile() || !entry.name.startsWith(LOCAL_TEMP_PREFIX)) continue;
+    const file = join(dir, entry.name);
+    try {
+      const info = await stat(file);
+      if (now.getTime() - info.mtimeMs > STALE_UPLOAD_MS) await unlink(file);
+    } catch (error) {
+      // Another put finished or removed it first.
+      if (!isErrno(error, "ENOENT")) throw error;
+    }
+  }
 }
