@@ -16,7 +16,8 @@ fi
 
 cd "$ROOT"
 # Two cores: more parallel packages only fight over them (each test run has its own Postgres).
+pnpm exec prettier --check --log-level=warn .
 pnpm exec turbo run typecheck lint test --concurrency=2 --output-logs=errors-only
 pnpm exec turbo run build --filter=@mad/web --output-logs=errors-only
-pnpm --filter @mad/web test:e2e
+E2E_SKIP_BUILD=1 pnpm --filter @mad/web test:e2e
 echo "all tests passed"

@@ -2,7 +2,9 @@ import baseConfig from "@mad/eslint-config/base";
 
 export default [
   ...baseConfig,
-  { ignores: ["build/**", "screenshots/**", "test-results/**", "playwright-report/**", "public/**"] },
+  {
+    ignores: ["build/**", "screenshots/**", "test-results/**", "playwright-report/**", "public/**"],
+  },
   {
     files: ["**/*.ts", "**/*.tsx"],
     rules: {

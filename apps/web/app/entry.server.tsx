@@ -18,7 +18,9 @@ export const streamTimeout = 5_000;
 // Validate the configuration at start-up, not on the first request: a wrong env var stops
 // the server with a message that names it.
 getServerContext().catch((error: unknown) => {
-  console.error(`The dashboard cannot start. ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `The dashboard cannot start. ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });
 
@@ -47,7 +49,8 @@ export default function handleRequest(
 
   return new Promise<Response>((resolve, reject) => {
     let status = responseStatusCode;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const rendering = { abort: () => {} };
+    const timer = setTimeout(() => rendering.abort(), streamTimeout + 1_000);
     const chunks: Buffer[] = [];
     const collector = new Writable({
       write(chunk: Buffer | string, _encoding, callback) {
@@ -80,6 +83,6 @@ export default function handleRequest(
         },
       },
     );
-    timer = setTimeout(abort, streamTimeout + 1_000);
+    rendering.abort = abort;
   });
 }

@@ -22,7 +22,11 @@ describe("readWebEnv", () => {
   it("names every missing or wrong variable without echoing secrets", () => {
     let message = "";
     try {
-      readWebEnv({ NODE_ENV: "production", SESSION_SECRET: "short-secret-value", DATABASE_URL: "mysql://x" });
+      readWebEnv({
+        NODE_ENV: "production",
+        SESSION_SECRET: "short-secret-value",
+        DATABASE_URL: "mysql://x",
+      });
     } catch (error) {
       message = (error as Error).message;
     }
@@ -35,15 +39,23 @@ describe("readWebEnv", () => {
 
   it("requires the signing secret with the local backend", () => {
     const { STORAGE_SIGNING_SECRET: _omitted, ...rest } = valid;
-    expect(() => readWebEnv(rest)).toThrow(/STORAGE_SIGNING_SECRET: is required when STORAGE_BACKEND=local/);
+    expect(() => readWebEnv(rest)).toThrow(
+      /STORAGE_SIGNING_SECRET: is required when STORAGE_BACKEND=local/,
+    );
   });
 
   it("requires the Supabase settings with the Supabase backend", () => {
-    expect(() => readWebEnv({ ...valid, STORAGE_BACKEND: "supabase" })).toThrow(/SUPABASE_STORAGE_URL: is required/);
+    expect(() => readWebEnv({ ...valid, STORAGE_BACKEND: "supabase" })).toThrow(
+      /SUPABASE_STORAGE_URL: is required/,
+    );
   });
 
   it("enables the development login only outside production", () => {
-    expect(devLoginEnabled(readWebEnv({ ...valid, NODE_ENV: "development", ENABLE_DEV_LOGIN: "true" }))).toBe(true);
-    expect(devLoginEnabled(readWebEnv({ ...valid, NODE_ENV: "production", ENABLE_DEV_LOGIN: "true" }))).toBe(false);
+    expect(
+      devLoginEnabled(readWebEnv({ ...valid, NODE_ENV: "development", ENABLE_DEV_LOGIN: "true" })),
+    ).toBe(true);
+    expect(
+      devLoginEnabled(readWebEnv({ ...valid, NODE_ENV: "production", ENABLE_DEV_LOGIN: "true" })),
+    ).toBe(false);
   });
 });

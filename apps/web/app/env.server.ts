@@ -29,7 +29,9 @@ export const webEnvSchema = z
     LOCAL_STORAGE_DIR: z.string().min(1).optional(),
     STORAGE_SIGNING_SECRET: secret("signs local download URLs").optional(),
     STORAGE_BUCKET: z.string().min(1).default("lora-models"),
-    SUPABASE_STORAGE_URL: z.url("must be a URL such as https://<ref>.supabase.co/storage/v1").optional(),
+    SUPABASE_STORAGE_URL: z
+      .url("must be a URL such as https://<ref>.supabase.co/storage/v1")
+      .optional(),
     SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
     PUBLIC_BASE_URL: z
       .url("must be the dashboard's public origin, e.g. http://localhost:3000")
@@ -46,13 +48,18 @@ export const webEnvSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["STORAGE_SIGNING_SECRET"],
-        message: "is required when STORAGE_BACKEND=local (signs download URLs; at least 32 characters)",
+        message:
+          "is required when STORAGE_BACKEND=local (signs download URLs; at least 32 characters)",
       });
     }
     if (env.STORAGE_BACKEND === "supabase") {
       for (const key of ["SUPABASE_STORAGE_URL", "SUPABASE_SERVICE_ROLE_KEY"] as const) {
         if (!env[key]) {
-          ctx.addIssue({ code: "custom", path: [key], message: "is required when STORAGE_BACKEND=supabase" });
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: "is required when STORAGE_BACKEND=supabase",
+          });
         }
       }
     }

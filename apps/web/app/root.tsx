@@ -1,4 +1,9 @@
-import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import {
   Form,
   Link,
@@ -43,7 +48,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 /** The header's data does not change when a model's download links are signed. */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => {
+export const shouldRevalidate: ShouldRevalidateFunction = ({
+  formData,
+  defaultShouldRevalidate,
+}) => {
   const intent = formData?.get("intent");
   return intent === "download" || intent === "download-all" ? false : defaultShouldRevalidate;
 };
@@ -52,7 +60,9 @@ export type RootLoaderData = Awaited<ReturnType<typeof loader>>;
 
 function navClass({ isActive }: { isActive: boolean }) {
   return `rounded-md px-3 py-2 text-sm font-medium ${
-    isActive ? "bg-indigo-50 text-indigo-800" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900"
+    isActive
+      ? "bg-indigo-50 text-indigo-800"
+      : "text-slate-700 hover:bg-slate-100 hover:text-slate-900"
   }`;
 }
 
@@ -63,10 +73,20 @@ function Header() {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3 sm:px-6">
-        <Link to="/models" className="flex items-center gap-2 rounded-md font-semibold text-slate-900">
+        <Link
+          to="/models"
+          className="flex items-center gap-2 rounded-md font-semibold text-slate-900"
+        >
           <svg width="28" height="28" viewBox="0 0 32 32" aria-hidden="true">
             <rect width="32" height="32" rx="8" className="fill-indigo-700" />
-            <path d="M9 22V10l7 7 7-7v12" fill="none" stroke="white" strokeWidth="2.5" strokeLinecap="round" strokeLinejoin="round" />
+            <path
+              d="M9 22V10l7 7 7-7v12"
+              fill="none"
+              stroke="white"
+              strokeWidth="2.5"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            />
           </svg>
           <span>Model Artifacts</span>
         </Link>
@@ -79,14 +99,19 @@ function Header() {
               <span className="inline-flex items-center gap-2">
                 Notifications
                 {unread > 0 && (
-                  <span className="rounded-full bg-indigo-700 px-2 py-0.5 text-xs font-bold text-white" data-testid="unread-count">
+                  <span
+                    className="rounded-full bg-indigo-700 px-2 py-0.5 text-xs font-bold text-white"
+                    data-testid="unread-count"
+                  >
                     {unread > 99 ? "99+" : unread}
                     <span className="sr-only"> unread</span>
                   </span>
                 )}
               </span>
             </NavLink>
-            <span className="ml-3 hidden text-sm text-slate-600 md:inline">{user.email ?? "Signed in"}</span>
+            <span className="ml-3 hidden text-sm text-slate-600 md:inline">
+              {user.email ?? "Signed in"}
+            </span>
             <Form method="post" action="/logout" className="ml-2">
               <button type="submit" className="btn-secondary py-1.5">
                 Log out
@@ -103,7 +128,11 @@ function Flash() {
   const flash = useRouteLoaderData<typeof loader>("root")?.flash;
   if (!flash) return null;
   return (
-    <p role="status" className="mb-6 rounded-lg border border-emerald-300 bg-emerald-50 px-4 py-3 text-sm font-medium text-emerald-950" data-testid="flash">
+    <p
+      role="status"
+      className="mb-6 rounded-lg border border-emerald-300 bg-emerald-50 px-4 py-3 text-sm font-medium text-emerald-950"
+      data-testid="flash"
+    >
       {flash}
     </p>
   );
@@ -113,7 +142,10 @@ function PendingBar() {
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
   return (
-    <div aria-hidden={!busy} className={`h-0.5 w-full overflow-hidden ${busy ? "bg-indigo-100" : "bg-transparent"}`}>
+    <div
+      aria-hidden={!busy}
+      className={`h-0.5 w-full overflow-hidden ${busy ? "bg-indigo-100" : "bg-transparent"}`}
+    >
       {busy && <div className="h-full w-1/3 animate-pulse bg-indigo-600" />}
     </div>
   );

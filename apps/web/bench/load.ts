@@ -25,7 +25,13 @@ function once(): Promise<void> {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
     const request = http.request(
-      { host: target.hostname, port: target.port, path: target.pathname + target.search, agent, headers },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        agent,
+        headers,
+      },
       (response) => {
         response.on("data", (chunk: Buffer) => (bytes += chunk.length));
         response.on("end", () => {
@@ -54,7 +60,8 @@ await Promise.all(
 const elapsed = Number(process.hrtime.bigint() - startedAt) / 1e9;
 agent.destroy();
 latencies.sort((a, b) => a - b);
-const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+const pick = (q: number) =>
+  latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
 console.log(
   JSON.stringify({
     requests: latencies.length,

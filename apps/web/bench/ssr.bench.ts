@@ -60,12 +60,17 @@ try {
   const probe = await fetch(`${stack.info.baseUrl}/models`, { headers: { Cookie: cookie } });
   const html = await probe.text();
   const modelId = /href="\/models\/([0-9a-f-]{36})"/.exec(html)?.[1];
-  if (probe.status !== 200 || !modelId) throw new Error(`/models did not render for the benchmark user (${probe.status})`);
+  if (probe.status !== 200 || !modelId)
+    throw new Error(`/models did not render for the benchmark user (${probe.status})`);
 
   const routes = [
     { name: "/healthz (baseline)", url: `${stack.info.baseUrl}/healthz`, cookie: undefined },
     { name: "/models", url: `${stack.info.baseUrl}/models`, cookie },
-    { name: "/models?sort=quality&page=2", url: `${stack.info.baseUrl}/models?sort=quality&page=2`, cookie },
+    {
+      name: "/models?sort=quality&page=2",
+      url: `${stack.info.baseUrl}/models?sort=quality&page=2`,
+      cookie,
+    },
     { name: "/models/:id", url: `${stack.info.baseUrl}/models/${modelId}`, cookie },
   ];
   const results: { name: string; result: LoadResult }[] = [];
@@ -75,13 +80,21 @@ try {
   }
 
   const baseline = results[0]!.result.rps;
-  console.log(`\nSSR benchmark — ${connections} connections × ${seconds} s per route, production build, loopback\n`);
-  console.log("route                          req/s     p50 ms   p90 ms   p99 ms   errors  vs baseline  bytes");
+  console.log(
+    `\nSSR benchmark — ${connections} connections × ${seconds} s per route, production build, loopback\n`,
+  );
+  console.log(
+    "route                          req/s     p50 ms   p90 ms   p99 ms   errors  vs baseline  bytes",
+  );
   for (const { name, result } of results) {
     console.log(
       `${name.padEnd(30)} ${result.rps.toFixed(0).padStart(6)}   ${result.p50.toFixed(1).padStart(6)}   ${result.p90
         .toFixed(1)
-        .padStart(6)}   ${result.p99.toFixed(1).padStart(6)}   ${String(result.errors).padStart(6)}  ${(result.rps / baseline)
+        .padStart(
+          6,
+        )}   ${result.p99.toFixed(1).padStart(6)}   ${String(result.errors).padStart(6)}  ${(
+        result.rps / baseline
+      )
         .toFixed(2)
         .padStart(10)}×  ${result.bytesPerResponse}`,
     );

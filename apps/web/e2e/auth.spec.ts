@@ -1,6 +1,8 @@
 import { ADA, expect, test } from "./fixtures";
 
-test("a visitor logs in through the development login and lands where they were going", async ({ page }) => {
+test("a visitor logs in through the development login and lands where they were going", async ({
+  page,
+}) => {
   await page.goto("/models?sort=quality");
   await expect(page).toHaveURL(/\/login\?redirectTo=%2Fmodels%3Fsort%3Dquality$/);
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
@@ -16,7 +18,10 @@ test("a visitor logs in through the development login and lands where they were 
   await expect(page).toHaveURL(/\/login\?redirectTo=%2Fnotifications$/);
 });
 
-test("pages carry security headers and a nonce-based CSP that the page obeys", async ({ page, context }) => {
+test("pages carry security headers and a nonce-based CSP that the page obeys", async ({
+  page,
+  context,
+}) => {
   const violations: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error") violations.push(message.text());

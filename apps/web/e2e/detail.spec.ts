@@ -18,7 +18,9 @@ async function newestStoredModel(db: DbClient, userId: string) {
 
 test("the loss chart is drawn from the model's real metrics", async ({ page, db }) => {
   const model = await newestStoredModel(db, ADA.id);
-  const [counts] = await db.sql<{ training: number; validation: number; first: number; last: number }[]>`
+  const [counts] = await db.sql<
+    { training: number; validation: number; first: number; last: number }[]
+  >`
     select count(training_loss)::int as training, count(validation_loss)::int as validation,
            min(step)::int as first, max(step)::int as last
     from metrics_points where job_id = ${model.job_id}
@@ -36,7 +38,10 @@ test("the loss chart is drawn from the model's real metrics", async ({ page, db 
   await expect(page.getByTestId("quality-explanation")).toContainText("Training loss");
 });
 
-test("one file and 'Download all' download the exact bytes the page lists", async ({ page, db }) => {
+test("one file and 'Download all' download the exact bytes the page lists", async ({
+  page,
+  db,
+}) => {
   const model = await newestStoredModel(db, ADA.id);
   await page.goto(`/models/${model.id}`);
   const rows = page.getByTestId("file-row");
@@ -50,14 +55,19 @@ test("one file and 'Download all' download the exact bytes the page lists", asyn
   }
 
   const firstName = [...expected.keys()][0]!;
-  const [single] = await Promise.all([page.waitForEvent("download"), rows.first().getByTestId("download-file").click()]);
+  const [single] = await Promise.all([
+    page.waitForEvent("download"),
+    rows.first().getByTestId("download-file").click(),
+  ]);
   expect(single.suggestedFilename()).toBe(firstName);
   expect(await sha256OfFile(await single.path())).toBe(expected.get(firstName));
 
   const downloads: Download[] = [];
   page.on("download", (download) => downloads.push(download));
   await page.getByTestId("download-all").click();
-  await expect(page.getByTestId("download-links")).toContainText(/Links valid for 1 hour, expire at \d\d:\d\d UTC/);
+  await expect(page.getByTestId("download-links")).toContainText(
+    /Links valid for 1 hour, expire at \d\d:\d\d UTC/,
+  );
   await expect.poll(() => downloads.length, { timeout: 15_000 }).toBe(count);
   for (const download of downloads) {
     const name = download.suggestedFilename();
@@ -65,11 +75,20 @@ test("one file and 'Download all' download the exact bytes the page lists", asyn
   }
 });
 
-test("another user's model, an unknown id and a malformed id show the same not-found page", async ({ page, db }) => {
+test("another user's model, an unknown id and a malformed id show the same not-found page", async ({
+  page,
+  db,
+}) => {
   const graces = await newestStoredModel(db, GRACE.id);
-  for (const path of [`/models/${graces.id}`, "/models/00000000-0000-4000-8000-000000000000", "/models/not-a-model"]) {
+  for (const path of [
+    `/models/${graces.id}`,
+    "/models/00000000-0000-4000-8000-000000000000",
+    "/models/not-a-model",
+  ]) {
     const response = await page.goto(path);
     expect(response!.status(), path).toBe(404);
-    await expect(page.getByTestId("error-page")).toContainText("This model does not exist, was deleted, or belongs to someone else.");
+    await expect(page.getByTestId("error-page")).toContainText(
+      "This model does not exist, was deleted, or belongs to someone else.",
+    );
   }
 });

@@ -15,7 +15,9 @@ export default async function globalSetup() {
     reuseBuild: process.env.E2E_SKIP_BUILD === "1",
   });
   process.env.E2E_STACK = JSON.stringify(stack.info);
-  console.log(`[e2e] stack ready at ${stack.info.baseUrl}; artifacts seeded by: ${stack.info.seededBy}`);
+  console.log(
+    `[e2e] stack ready at ${stack.info.baseUrl}; artifacts seeded by: ${stack.info.seededBy}`,
+  );
   return async () => {
     await stack.stop();
   };

@@ -18,11 +18,16 @@ test("sorts, searches, paginates and comes back to the same place", async ({ pag
     select max(quality_score)::int as score from model_artifacts where user_id = ${ADA.id} and deleted_at is null`;
   await page.getByLabel("Sort by").selectOption("quality");
   await expect(page).toHaveURL(/sort=quality/);
-  await expect(cards.first().getByRole("img", { name: `${best!.score} out of 5 stars` })).toBeVisible();
+  await expect(
+    cards.first().getByRole("img", { name: `${best!.score} out of 5 stars` }),
+  ).toBeVisible();
 
   // Page 2 keeps the sort; the model page's back link returns to it.
   test.skip(total <= 12, "needs more than one page of models");
-  await page.getByRole("navigation", { name: "Pagination" }).getByRole("link", { name: "Next →" }).click();
+  await page
+    .getByRole("navigation", { name: "Pagination" })
+    .getByRole("link", { name: "Next →" })
+    .click();
   await expect(page).toHaveURL(/sort=quality&page=2|page=2&sort=quality/);
   await expect(page.getByText("Page 2 of")).toBeVisible();
   const name = await cards.first().getByRole("heading").innerText();
@@ -45,11 +50,14 @@ test("search narrows the list and says when nothing matches", async ({ page, db 
   await expect(page).toHaveURL(new RegExp(`q=${encodeURIComponent(word)}`));
   const cards = page.getByTestId("model-card");
   await expect(cards.first()).toBeVisible();
-  for (const text of await cards.allInnerTexts()) expect(text.toLowerCase()).toContain(word.toLowerCase());
+  for (const text of await cards.allInnerTexts())
+    expect(text.toLowerCase()).toContain(word.toLowerCase());
 
   await page.getByRole("searchbox", { name: "Search" }).fill("zz-no-such-model-zz");
   await page.getByRole("button", { name: "Apply" }).click();
-  await expect(page.getByTestId("no-results")).toContainText("No models match “zz-no-such-model-zz”");
+  await expect(page.getByTestId("no-results")).toContainText(
+    "No models match “zz-no-such-model-zz”",
+  );
 });
 
 test("bad query parameters give a normal page or a helpful 400, never a 500", async ({ page }) => {

@@ -2,7 +2,10 @@ import { ADA, expect, logIn, test } from "./fixtures";
 
 test.use({ javaScriptEnabled: false });
 
-test("the list, its search form and a model page work without JavaScript", async ({ page, context }) => {
+test("the list, its search form and a model page work without JavaScript", async ({
+  page,
+  context,
+}) => {
   await logIn(context, ADA);
   await page.goto("/models");
   await expect(page.getByTestId("model-card").first()).toBeVisible();
@@ -19,10 +22,14 @@ test("the list, its search form and a model page work without JavaScript", async
   // "Download all" without JavaScript: the form post answers with the page and every link.
   await page.getByTestId("download-all").click();
   const panel = page.getByTestId("download-links");
-  await expect(panel).toContainText(/Your download links are ready\. Links valid for 1 hour, expire at \d\d:\d\d UTC/);
+  await expect(panel).toContainText(
+    /Your download links are ready\. Links valid for 1 hour, expire at \d\d:\d\d UTC/,
+  );
   const rows = await page.getByTestId("file-row").count();
   await expect(panel.getByRole("link")).toHaveCount(rows);
   for (const link of await panel.getByRole("link").all()) {
-    expect(await link.getAttribute("href")).toMatch(/\/storage\/v1\/object\/sign\/lora-models\/.+\?token=/);
+    expect(await link.getAttribute("href")).toMatch(
+      /\/storage\/v1\/object\/sign\/lora-models\/.+\?token=/,
+    );
   }
 });

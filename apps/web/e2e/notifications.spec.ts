@@ -4,19 +4,26 @@ test.beforeEach(async ({ context }) => {
   await logIn(context, GRACE);
 });
 
-test("a 'model ready' notification links to its model and can be marked as read", async ({ page, db }) => {
+test("a 'model ready' notification links to its model and can be marked as read", async ({
+  page,
+  db,
+}) => {
   const [row] = await db.sql<{ unread: number }[]>`
     select count(*)::int as unread from notifications where user_id = ${GRACE.id} and read_at is null`;
   test.skip(row!.unread === 0, "Grace has no unread notifications");
   await page.goto("/notifications");
   await expect(page.getByTestId("unread-count")).toContainText(String(row!.unread));
 
-  const first = page.getByTestId("notification").filter({ hasText: "Model Ready for Download" }).first();
+  const first = page
+    .getByTestId("notification")
+    .filter({ hasText: "Model Ready for Download" })
+    .first();
   const href = await first.getByRole("link", { name: "View model" }).getAttribute("href");
   expect(href).toMatch(/^\/models\/[0-9a-f-]{36}$/);
 
   await first.getByRole("button", { name: /Mark .* as read/ }).click();
-  if (row!.unread > 1) await expect(page.getByTestId("unread-count")).toContainText(String(row!.unread - 1));
+  if (row!.unread > 1)
+    await expect(page.getByTestId("unread-count")).toContainText(String(row!.unread - 1));
   else await expect(page.getByTestId("unread-count")).toHaveCount(0);
 
   await page.getByRole("button", { name: "Mark all as read" }).click();

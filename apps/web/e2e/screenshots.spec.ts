@@ -18,7 +18,9 @@ test("screenshots for review", async ({ page, context }) => {
   await page.screenshot({ path: path.join(dir, "model-detail.png"), fullPage: true });
   await page.getByTestId("download-all").click();
   await expect(page.getByTestId("download-links")).toBeVisible();
-  await page.getByRole("region", { name: "Files" }).screenshot({ path: path.join(dir, "model-download-all.png") });
+  await page
+    .getByRole("region", { name: "Files" })
+    .screenshot({ path: path.join(dir, "model-download-all.png") });
 
   await page.goto("/notifications");
   await expect(page.getByRole("heading", { name: "Notifications" })).toBeVisible();

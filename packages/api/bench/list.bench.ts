@@ -33,7 +33,11 @@ function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        address && typeof address === "object"
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -44,14 +48,23 @@ function percentile(sorted: number[], p: number): number {
 
 const log = (message: string) => console.log(`[bench] ${message}`);
 
-type Scenario = { name: string; input: { page?: number; sort?: "created_at" | "quality"; q?: string } };
+type Scenario = {
+  name: string;
+  input: { page?: number; sort?: "created_at" | "quality"; q?: string };
+};
 
 // Each user has ~97 live models: page 9 of 12 is the last, deep page.
 const SCENARIOS: Scenario[] = [
   { name: "page 1, newest", input: { page: 1, sort: "created_at" } },
   { name: "page 1, quality", input: { page: 1, sort: "quality" } },
-  { name: "last page, newest", input: { page: Math.ceil((PER_USER * 0.97) / 12), sort: "created_at" } },
-  { name: "last page, quality", input: { page: Math.ceil((PER_USER * 0.97) / 12), sort: "quality" } },
+  {
+    name: "last page, newest",
+    input: { page: Math.ceil((PER_USER * 0.97) / 12), sort: "created_at" },
+  },
+  {
+    name: "last page, quality",
+    input: { page: Math.ceil((PER_USER * 0.97) / 12), sort: "quality" },
+  },
   { name: 'search "legal"', input: { q: "legal" } },
   { name: 'search "2026-11-1", quality', input: { q: "2026-11-1", sort: "quality" } },
 ];
@@ -109,17 +122,24 @@ async function main() {
     for (const index of deferred) await client.sql.unsafe(`drop index ${index.indexname}`);
     const chunk = 1_000;
     for (let first = 1; first <= USERS; first += chunk) {
-      await bulkLoadArtifacts(client.sql, { users: Math.min(chunk, USERS - first + 1), perUser: PER_USER, firstUser: first });
+      await bulkLoadArtifacts(client.sql, {
+        users: Math.min(chunk, USERS - first + 1),
+        perUser: PER_USER,
+        firstUser: first,
+      });
     }
     await client.sql.begin(async (tx) => {
       await tx`set local maintenance_work_mem = '256MB'`;
       for (const index of deferred) await tx.unsafe(index.indexdef);
     });
     await client.sql`vacuum analyze`;
-    const [{ live }] = (await client.sql`select count(*)::int as live from model_artifacts where deleted_at is null`) as unknown as [
-      { live: number },
-    ];
-    log(`loaded in ${((performance.now() - loadStart) / 1000).toFixed(1)} s (${live} live artifacts)`);
+    const [{ live }] =
+      (await client.sql`select count(*)::int as live from model_artifacts where deleted_at is null`) as unknown as [
+        { live: number },
+      ];
+    log(
+      `loaded in ${((performance.now() - loadStart) / 1000).toFixed(1)} s (${live} live artifacts)`,
+    );
 
     const storageDir = path.join(base, "storage");
     const deps: ApiDeps = {
@@ -137,16 +157,27 @@ async function main() {
     for (const scenario of SCENARIOS) {
       const result = await measure(deps, scenario, ITERATIONS);
       withIndexes.push(result);
-      log(`with indexes    ${scenario.name}: p50 ${result.p50.toFixed(2)} ms, p95 ${result.p95.toFixed(2)} ms (total ${result.lastTotal})`);
+      log(
+        `with indexes    ${scenario.name}: p50 ${result.p50.toFixed(2)} ms, p95 ${result.p95.toFixed(2)} ms (total ${result.lastTotal})`,
+      );
     }
 
     if (process.env.BENCH_EXPLAIN) {
       for (const scenario of SCENARIOS) {
-        const { pageQuery, countQuery } = listModelsQueries(client.db, bulkUserId(42), listModelsInput.parse(scenario.input));
+        const { pageQuery, countQuery } = listModelsQueries(
+          client.db,
+          bulkUserId(42),
+          listModelsInput.parse(scenario.input),
+        );
         for (const query of [pageQuery, countQuery]) {
           const { sql, params } = query.toSQL();
-          const plan = await client.sql.unsafe(`explain (analyze, buffers, costs off) ${sql}`, params as never[]);
-          log(`${scenario.name}:\n${plan.map((row) => String((row as Record<string, unknown>)["QUERY PLAN"])).join("\n")}`);
+          const plan = await client.sql.unsafe(
+            `explain (analyze, buffers, costs off) ${sql}`,
+            params as never[],
+          );
+          log(
+            `${scenario.name}:\n${plan.map((row) => String((row as Record<string, unknown>)["QUERY PLAN"])).join("\n")}`,
+          );
         }
       }
     }
@@ -158,7 +189,9 @@ async function main() {
     for (const scenario of SCENARIOS) {
       const result = await measure(deps, scenario, ITERATIONS_WITHOUT_INDEXES);
       withoutIndexes.push(result);
-      log(`without indexes ${scenario.name}: p50 ${result.p50.toFixed(2)} ms, p95 ${result.p95.toFixed(2)} ms`);
+      log(
+        `without indexes ${scenario.name}: p50 ${result.p50.toFixed(2)} ms, p95 ${result.p95.toFixed(2)} ms`,
+      );
     }
 
     console.log(
@@ -179,7 +212,8 @@ async function main() {
       ];
     });
     const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-    const line = (cells: string[]) => `| ${cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(" | ")} |`;
+    const line = (cells: string[]) =>
+      `| ${cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(" | ")} |`;
     console.log(line(header));
     console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
     for (const row of rows) console.log(line(row));

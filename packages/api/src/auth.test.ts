@@ -21,7 +21,13 @@ function hs256(claims: Record<string, unknown>, key: Uint8Array = encoded) {
 describe("HS256 access tokens", () => {
   const clock = testClock(start);
   const auth = createAuth({ jwtSecret: secret, now: clock.now, clockToleranceSeconds: 0 });
-  const valid = { sub: userId, aud: "authenticated", role: "authenticated", iat: seconds(start), exp: seconds(start) + 3600 };
+  const valid = {
+    sub: userId,
+    aud: "authenticated",
+    role: "authenticated",
+    iat: seconds(start),
+    exp: seconds(start) + 3600,
+  };
 
   it("accepts a Supabase-shaped token and round-trips a minted one", async () => {
     expect(await auth.verifyAccessToken(await hs256(valid))).toEqual({ userId });
@@ -29,10 +35,18 @@ describe("HS256 access tokens", () => {
   });
 
   it("rejects expired, not-yet-valid, wrong-audience and wrongly-signed tokens", async () => {
-    expect(await auth.verifyAccessToken(await hs256({ ...valid, exp: seconds(start) - 1 }))).toBeNull();
-    expect(await auth.verifyAccessToken(await hs256({ ...valid, nbf: seconds(start) + 60 }))).toBeNull();
+    expect(
+      await auth.verifyAccessToken(await hs256({ ...valid, exp: seconds(start) - 1 })),
+    ).toBeNull();
+    expect(
+      await auth.verifyAccessToken(await hs256({ ...valid, nbf: seconds(start) + 60 })),
+    ).toBeNull();
     expect(await auth.verifyAccessToken(await hs256({ ...valid, aud: "anon" }))).toBeNull();
-    expect(await auth.verifyAccessToken(await hs256(valid, new TextEncoder().encode("another-secret-of-at-least-32-characters")))).toBeNull();
+    expect(
+      await auth.verifyAccessToken(
+        await hs256(valid, new TextEncoder().encode("another-secret-of-at-least-32-characters")),
+      ),
+    ).toBeNull();
     const { exp: _exp, ...noExpiry } = valid;
     expect(await auth.verifyAccessToken(await hs256(noExpiry))).toBeNull();
   });
@@ -50,17 +64,30 @@ describe("HS256 access tokens", () => {
     expect(await auth.verifyAccessToken(await hs256({ ...valid, sub: undefined }))).toBeNull();
     const none = `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify(valid)).toString("base64url")}.`;
     expect(await auth.verifyAccessToken(none)).toBeNull();
-    for (const garbage of ["", "abc", "a.b.c", "x".repeat(10_000)]) expect(await auth.verifyAccessToken(garbage)).toBeNull();
+    for (const garbage of ["", "abc", "a.b.c", "x".repeat(10_000)])
+      expect(await auth.verifyAccessToken(garbage)).toBeNull();
     const [header, , signature] = (await hs256(valid)).split(".");
-    const forged = Buffer.from(JSON.stringify({ ...valid, sub: randomUUID() })).toString("base64url");
+    const forged = Buffer.from(JSON.stringify({ ...valid, sub: randomUUID() })).toString(
+      "base64url",
+    );
     expect(await auth.verifyAccessToken(`${header}.${forged}.${signature}`)).toBeNull();
   });
 
   it("checks the issuer when one is configured", async () => {
-    const withIssuer = createAuth({ jwtSecret: secret, issuer: "https://ref.supabase.co/auth/v1", now: clock.now });
+    const withIssuer = createAuth({
+      jwtSecret: secret,
+      issuer: "https://ref.supabase.co/auth/v1",
+      now: clock.now,
+    });
     expect(await withIssuer.verifyAccessToken(await hs256(valid))).toBeNull();
-    expect(await withIssuer.verifyAccessToken(await hs256({ ...valid, iss: "https://ref.supabase.co/auth/v1" }))).toEqual({ userId });
-    expect(await withIssuer.verifyAccessToken(await withIssuer.mintAccessToken(userId))).toEqual({ userId });
+    expect(
+      await withIssuer.verifyAccessToken(
+        await hs256({ ...valid, iss: "https://ref.supabase.co/auth/v1" }),
+      ),
+    ).toEqual({ userId });
+    expect(await withIssuer.verifyAccessToken(await withIssuer.mintAccessToken(userId))).toEqual({
+      userId,
+    });
   });
 
   it("refuses a short secret and a non-UUID user at mint time", async () => {
@@ -104,7 +131,9 @@ describe("asymmetric keys from a JWKS URL", () => {
     expect(await auth.verifyAccessToken(await rs256(claims, stranger))).toBeNull();
     expect(await auth.verifyAccessToken(await rs256(claims, stranger, "unknown-kid"))).toBeNull();
     expect(await auth.verifyAccessToken(await rs256({ ...claims, exp: now - 10 }))).toBeNull();
-    expect(await auth.verifyAccessToken(await rs256({ ...claims, aud: "service_role" }))).toBeNull();
+    expect(
+      await auth.verifyAccessToken(await rs256({ ...claims, aud: "service_role" })),
+    ).toBeNull();
     // HS256 tokens keep working next to the JWKS.
     expect(await auth.verifyAccessToken(await auth.mintAccessToken(userId))).toEqual({ userId });
   });
@@ -112,12 +141,20 @@ describe("asymmetric keys from a JWKS URL", () => {
   it("ignores RS256 tokens when no JWKS is configured", async () => {
     const auth = createAuth({ jwtSecret: secret });
     const now = seconds(new Date());
-    expect(await auth.verifyAccessToken(await rs256({ sub: userId, aud: "authenticated", exp: now + 600 }))).toBeNull();
+    expect(
+      await auth.verifyAccessToken(
+        await rs256({ sub: userId, aud: "authenticated", exp: now + 600 }),
+      ),
+    ).toBeNull();
   });
 
   it("answers null (not an exception) when the JWKS endpoint is unreachable", async () => {
     const auth = createAuth({ jwtSecret: secret, jwksUrl: "http://127.0.0.1:9/jwks.json" });
     const now = seconds(new Date());
-    expect(await auth.verifyAccessToken(await rs256({ sub: userId, aud: "authenticated", exp: now + 600 }))).toBeNull();
+    expect(
+      await auth.verifyAccessToken(
+        await rs256({ sub: userId, aud: "authenticated", exp: now + 600 }),
+      ),
+    ).toBeNull();
   });
 });

@@ -76,7 +76,8 @@ export function createAuth(config: AuthConfig): Auth {
 
   return {
     async verifyAccessToken(token) {
-      if (typeof token !== "string" || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
+      if (typeof token !== "string" || token.length === 0 || token.length > MAX_TOKEN_LENGTH)
+        return null;
       let alg: string | undefined;
       try {
         alg = decodeProtectedHeader(token).alg;
@@ -96,7 +97,10 @@ export function createAuth(config: AuthConfig): Auth {
           return userFrom(payload);
         }
         if (jwks && alg && ASYMMETRIC_ALGORITHMS.includes(alg)) {
-          const { payload } = await jwtVerify(token, jwks, { ...options, algorithms: ASYMMETRIC_ALGORITHMS });
+          const { payload } = await jwtVerify(token, jwks, {
+            ...options,
+            algorithms: ASYMMETRIC_ALGORITHMS,
+          });
           return userFrom(payload);
         }
         return null;

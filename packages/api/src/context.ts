@@ -40,14 +40,18 @@ export interface Context {
 }
 
 export const consoleLogger: ApiLogger = {
-  error: (details, message) => console.error(JSON.stringify({ level: "error", message, ...serializable(details) })),
-  warn: (details, message) => console.warn(JSON.stringify({ level: "warn", message, ...serializable(details) })),
+  error: (details, message) =>
+    console.error(JSON.stringify({ level: "error", message, ...serializable(details) })),
+  warn: (details, message) =>
+    console.warn(JSON.stringify({ level: "warn", message, ...serializable(details) })),
 };
 
 function serializable(details: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(details).map(([key, value]) =>
-      value instanceof Error ? [key, { name: value.name, message: value.message, stack: value.stack }] : [key, value],
+      value instanceof Error
+        ? [key, { name: value.name, message: value.message, stack: value.stack }]
+        : [key, value],
     ),
   );
 }

@@ -59,7 +59,10 @@ describe("downsampleLossCurve", () => {
   it("drops points without any finite loss when downsampling", () => {
     const points = curve(1_000, (i) => (i % 2 ? Number.NaN : 1));
     const result = downsampleLossCurve(
-      points.map((p) => ({ ...p, training_loss: Number.isFinite(p.training_loss) ? p.training_loss : null })),
+      points.map((p) => ({
+        ...p,
+        training_loss: Number.isFinite(p.training_loss) ? p.training_loss : null,
+      })),
       100,
     );
     expect(result.every((p) => p.training_loss !== null)).toBe(true);

@@ -13,7 +13,11 @@ export interface LossPoint {
 }
 
 /** Indices (ascending) of at most `threshold` points that keep the shape of y over x. */
-export function largestTriangleThreeBuckets(xs: readonly number[], ys: readonly number[], threshold: number): number[] {
+export function largestTriangleThreeBuckets(
+  xs: readonly number[],
+  ys: readonly number[],
+  threshold: number,
+): number[] {
   const length = xs.length;
   if (threshold >= length || length <= 2) return Array.from({ length }, (_, i) => i);
   if (threshold <= 2) return threshold <= 0 ? [] : threshold === 1 ? [0] : [0, length - 1];

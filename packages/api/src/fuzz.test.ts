@@ -38,7 +38,9 @@ const scalar = fc.oneof(
   fc.bigInt().map((n) => Number(n)),
   fc.constantFrom("", " ", "%", "_", "\\", "\u0000", "created_at", "quality", "1e309", "-0", "NaN"),
   fc.uuid(),
-  fc.constantFrom(...["00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff"]),
+  fc.constantFrom(
+    ...["00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff"],
+  ),
 );
 const value = fc.oneof(scalar, fc.array(scalar, { maxLength: 4 }), fc.anything());
 
@@ -47,26 +49,49 @@ const modelIdLike = () => fc.oneof(fc.constantFrom(...modelIds), fc.uuid(), valu
 const shapes = {
   list: fc.oneof(
     fc.record({ page: value, limit: value, sort: value, q: value }, { requiredKeys: [] }),
-    fc.record({ page: fc.integer({ min: -5, max: 2_000_000 }), limit: fc.integer({ min: -5, max: 200 }), q: fc.string({ maxLength: 120 }) }),
+    fc.record({
+      page: fc.integer({ min: -5, max: 2_000_000 }),
+      limit: fc.integer({ min: -5, max: 200 }),
+      q: fc.string({ maxLength: 120 }),
+    }),
     fc.anything(),
   ),
   modelId: () => fc.oneof(fc.record({ modelId: modelIdLike() }), fc.anything()),
   download: () =>
     fc.oneof(
-      fc.record({ modelId: modelIdLike(), files: fc.oneof(fc.array(fc.string(), { maxLength: 120 }), value) }, { requiredKeys: ["modelId"] }),
+      fc.record(
+        {
+          modelId: modelIdLike(),
+          files: fc.oneof(fc.array(fc.string(), { maxLength: 120 }), value),
+        },
+        { requiredKeys: ["modelId"] },
+      ),
       fc.anything(),
     ),
-  metrics: () => fc.oneof(fc.record({ modelId: modelIdLike(), maxPoints: value }, { requiredKeys: ["modelId"] }), fc.anything()),
-  notifications: fc.oneof(fc.record({ limit: value, cursor: value, unreadOnly: value }, { requiredKeys: [] }), fc.anything()),
+  metrics: () =>
+    fc.oneof(
+      fc.record({ modelId: modelIdLike(), maxPoints: value }, { requiredKeys: ["modelId"] }),
+      fc.anything(),
+    ),
+  notifications: fc.oneof(
+    fc.record({ limit: value, cursor: value, unreadOnly: value }, { requiredKeys: [] }),
+    fc.anything(),
+  ),
   markRead: fc.oneof(
-    fc.record({ ids: fc.oneof(fc.array(fc.uuid(), { maxLength: 120 }), value), all: value }, { requiredKeys: [] }),
+    fc.record(
+      { ids: fc.oneof(fc.array(fc.uuid(), { maxLength: 120 }), value), all: value },
+      { requiredKeys: [] },
+    ),
     fc.anything(),
   ),
 };
 
 describe("fuzzed inputs", () => {
   it("never end in anything but success or an explained 4xx (in-process)", async () => {
-    const caller = env.caller(user) as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
+    const caller = env.caller(user) as unknown as Record<
+      string,
+      Record<string, (input: unknown) => Promise<unknown>>
+    >;
     const cases: Array<[string, string, fc.Arbitrary<unknown>]> = [
       ["models", "list", shapes.list],
       ["models", "byId", shapes.modelId()],
@@ -81,7 +106,8 @@ describe("fuzzed inputs", () => {
       await fc.assert(
         fc.asyncProperty(arbitrary, async (input) => {
           const answer = await outcome(caller[namespace]![procedure]!(input));
-          if (!ALLOWED.has(answer.code)) throw new Error(`${namespace}.${procedure} answered ${answer.code}: ${answer.message}`);
+          if (!ALLOWED.has(answer.code))
+            throw new Error(`${namespace}.${procedure} answered ${answer.code}: ${answer.message}`);
           if (answer.code === "BAD_REQUEST") expect(answer.message.length).toBeGreaterThan(0);
         }),
         { numRuns: 60 },
@@ -121,18 +147,25 @@ describe("fuzzed inputs", () => {
         fc.constantFrom("GET", "POST", "PUT"),
         fc.oneof(fc.json(), fc.string(), fc.constant("{")),
         fc.boolean(),
-        fc.oneof(fc.constant(""), fc.constant("?batch=1"), fc.string().map((s) => `?input=${encodeURIComponent(s)}`)),
+        fc.oneof(
+          fc.constant(""),
+          fc.constant("?batch=1"),
+          fc.string().map((s) => `?input=${encodeURIComponent(s)}`),
+        ),
         async (path, method, body, authenticated, query) => {
           const url = `http://127.0.0.1/api/trpc/${path}${method === "GET" ? query || `?input=${encodeURIComponent(body)}` : query}`;
           const response = await handler(
             new Request(url, {
               method,
-              headers: authenticated ? { authorization: `Bearer ${token}`, "content-type": "application/json" } : {},
+              headers: authenticated
+                ? { authorization: `Bearer ${token}`, "content-type": "application/json" }
+                : {},
               body: method === "GET" ? undefined : body,
             }),
           );
           await response.arrayBuffer();
-          if (response.status >= 500) throw new Error(`${method} ${url} answered ${response.status}`);
+          if (response.status >= 500)
+            throw new Error(`${method} ${url} answered ${response.status}`);
         },
       ),
       { numRuns: 200 },

@@ -18,7 +18,9 @@ export interface ApiHandlerDeps extends ApiDeps {
    * The access token of the request's session cookie, if any (the web app decodes its cookie).
    * Used only when the request has no Authorization header.
    */
-  getSessionToken?: (request: Request) => string | null | undefined | Promise<string | null | undefined>;
+  getSessionToken?: (
+    request: Request,
+  ) => string | null | undefined | Promise<string | null | undefined>;
   /** Path the handler is mounted at; default `/api/trpc`. */
   endpoint?: string;
   /**
@@ -39,7 +41,10 @@ function bearerToken(request: Request): string | null | undefined {
  * Whether a browser request comes from our own site. Browsers send `Sec-Fetch-Site` (modern)
  * and `Origin` (on every POST); a request with neither is not trusted for cookie mutations.
  */
-export function isSameOriginRequest(request: Request, trustedOrigins: readonly string[] = []): boolean {
+export function isSameOriginRequest(
+  request: Request,
+  trustedOrigins: readonly string[] = [],
+): boolean {
   const site = request.headers.get("sec-fetch-site");
   // A header page scripts cannot set; also right behind a proxy that rewrites the Host.
   if (site === "same-origin") return true;
@@ -58,7 +63,9 @@ export function createApiHandler(deps: ApiHandlerDeps): (request: Request) => Pr
   const endpoint = deps.endpoint ?? API_ENDPOINT;
   const trustedOrigins = deps.trustedOrigins ?? [];
 
-  async function identify(request: Request): Promise<{ userId: string | null; authSource: AuthSource | null }> {
+  async function identify(
+    request: Request,
+  ): Promise<{ userId: string | null; authSource: AuthSource | null }> {
     const bearer = bearerToken(request);
     if (bearer !== undefined) {
       // An Authorization header decides alone: a bad one is not rescued by a cookie.
@@ -81,7 +88,10 @@ export function createApiHandler(deps: ApiHandlerDeps): (request: Request) => Pr
       router: appRouter,
       maxBatchSize: MAX_BATCH_SIZE,
       createContext: async () => {
-        let identity: { userId: string | null; authSource: AuthSource | null } = { userId: null, authSource: null };
+        let identity: { userId: string | null; authSource: AuthSource | null } = {
+          userId: null,
+          authSource: null,
+        };
         try {
           identity = await identify(request);
         } catch (error) {
@@ -96,7 +106,10 @@ export function createApiHandler(deps: ApiHandlerDeps): (request: Request) => Pr
       },
       onError: ({ error, path }) => {
         // Procedures log their own internal errors; this catches failures around them.
-        if (error.code === "INTERNAL_SERVER_ERROR" && !error.message.startsWith("Internal error (request id")) {
+        if (
+          error.code === "INTERNAL_SERVER_ERROR" &&
+          !error.message.startsWith("Internal error (request id")
+        ) {
           logger.error({ requestId, path, err: error.cause ?? error }, "request failed");
         }
       },

@@ -28,8 +28,11 @@ export function createServerCaller(
   options: { userId: string | null; requestId?: string },
 ): ServerCaller {
   const userId =
-    options.userId && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(options.userId)
+    options.userId &&
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(options.userId)
       ? options.userId.toLowerCase()
       : null;
-  return createCaller(createContext(deps, { userId, authSource: "server", requestId: options.requestId }));
+  return createCaller(
+    createContext(deps, { userId, authSource: "server", requestId: options.requestId }),
+  );
 }

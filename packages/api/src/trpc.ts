@@ -19,7 +19,9 @@ function validationIssuesOf(cause: unknown): ValidationIssue[] | null {
   if (!Array.isArray(issues) || issues.length === 0) return null;
   return issues.filter(
     (issue): issue is ValidationIssue =>
-      typeof issue === "object" && issue !== null && typeof (issue as { message?: unknown }).message === "string",
+      typeof issue === "object" &&
+      issue !== null &&
+      typeof (issue as { message?: unknown }).message === "string",
   );
 }
 
@@ -87,12 +89,23 @@ const errorBoundary = t.middleware(async ({ ctx, next, path, type }) => {
   const error = result.error;
   if (error.code === "BAD_REQUEST") {
     const issues = validationIssuesOf(error.cause);
-    if (issues) throw new TRPCError({ code: "BAD_REQUEST", message: describeIssues(issues), cause: error.cause });
+    if (issues)
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: describeIssues(issues),
+        cause: error.cause,
+      });
     return result;
   }
   if (error.code === "INTERNAL_SERVER_ERROR" && !error.message.startsWith(INTERNAL_PREFIX)) {
-    ctx.logger.error({ requestId: ctx.requestId, path, type, err: error.cause ?? error }, "procedure failed");
-    throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `${INTERNAL_PREFIX} ${ctx.requestId})` });
+    ctx.logger.error(
+      { requestId: ctx.requestId, path, type, err: error.cause ?? error },
+      "procedure failed",
+    );
+    throw new TRPCError({
+      code: "INTERNAL_SERVER_ERROR",
+      message: `${INTERNAL_PREFIX} ${ctx.requestId})`,
+    });
   }
   return result;
 });
@@ -108,7 +121,11 @@ export const publicProcedure = t.procedure.use(errorBoundary);
  * they are not CSRF-prone.
  */
 export const protectedProcedure = publicProcedure.use(({ ctx, next, type }) => {
-  if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in required: missing or invalid access token" });
+  if (!ctx.userId)
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: "Sign in required: missing or invalid access token",
+    });
   if (type === "mutation" && ctx.authSource === "cookie" && !ctx.sameOrigin) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Cross-site request refused" });
   }

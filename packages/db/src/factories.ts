@@ -31,13 +31,7 @@ export function seededRandom(seed: number): () => number {
  * overfit, or too short to rate).
  */
 export type LossCurveKind =
-  | "excellent"
-  | "good"
-  | "fair"
-  | "poor"
-  | "diverged"
-  | "overfit"
-  | "unrated";
+  "excellent" | "good" | "fair" | "poor" | "diverged" | "overfit" | "unrated";
 
 const FINAL_FRACTION: Record<Exclude<LossCurveKind, "unrated">, number> = {
   excellent: 0.3, // 70 % reduction
@@ -75,18 +69,24 @@ export function lossCurve(options: LossCurveOptions): LossCurvePoint[] {
   for (let i = 0; i < steps; i++) {
     const progress = steps === 1 ? 0 : i / (steps - 1);
     // Exponential approach to the final loss, with noise that shrinks as training settles.
-    const ideal = final + (initial - final) * Math.exp(-4 * progress) - (initial - final) * Math.exp(-4) * progress;
+    const ideal =
+      final +
+      (initial - final) * Math.exp(-4 * progress) -
+      (initial - final) * Math.exp(-4) * progress;
     const noise = i === 0 || i === steps - 1 ? 0 : (random() - 0.5) * 0.06 * ideal;
     const trainingLoss = ideal + noise;
     let validationLoss: number | null = null;
     const isLast = i === steps - 1;
-    if ((i > 0 && i % validationEvery === 0) || (isLast && steps > 1 && options.kind !== "unrated")) {
+    if (
+      (i > 0 && i % validationEvery === 0) ||
+      (isLast && steps > 1 && options.kind !== "unrated")
+    ) {
       const gap = options.kind === "overfit" ? 0.1 + 1.2 * progress : 0.05 + 0.03 * random();
       validationLoss = trainingLoss + gap;
     }
     points.push({
       step: i + 1,
-      epoch: Number(((progress * epochs) || 0).toFixed(4)),
+      epoch: Number((progress * epochs || 0).toFixed(4)),
       trainingLoss: Number(trainingLoss.toFixed(6)),
       validationLoss: validationLoss === null ? null : Number(validationLoss.toFixed(6)),
       learningRate: 2e-4 * (1 - 0.9 * progress),

@@ -24,7 +24,9 @@ afterAll(async () => {
 
 const userId = randomUUID();
 
-async function postgresError(promise: Promise<unknown>): Promise<{ code: string; constraint_name?: string }> {
+async function postgresError(
+  promise: Promise<unknown>,
+): Promise<{ code: string; constraint_name?: string }> {
   try {
     await promise;
   } catch (error) {
@@ -52,7 +54,15 @@ async function storedArtifactFor(jobId: string, datasetId: string) {
       perplexity: Math.exp(1.3),
       loss_reduction_percent: 42,
     },
-    files: [{ name: "adapter_config.json", storage_path: `${userId}/${id}/adapter_config.json`, size_bytes: 10, sha256: "0".repeat(64), content_type: "application/json" }],
+    files: [
+      {
+        name: "adapter_config.json",
+        storage_path: `${userId}/${id}/adapter_config.json`,
+        size_bytes: 10,
+        sha256: "0".repeat(64),
+        content_type: "application/json",
+      },
+    ],
     artifacts: { "adapter_config.json": `${userId}/${id}/adapter_config.json` },
   });
   return id;
@@ -62,8 +72,13 @@ describe("migrations", () => {
   it("run a second time harmlessly", async () => {
     await runMigrations(t.url);
     await runMigrations(t.url);
-    const [{ count }] = (await t.sql`select count(*)::int as count from drizzle.__drizzle_migrations`) as unknown as [{ count: number }];
-    const files = (await import("node:fs")).readdirSync(new URL("../drizzle", import.meta.url)).filter((f) => f.endsWith(".sql"));
+    const [{ count }] =
+      (await t.sql`select count(*)::int as count from drizzle.__drizzle_migrations`) as unknown as [
+        { count: number },
+      ];
+    const files = (await import("node:fs"))
+      .readdirSync(new URL("../drizzle", import.meta.url))
+      .filter((f) => f.endsWith(".sql"));
     expect(count).toBe(files.length);
   });
 
@@ -71,7 +86,13 @@ describe("migrations", () => {
     const rows = await t.sql<{ table_name: string }[]>`
       select table_name from information_schema.tables where table_schema = 'public' order by 1`;
     expect(rows.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(["datasets", "metrics_points", "model_artifacts", "notifications", "training_jobs"]),
+      expect.arrayContaining([
+        "datasets",
+        "metrics_points",
+        "model_artifacts",
+        "notifications",
+        "training_jobs",
+      ]),
     );
   });
 });
@@ -82,7 +103,10 @@ describe("round trips", () => {
     const job = await insertTrainingJob(t.db, { userId, datasetId: dataset.id });
     await insertMetricsPoints(t.db, job.id, lossCurve({ kind: "good", steps: 50 }));
     const artifactId = await storedArtifactFor(job.id, dataset.id);
-    await t.db.update(trainingJobs).set({ status: "completed", artifactId }).where(eq(trainingJobs.id, job.id));
+    await t.db
+      .update(trainingJobs)
+      .set({ status: "completed", artifactId })
+      .where(eq(trainingJobs.id, job.id));
     await t.db.insert(notifications).values({
       userId,
       type: "artifact_ready",
@@ -94,7 +118,11 @@ describe("round trips", () => {
     });
 
     const [readDataset] = await t.db.select().from(datasets).where(eq(datasets.id, dataset.id));
-    expect(readDataset).toMatchObject({ name: "Legal QA", format: "jsonl", totalTrainingPairs: 12_480 });
+    expect(readDataset).toMatchObject({
+      name: "Legal QA",
+      format: "jsonl",
+      totalTrainingPairs: 12_480,
+    });
     const [readJob] = await t.db.select().from(trainingJobs).where(eq(trainingJobs.id, job.id));
     expect(readJob).toMatchObject({
       status: "completed",
@@ -103,14 +131,24 @@ describe("round trips", () => {
       gpuConfig: { type: "A100-80GB", count: 2 },
       hyperparameters: { learning_rate: 0.0002, batch_size: 8, epochs: 3, rank: 16 },
     });
-    const points = await t.db.select().from(metricsPoints).where(eq(metricsPoints.jobId, job.id)).orderBy(metricsPoints.step);
+    const points = await t.db
+      .select()
+      .from(metricsPoints)
+      .where(eq(metricsPoints.jobId, job.id))
+      .orderBy(metricsPoints.step);
     expect(points).toHaveLength(50);
     expect(points[0]!.trainingLoss).toBeCloseTo(2.4);
     expect(points.some((p) => p.validationLoss === null)).toBe(true);
-    const [artifact] = await t.db.select().from(modelArtifacts).where(eq(modelArtifacts.id, artifactId));
+    const [artifact] = await t.db
+      .select()
+      .from(modelArtifacts)
+      .where(eq(modelArtifacts.id, artifactId));
     expect(artifact).toMatchObject({ version: "1.0.0", status: "stored", qualityScore: 4 });
     expect(artifact!.files[0]!.sha256).toHaveLength(64);
-    const [notification] = await t.db.select().from(notifications).where(eq(notifications.userId, userId));
+    const [notification] = await t.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.userId, userId));
     expect(notification).toMatchObject({ type: "artifact_ready", priority: "high", readAt: null });
   });
 });
@@ -128,7 +166,13 @@ describe("constraints", () => {
   it("refuse a second 'model ready' notification for the same job", async () => {
     const jobId = randomUUID();
     const notify = () =>
-      t.db.insert(notifications).values({ userId, type: "artifact_ready", title: "t", message: "m", metadata: { job_id: jobId } });
+      t.db.insert(notifications).values({
+        userId,
+        type: "artifact_ready",
+        title: "t",
+        message: "m",
+        metadata: { job_id: jobId },
+      });
     await notify();
     const error = await postgresError(notify());
     expect(error.constraint_name).toBe("notifications_artifact_ready_job_key");
@@ -138,7 +182,15 @@ describe("constraints", () => {
     const dataset = await insertDataset(t.db, { userId });
     const job = await insertTrainingJob(t.db, { userId, datasetId: dataset.id });
     const error = await postgresError(
-      t.db.insert(modelArtifacts).values({ id: randomUUID(), userId, jobId: job.id, datasetId: dataset.id, name: "x", status: "stored", storedAt: new Date() }),
+      t.db.insert(modelArtifacts).values({
+        id: randomUUID(),
+        userId,
+        jobId: job.id,
+        datasetId: dataset.id,
+        name: "x",
+        status: "stored",
+        storedAt: new Date(),
+      }),
     );
     expect(error.constraint_name).toBe("model_artifacts_stored_is_complete");
   });
@@ -147,24 +199,39 @@ describe("constraints", () => {
     const dataset = await insertDataset(t.db, { userId });
     const job = await insertTrainingJob(t.db, { userId, datasetId: dataset.id });
     const failed = await postgresError(
-      t.db.insert(modelArtifacts).values({ id: randomUUID(), userId, jobId: job.id, datasetId: dataset.id, name: "x", status: "failed" }),
+      t.db.insert(modelArtifacts).values({
+        id: randomUUID(),
+        userId,
+        jobId: job.id,
+        datasetId: dataset.id,
+        name: "x",
+        status: "failed",
+      }),
     );
     expect(failed.constraint_name).toBe("model_artifacts_failed_has_reason");
-    const badStatus = await postgresError(t.sql`update training_jobs set status = 'done' where id = ${job.id}`);
+    const badStatus = await postgresError(
+      t.sql`update training_jobs set status = 'done' where id = ${job.id}`,
+    );
     expect(badStatus.code).toBe("22P02");
-    const negative = await postgresError(t.db.update(trainingJobs).set({ finalCost: -1 }).where(eq(trainingJobs.id, job.id)));
+    const negative = await postgresError(
+      t.db.update(trainingJobs).set({ finalCost: -1 }).where(eq(trainingJobs.id, job.id)),
+    );
     expect(negative.constraint_name).toBe("training_jobs_final_cost_check");
   });
 
   it("refuse a job that points at a missing dataset and an artifact linked to two jobs", async () => {
-    const missing = await postgresError(insertTrainingJob(t.db, { userId, datasetId: randomUUID() }));
+    const missing = await postgresError(
+      insertTrainingJob(t.db, { userId, datasetId: randomUUID() }),
+    );
     expect(missing.code).toBe("23503");
     const dataset = await insertDataset(t.db, { userId });
     const a = await insertTrainingJob(t.db, { userId, datasetId: dataset.id });
     const b = await insertTrainingJob(t.db, { userId, datasetId: dataset.id });
     const artifactId = await storedArtifactFor(a.id, dataset.id);
     await t.db.update(trainingJobs).set({ artifactId }).where(eq(trainingJobs.id, a.id));
-    const twice = await postgresError(t.db.update(trainingJobs).set({ artifactId }).where(eq(trainingJobs.id, b.id)));
+    const twice = await postgresError(
+      t.db.update(trainingJobs).set({ artifactId }).where(eq(trainingJobs.id, b.id)),
+    );
     expect(twice.constraint_name).toBe("training_jobs_artifact_id_key");
   });
 

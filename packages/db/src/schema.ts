@@ -81,7 +81,10 @@ export const trainingJobs = pgTable(
     presetId: text("preset_id").notNull(),
     status: trainingJobStatus("status").notNull().default("queued"),
     externalJobId: text("external_job_id"),
-    hyperparameters: jsonb("hyperparameters").$type<Record<string, unknown>>().notNull().default({}),
+    hyperparameters: jsonb("hyperparameters")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default({}),
     gpuConfig: jsonb("gpu_config").$type<{ type: string; count: number }>(),
     currentEpoch: integer("current_epoch"),
     currentStep: integer("current_step"),
@@ -170,7 +173,10 @@ export const modelArtifacts = pgTable(
       "model_artifacts_stored_is_complete",
       sql`${t.status} <> 'stored' or (${t.qualityMetrics} is not null and jsonb_array_length(${t.files}) > 0 and ${t.storedAt} is not null)`,
     ),
-    check("model_artifacts_failed_has_reason", sql`${t.status} <> 'failed' or ${t.failureReason} is not null`),
+    check(
+      "model_artifacts_failed_has_reason",
+      sql`${t.status} <> 'failed' or ${t.failureReason} is not null`,
+    ),
     check("model_artifacts_progress_check", sql`${t.bytesCopied} >= 0`),
   ],
 );
@@ -191,7 +197,9 @@ export const notifications = pgTable(
   },
   (t) => [
     index("notifications_user_created_idx").on(t.userId, t.createdAt.desc()),
-    index("notifications_user_unread_idx").on(t.userId).where(sql`${t.readAt} is null`),
+    index("notifications_user_unread_idx")
+      .on(t.userId)
+      .where(sql`${t.readAt} is null`),
     // Exactly one "model ready" per training job, whoever inserts it.
     uniqueIndex("notifications_artifact_ready_job_key")
       .on(sql`(${t.metadata} ->> 'job_id')`)

@@ -3,13 +3,19 @@ import { describe, expect, it } from "vitest";
 
 import { calculateQualityMetrics, type MetricsPointInput } from "./index";
 
-const p = (training_loss: number | null, validation_loss: number | null = null): MetricsPointInput => ({
+const p = (
+  training_loss: number | null,
+  validation_loss: number | null = null,
+): MetricsPointInput => ({
   training_loss,
   validation_loss,
 });
 
 /** Two training points whose reduction is exactly `percent` of an initial loss of 100. */
-const withReduction = (percent: number, validation: number | null = null) => [p(100), p(100 - percent, validation)];
+const withReduction = (percent: number, validation: number | null = null) => [
+  p(100),
+  p(100 - percent, validation),
+];
 
 describe("calculateQualityMetrics: rating bands (SPEC §5)", () => {
   it.each([
@@ -32,7 +38,15 @@ describe("calculateQualityMetrics: rating bands (SPEC §5)", () => {
   });
 
   it("uses the first and last finite training losses", () => {
-    const result = calculateQualityMetrics([p(null), p(NaN), p(2), p(1.5), p(1), p(Infinity), p(null)]);
+    const result = calculateQualityMetrics([
+      p(null),
+      p(NaN),
+      p(2),
+      p(1.5),
+      p(1),
+      p(Infinity),
+      p(null),
+    ]);
     expect(result.loss_reduction_percent).toBe(50);
     expect(result.final_training_loss).toBe(1);
     expect(result.overall_score).toBe(4);
@@ -123,7 +137,12 @@ describe("calculateQualityMetrics: perplexity and non-finite values", () => {
   });
 
   it("NaN and ±Infinity count as missing", () => {
-    const result = calculateQualityMetrics([p(-Infinity, NaN), p(2, 1.4), p(1, Infinity), p(NaN, -Infinity)]);
+    const result = calculateQualityMetrics([
+      p(-Infinity, NaN),
+      p(2, 1.4),
+      p(1, Infinity),
+      p(NaN, -Infinity),
+    ]);
     expect(result.final_training_loss).toBe(1);
     expect(result.final_validation_loss).toBe(1.4);
     expect(result.loss_reduction_percent).toBe(50);
@@ -152,7 +171,9 @@ describe("calculateQualityMetrics: properties", () => {
     fc.constantFrom(null, NaN, Infinity, -Infinity, 0, -0, 5e-324),
     fc.double({ min: 0.001, max: 20, noNaN: true }),
   );
-  const history = fc.array(fc.record({ training_loss: anyLoss, validation_loss: anyLoss }), { maxLength: 40 });
+  const history = fc.array(fc.record({ training_loss: anyLoss, validation_loss: anyLoss }), {
+    maxLength: 40,
+  });
 
   it("the score is null or a whole number of stars from 1 to 5", () => {
     fc.assert(
@@ -170,7 +191,9 @@ describe("calculateQualityMetrics: properties", () => {
         for (const value of Object.values(calculateQualityMetrics(points))) {
           if (typeof value === "number") expect(Number.isFinite(value)).toBe(true);
         }
-        expect(JSON.parse(JSON.stringify(calculateQualityMetrics(points)))).toEqual(calculateQualityMetrics(points));
+        expect(JSON.parse(JSON.stringify(calculateQualityMetrics(points)))).toEqual(
+          calculateQualityMetrics(points),
+        );
       }),
       { numRuns: 2000 },
     );
@@ -190,7 +213,9 @@ describe("calculateQualityMetrics: properties", () => {
         if (!Number.isFinite(validation) || validation - base.final_training_loss <= 0.5) return;
         expect(overfit.convergence_quality).toBe("overfit");
         expect(overfit.overall_score!).toBeLessThanOrEqual(base.overall_score);
-        expect(overfit.overall_score).toBe(base.overall_score === 1 ? 1 : Math.max(2, base.overall_score - 1));
+        expect(overfit.overall_score).toBe(
+          base.overall_score === 1 ? 1 : Math.max(2, base.overall_score - 1),
+        );
       }),
       { numRuns: 2000 },
     );

@@ -56,7 +56,8 @@ export function calculateQualityMetrics(
 
   const initialTrainingLoss = trainingLosses[0] ?? null;
   const finalTrainingLoss = trainingLosses.at(-1) ?? null;
-  const perplexity = finalValidationLoss === null ? null : finiteOrNull(Math.exp(finalValidationLoss));
+  const perplexity =
+    finalValidationLoss === null ? null : finiteOrNull(Math.exp(finalValidationLoss));
 
   const unrated: QualityMetrics = {
     overall_score: null,

@@ -43,5 +43,9 @@ export function createStorage(config: StorageConfigInput): ArtifactStorage {
       bucket: parsed.bucket,
     });
   }
-  return createSupabaseStorage({ url: parsed.url, serviceRoleKey: parsed.serviceRoleKey, bucket: parsed.bucket });
+  return createSupabaseStorage({
+    url: parsed.url,
+    serviceRoleKey: parsed.serviceRoleKey,
+    bucket: parsed.bucket,
+  });
 }

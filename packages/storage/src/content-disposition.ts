@@ -5,7 +5,10 @@
  */
 export function attachmentDisposition(fileName: string): string {
   // Control characters (CR/LF included) are stripped.
-  const cleaned = fileName.replace(/[\u0000-\u001f\u007f-\u009f]/g, "").replace(/[/\\]/g, "_").trim();
+  const cleaned = fileName
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, "")
+    .replace(/[/\\]/g, "_")
+    .trim();
   const name = cleaned === "" ? "download" : cleaned;
   const fallback = name.replace(/[^\x20-\x7e]/g, "_").replace(/["]/g, "_");
   if (fallback === name) return `attachment; filename="${fallback}"`;

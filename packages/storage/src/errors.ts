@@ -12,7 +12,9 @@ export class StorageIntegrityError extends Error {
     readonly expected: string | number,
     readonly actual: string | number,
   ) {
-    super(`Integrity check failed for "${path}": expected ${check} ${String(expected)}, got ${String(actual)}`);
+    super(
+      `Integrity check failed for "${path}": expected ${check} ${String(expected)}, got ${String(actual)}`,
+    );
   }
 }
 
@@ -46,7 +48,10 @@ export class StorageBackendError extends Error {
   readonly statusCode: string | undefined;
   readonly code: string | undefined;
   readonly status: number | undefined;
-  constructor(message: string, details: { statusCode?: string; code?: string; status?: number; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    details: { statusCode?: string; code?: string; status?: number; cause?: unknown } = {},
+  ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.statusCode = details.statusCode;
     this.code = details.code;

@@ -5,9 +5,21 @@ export type {
   SignedUrlRequest,
   StoredObject,
 } from "./types";
-export { createStorage, storageConfigSchema, type StorageConfig, type StorageConfigInput } from "./config";
-export { createLocalStorage, LOCAL_SIGNED_URL_BASE_PATH, type LocalStorageOptions } from "./local/local-storage";
-export { createLocalDownloadHandler, type LocalDownloadHandlerOptions } from "./local/download-handler";
+export {
+  createStorage,
+  storageConfigSchema,
+  type StorageConfig,
+  type StorageConfigInput,
+} from "./config";
+export {
+  createLocalStorage,
+  LOCAL_SIGNED_URL_BASE_PATH,
+  type LocalStorageOptions,
+} from "./local/local-storage";
+export {
+  createLocalDownloadHandler,
+  type LocalDownloadHandlerOptions,
+} from "./local/download-handler";
 export { createSupabaseStorage, type SupabaseStorageOptions } from "./supabase/supabase-storage";
 export {
   StorageBackendError,

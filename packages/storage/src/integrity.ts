@@ -24,12 +24,19 @@ export class IntegrityMeter extends Transform {
 
   constructor(
     private readonly path: string,
-    private readonly options: Pick<PutOptions, "expectedSizeBytes" | "expectedSha256" | "onProgress">,
+    private readonly options: Pick<
+      PutOptions,
+      "expectedSizeBytes" | "expectedSha256" | "onProgress"
+    >,
   ) {
     super();
   }
 
-  override _transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback): void {
+  override _transform(
+    chunk: unknown,
+    _encoding: BufferEncoding,
+    callback: TransformCallback,
+  ): void {
     const bytes = toBytes(chunk);
     this.bytes += bytes.byteLength;
     const expected = this.options.expectedSizeBytes;
@@ -107,7 +114,10 @@ export function toNodeReadable(body: Readable | ReadableStream<Uint8Array>): Rea
 
 export function validateExpectations(options: PutOptions): void {
   const { expectedSizeBytes, expectedSha256 } = options;
-  if (expectedSizeBytes !== undefined && (!Number.isSafeInteger(expectedSizeBytes) || expectedSizeBytes < 0)) {
+  if (
+    expectedSizeBytes !== undefined &&
+    (!Number.isSafeInteger(expectedSizeBytes) || expectedSizeBytes < 0)
+  ) {
     throw new TypeError("expectedSizeBytes must be a non-negative integer");
   }
   if (expectedSha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(expectedSha256)) {

@@ -23,7 +23,8 @@ export function objectPathProblem(path: string): string | null {
     if (segment === "") return "it has an empty segment";
     if (segment === "." || segment === "..") return "it has a '.' or '..' segment";
     if (segment.trim() === "") return "it has a blank segment";
-    if (segment.startsWith(LOCAL_TEMP_PREFIX)) return `a segment starts with the reserved "${LOCAL_TEMP_PREFIX}"`;
+    if (segment.startsWith(LOCAL_TEMP_PREFIX))
+      return `a segment starts with the reserved "${LOCAL_TEMP_PREFIX}"`;
   }
   return null;
 }

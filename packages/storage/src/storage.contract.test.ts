@@ -41,7 +41,9 @@ function controlledClock() {
 
 async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 async function localFixture(): Promise<Fixture> {
@@ -49,9 +51,17 @@ async function localFixture(): Promise<Fixture> {
   const rootDir = join(workDir, "storage");
   const signingSecret = randomBytes(32).toString("hex");
   const clock = controlledClock();
-  const server = await startFetchServer(createLocalDownloadHandler({ rootDir, signingSecret, now: clock.now }));
+  const server = await startFetchServer(
+    createLocalDownloadHandler({ rootDir, signingSecret, now: clock.now }),
+  );
   // createLocalStorage (what createStorage builds) with the same controlled clock as the handler.
-  const storage = createLocalStorage({ rootDir, signingSecret, publicBaseUrl: server.origin, bucket: "lora-models", now: clock.now });
+  const storage = createLocalStorage({
+    rootDir,
+    signingSecret,
+    publicBaseUrl: server.origin,
+    bucket: "lora-models",
+    now: clock.now,
+  });
   return {
     storage,
     advanceClock: clock.advance,
@@ -66,7 +76,12 @@ async function localFixture(): Promise<Fixture> {
 async function supabaseFixture(): Promise<Fixture> {
   const clock = controlledClock();
   const standin = await startSupabaseStandin({ now: clock.now });
-  const storage = createStorage({ backend: "supabase", url: standin.url, serviceRoleKey: standin.serviceRoleKey, bucket: "lora-models" });
+  const storage = createStorage({
+    backend: "supabase",
+    url: standin.url,
+    serviceRoleKey: standin.serviceRoleKey,
+    bucket: "lora-models",
+  });
   return {
     storage,
     advanceClock: clock.advance,
@@ -80,7 +95,8 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 /** A Node stream of `bytes` in small chunks (so streaming really happens). */
 function chunked(bytes: Buffer, chunkBytes = 64 * 1024): Readable {
   const chunks: Buffer[] = [];
-  for (let offset = 0; offset < bytes.length; offset += chunkBytes) chunks.push(bytes.subarray(offset, offset + chunkBytes));
+  for (let offset = 0; offset < bytes.length; offset += chunkBytes)
+    chunks.push(bytes.subarray(offset, offset + chunkBytes));
   return Readable.from(chunks);
 }
 
@@ -97,7 +113,10 @@ function failingStream(goodBytes: number): Readable {
   );
 }
 
-async function downloadBytes(url: string, init?: RequestInit): Promise<{ response: Response; bytes: Buffer }> {
+async function downloadBytes(
+  url: string,
+  init?: RequestInit,
+): Promise<{ response: Response; bytes: Buffer }> {
   const response = await fetch(url, init);
   return { response, bytes: Buffer.from(await response.arrayBuffer()) };
 }
@@ -146,34 +165,56 @@ describe.each([
       expectedSha256: sha256(bytes),
       onProgress: (written) => progress.push(written),
     });
-    expect(result).toEqual({ path: `${user}/a1/adapter_model.safetensors`, sizeBytes: bytes.length, sha256: sha256(bytes) });
+    expect(result).toEqual({
+      path: `${user}/a1/adapter_model.safetensors`,
+      sizeBytes: bytes.length,
+      sha256: sha256(bytes),
+    });
     expect(progress.at(-1)).toBe(bytes.length);
 
-    const url = await storage.createSignedUrl({ path: result.path, downloadName: "adapter_model.safetensors" }, 60);
+    const url = await storage.createSignedUrl(
+      { path: result.path, downloadName: "adapter_model.safetensors" },
+      60,
+    );
     const { response, bytes: downloaded } = await downloadBytes(url);
     expect(response.status).toBe(200);
     expect(sha256(downloaded)).toBe(sha256(bytes));
     expect(response.headers.get("content-length")).toBe(String(bytes.length));
-    expect(response.headers.get("content-disposition")).toBe('attachment; filename="adapter_model.safetensors"');
+    expect(response.headers.get("content-disposition")).toBe(
+      'attachment; filename="adapter_model.safetensors"',
+    );
     expect(response.headers.get("accept-ranges")).toBe("bytes");
   });
 
   it("accepts a web ReadableStream body and an empty body", async () => {
     const bytes = randomBytes(300_000);
     const web = Readable.toWeb(chunked(bytes)) as ReadableStream<Uint8Array>;
-    const result = await storage.put(`${user}/a2/web.bin`, web, { contentType: "application/octet-stream" });
+    const result = await storage.put(`${user}/a2/web.bin`, web, {
+      contentType: "application/octet-stream",
+    });
     expect(result.sha256).toBe(sha256(bytes));
-    const empty = await storage.put(`${user}/a2/empty.bin`, Readable.from([]), { contentType: "application/octet-stream", expectedSizeBytes: 0 });
+    const empty = await storage.put(`${user}/a2/empty.bin`, Readable.from([]), {
+      contentType: "application/octet-stream",
+      expectedSizeBytes: 0,
+    });
     expect(empty).toMatchObject({ sizeBytes: 0, sha256: sha256(Buffer.alloc(0)) });
-    const { bytes: downloaded } = await downloadBytes(await storage.createSignedUrl({ path: empty.path, downloadName: "e" }, 60));
+    const { bytes: downloaded } = await downloadBytes(
+      await storage.createSignedUrl({ path: empty.path, downloadName: "e" }, 60),
+    );
     expect(downloaded.length).toBe(0);
   });
 
   it("replaces an older object on a successful put", async () => {
     const path = `${user}/a3/model.bin`;
-    await storage.put(path, chunked(Buffer.from("version one")), { contentType: "application/octet-stream" });
-    await storage.put(path, chunked(Buffer.from("version two!")), { contentType: "application/octet-stream" });
-    const { bytes } = await downloadBytes(await storage.createSignedUrl({ path, downloadName: "model.bin" }, 60));
+    await storage.put(path, chunked(Buffer.from("version one")), {
+      contentType: "application/octet-stream",
+    });
+    await storage.put(path, chunked(Buffer.from("version two!")), {
+      contentType: "application/octet-stream",
+    });
+    const { bytes } = await downloadBytes(
+      await storage.createSignedUrl({ path, downloadName: "model.bin" }, 60),
+    );
     expect(bytes.toString()).toBe("version two!");
     expect(await storage.list(`${user}/a3/`)).toEqual([{ path, sizeBytes: 12 }]);
   });
@@ -182,36 +223,54 @@ describe.each([
     ["a size that is too small", { expectedSizeBytes: 1000 }, "size"],
     ["a size that is too large", { expectedSizeBytes: 999_999 }, "size"],
     ["another sha256", { expectedSha256: "0".repeat(64) }, "sha256"],
-  ] as const)("fails on %s, leaving nothing new and keeping the older object", async (_label, expectation, check) => {
-    const path = `${user}/a4/${check}-${String(Object.values(expectation)[0]).slice(0, 6)}.bin`;
-    const old = Buffer.from("the older object");
-    await storage.put(path, chunked(old), { contentType: "application/octet-stream" });
-    const fresh = `${user}/a4/fresh-${check}-${randomBytes(4).toString("hex")}.bin`;
+  ] as const)(
+    "fails on %s, leaving nothing new and keeping the older object",
+    async (_label, expectation, check) => {
+      const path = `${user}/a4/${check}-${String(Object.values(expectation)[0]).slice(0, 6)}.bin`;
+      const old = Buffer.from("the older object");
+      await storage.put(path, chunked(old), { contentType: "application/octet-stream" });
+      const fresh = `${user}/a4/fresh-${check}-${randomBytes(4).toString("hex")}.bin`;
 
-    const body = randomBytes(500_000);
-    const error = await storage.put(path, chunked(body), { contentType: "application/octet-stream", ...expectation }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(StorageIntegrityError);
-    expect((error as StorageIntegrityError).check).toBe(check);
-    const { bytes } = await downloadBytes(await storage.createSignedUrl({ path, downloadName: "x" }, 60));
-    expect(bytes.toString()).toBe("the older object");
+      const body = randomBytes(500_000);
+      const error = await storage
+        .put(path, chunked(body), { contentType: "application/octet-stream", ...expectation })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageIntegrityError);
+      expect((error as StorageIntegrityError).check).toBe(check);
+      const { bytes } = await downloadBytes(
+        await storage.createSignedUrl({ path, downloadName: "x" }, 60),
+      );
+      expect(bytes.toString()).toBe("the older object");
 
-    await expect(storage.put(fresh, chunked(body), { contentType: "application/octet-stream", ...expectation })).rejects.toBeInstanceOf(
-      StorageIntegrityError,
-    );
-    expect((await storage.list(`${user}/a4`)).map((object) => object.path)).not.toContain(fresh);
-  });
+      await expect(
+        storage.put(fresh, chunked(body), {
+          contentType: "application/octet-stream",
+          ...expectation,
+        }),
+      ).rejects.toBeInstanceOf(StorageIntegrityError);
+      expect((await storage.list(`${user}/a4`)).map((object) => object.path)).not.toContain(fresh);
+    },
+  );
 
   it("leaves nothing when the body errors midway, and keeps the older object", async () => {
     const path = `${user}/a5/model.bin`;
-    await storage.put(path, chunked(Buffer.from("older")), { contentType: "application/octet-stream" });
-    await expect(storage.put(path, failingStream(2 * 1024 * 1024), { contentType: "application/octet-stream" })).rejects.toThrow(
-      "upstream connection reset",
-    );
+    await storage.put(path, chunked(Buffer.from("older")), {
+      contentType: "application/octet-stream",
+    });
     await expect(
-      storage.put(`${user}/a5/new.bin`, failingStream(1024 * 1024), { contentType: "application/octet-stream" }),
+      storage.put(path, failingStream(2 * 1024 * 1024), {
+        contentType: "application/octet-stream",
+      }),
+    ).rejects.toThrow("upstream connection reset");
+    await expect(
+      storage.put(`${user}/a5/new.bin`, failingStream(1024 * 1024), {
+        contentType: "application/octet-stream",
+      }),
     ).rejects.toThrow("upstream connection reset");
     expect(await storage.list(`${user}/a5/`)).toEqual([{ path, sizeBytes: 5 }]);
-    const { bytes } = await downloadBytes(await storage.createSignedUrl({ path, downloadName: "m" }, 60));
+    const { bytes } = await downloadBytes(
+      await storage.createSignedUrl({ path, downloadName: "m" }, 60),
+    );
     expect(bytes.toString()).toBe("older");
   });
 
@@ -223,24 +282,45 @@ describe.each([
       },
     });
     const error = await storage
-      .put(`${user}/a6/aborted.bin`, stream, { contentType: "application/octet-stream", signal: controller.signal })
+      .put(`${user}/a6/aborted.bin`, stream, {
+        contentType: "application/octet-stream",
+        signal: controller.signal,
+      })
       .catch((e: unknown) => e);
     expect((error as Error).name).toBe("AbortError");
     const already = AbortSignal.abort();
     await expect(
-      storage.put(`${user}/a6/never.bin`, chunked(Buffer.from("x")), { contentType: "application/octet-stream", signal: already }),
+      storage.put(`${user}/a6/never.bin`, chunked(Buffer.from("x")), {
+        contentType: "application/octet-stream",
+        signal: already,
+      }),
     ).rejects.toMatchObject({ name: "AbortError" });
     expect(await storage.list(`${user}/a6/`)).toEqual([]);
   });
 
   it("refuses unsafe paths before writing anything", async () => {
     const before = await fixture.filesOnDisk();
-    for (const path of ["../escape.bin", "/etc/escape.bin", `${user}//x.bin`, `${user}/../../x.bin`, "a\\..\\x.bin", "a/\u0000.bin", "a/b\n.bin", "", "a/./b", "a/b?c", "a/"]) {
-      await expect(storage.put(path, chunked(Buffer.from("x")), { contentType: "text/plain" }), path).rejects.toBeInstanceOf(
-        UnsafeObjectPathError,
-      );
+    for (const path of [
+      "../escape.bin",
+      "/etc/escape.bin",
+      `${user}//x.bin`,
+      `${user}/../../x.bin`,
+      "a\\..\\x.bin",
+      "a/\u0000.bin",
+      "a/b\n.bin",
+      "",
+      "a/./b",
+      "a/b?c",
+      "a/",
+    ]) {
+      await expect(
+        storage.put(path, chunked(Buffer.from("x")), { contentType: "text/plain" }),
+        path,
+      ).rejects.toBeInstanceOf(UnsafeObjectPathError);
     }
-    await expect(storage.createSignedUrl({ path: "../x", downloadName: "x" }, 60)).rejects.toBeInstanceOf(UnsafeObjectPathError);
+    await expect(
+      storage.createSignedUrl({ path: "../x", downloadName: "x" }, 60),
+    ).rejects.toBeInstanceOf(UnsafeObjectPathError);
     await expect(storage.remove(["../x"])).rejects.toBeInstanceOf(UnsafeObjectPathError);
     await expect(storage.list("../")).rejects.toBeInstanceOf(UnsafeObjectPathError);
     expect(await fixture.filesOnDisk()).toEqual(before);
@@ -248,9 +328,15 @@ describe.each([
 
   it("lists the objects directly under a folder and removes objects, ignoring missing ones", async () => {
     const folder = `${user}/a7`;
-    await storage.put(`${folder}/one.bin`, chunked(Buffer.alloc(10)), { contentType: "application/octet-stream" });
-    await storage.put(`${folder}/two.json`, chunked(Buffer.from("{}")), { contentType: "application/json" });
-    await storage.put(`${folder}/nested/three.bin`, chunked(Buffer.alloc(3)), { contentType: "application/octet-stream" });
+    await storage.put(`${folder}/one.bin`, chunked(Buffer.alloc(10)), {
+      contentType: "application/octet-stream",
+    });
+    await storage.put(`${folder}/two.json`, chunked(Buffer.from("{}")), {
+      contentType: "application/json",
+    });
+    await storage.put(`${folder}/nested/three.bin`, chunked(Buffer.alloc(3)), {
+      contentType: "application/octet-stream",
+    });
     expect(await storage.list(`${folder}/`)).toEqual([
       { path: `${folder}/one.bin`, sizeBytes: 10 },
       { path: `${folder}/two.json`, sizeBytes: 2 },
@@ -258,14 +344,20 @@ describe.each([
     expect(await storage.list(folder)).toHaveLength(2);
     expect(await storage.list(`${user}/does-not-exist/`)).toEqual([]);
     await storage.remove([`${folder}/one.bin`, `${folder}/missing.bin`]);
-    expect(await storage.list(`${folder}/`)).toEqual([{ path: `${folder}/two.json`, sizeBytes: 2 }]);
+    expect(await storage.list(`${folder}/`)).toEqual([
+      { path: `${folder}/two.json`, sizeBytes: 2 },
+    ]);
     await storage.remove([]);
   });
 
   it("signs URLs in batches, in order, with each download name", async () => {
     const paths = [`${user}/a8/x.bin`, `${user}/a8/y.bin`];
-    await storage.put(paths[0]!, chunked(Buffer.from("xx")), { contentType: "application/octet-stream" });
-    await storage.put(paths[1]!, chunked(Buffer.from("yyy")), { contentType: "application/octet-stream" });
+    await storage.put(paths[0]!, chunked(Buffer.from("xx")), {
+      contentType: "application/octet-stream",
+    });
+    await storage.put(paths[1]!, chunked(Buffer.from("yyy")), {
+      contentType: "application/octet-stream",
+    });
     const urls = await storage.createSignedUrls(
       [
         { path: paths[1]!, downloadName: "why.bin" },
@@ -276,21 +368,28 @@ describe.each([
     const first = await downloadBytes(urls[0]!);
     const second = await downloadBytes(urls[1]!);
     expect(first.bytes.toString()).toBe("yyy");
-    expect(first.response.headers.get("content-disposition")).toBe('attachment; filename="why.bin"');
+    expect(first.response.headers.get("content-disposition")).toBe(
+      'attachment; filename="why.bin"',
+    );
     expect(second.bytes.toString()).toBe("xx");
     expect(await storage.createSignedUrls([], 60)).toEqual([]);
-    await expect(storage.createSignedUrl({ path: `${user}/a8/missing.bin`, downloadName: "m" }, 60)).rejects.toBeInstanceOf(
-      StorageObjectNotFoundError,
-    );
-    await expect(storage.createSignedUrls([{ path: `${user}/a8/missing.bin`, downloadName: "m" }], 60)).rejects.toBeInstanceOf(
-      StorageObjectNotFoundError,
-    );
+    await expect(
+      storage.createSignedUrl({ path: `${user}/a8/missing.bin`, downloadName: "m" }, 60),
+    ).rejects.toBeInstanceOf(StorageObjectNotFoundError);
+    await expect(
+      storage.createSignedUrls([{ path: `${user}/a8/missing.bin`, downloadName: "m" }], 60),
+    ).rejects.toBeInstanceOf(StorageObjectNotFoundError);
   });
 
   it("serves the download name with RFC 5987 encoding and no header injection", async () => {
     const path = `${user}/a9/adapter (1).safetensors`;
-    await storage.put(path, chunked(Buffer.from("weights")), { contentType: "application/octet-stream" });
-    const url = await storage.createSignedUrl({ path, downloadName: 'Modèl "v1"\r\nX-Evil: 1.safetensors' }, 60);
+    await storage.put(path, chunked(Buffer.from("weights")), {
+      contentType: "application/octet-stream",
+    });
+    const url = await storage.createSignedUrl(
+      { path, downloadName: 'Modèl "v1"\r\nX-Evil: 1.safetensors' },
+      60,
+    );
     const { response, bytes } = await downloadBytes(url);
     expect(bytes.toString()).toBe("weights");
     const disposition = response.headers.get("content-disposition") ?? "";
@@ -331,8 +430,12 @@ describe.each([
   it("refuses expired, tampered and reused tokens with Supabase's errors", async () => {
     const path = `${user}/a11/secret.bin`;
     const other = `${user}/a11/other.bin`;
-    await storage.put(path, chunked(Buffer.from("secret")), { contentType: "application/octet-stream" });
-    await storage.put(other, chunked(Buffer.from("other")), { contentType: "application/octet-stream" });
+    await storage.put(path, chunked(Buffer.from("secret")), {
+      contentType: "application/octet-stream",
+    });
+    await storage.put(other, chunked(Buffer.from("other")), {
+      contentType: "application/octet-stream",
+    });
     const url = await storage.createSignedUrl({ path, downloadName: "secret.bin" }, 60);
     const otherUrl = await storage.createSignedUrl({ path: other, downloadName: "other.bin" }, 60);
     const token = new URL(url).searchParams.get("token") ?? "";
@@ -340,8 +443,14 @@ describe.each([
     // Tampered payload (a later expiry) with the original signature.
     const [header, payload, signature] = token.split(".");
     const claims = JSON.parse(Buffer.from(payload!, "base64url").toString()) as { exp: number };
-    const forgedPayload = Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + 3600 })).toString("base64url");
-    await expectStorageError(withToken(url, `${header}.${forgedPayload}.${signature}`), "400", "InvalidSignature");
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...claims, exp: claims.exp + 3600 }),
+    ).toString("base64url");
+    await expectStorageError(
+      withToken(url, `${header}.${forgedPayload}.${signature}`),
+      "400",
+      "InvalidSignature",
+    );
 
     // Signed with another secret.
     const foreign = await new SignJWT({ url: `lora-models/${path}`, scope: "download" })
@@ -363,7 +472,9 @@ describe.each([
 
   it("answers a removed object with not_found in the body", async () => {
     const path = `${user}/a12/gone.bin`;
-    await storage.put(path, chunked(Buffer.from("soon gone")), { contentType: "application/octet-stream" });
+    await storage.put(path, chunked(Buffer.from("soon gone")), {
+      contentType: "application/octet-stream",
+    });
     const url = await storage.createSignedUrl({ path, downloadName: "gone.bin" }, 3600);
     await storage.remove([path]);
     await expectStorageError(url, "404", "not_found");
@@ -391,10 +502,14 @@ describe.each([
         if (produced % (4 * 1024 * 1024) === 0) peak = Math.max(peak, retained());
       },
     });
-    const result = await storage.put(`${user}/a13/large-${String(withSize)}.bin`, generated.stream, {
-      contentType: "application/octet-stream",
-      ...(withSize ? { expectedSizeBytes: size } : {}),
-    });
+    const result = await storage.put(
+      `${user}/a13/large-${String(withSize)}.bin`,
+      generated.stream,
+      {
+        contentType: "application/octet-stream",
+        ...(withSize ? { expectedSizeBytes: size } : {}),
+      },
+    );
     expect(result.sizeBytes).toBe(size);
     expect(result.sha256).toBe(generated.sha256());
     // Loose bounds on purpose: one 6 MiB TUS chunk plus stream buffers fit easily.

@@ -42,7 +42,11 @@ export interface ArtifactStorage {
    * sha256 on the way. All or nothing: if the body errors, is aborted, or fails an expectation,
    * no object is left at `path` (an older object at `path` is replaced only on success).
    */
-  put(path: string, body: Readable | ReadableStream<Uint8Array>, options: PutOptions): Promise<PutResult>;
+  put(
+    path: string,
+    body: Readable | ReadableStream<Uint8Array>,
+    options: PutOptions,
+  ): Promise<PutResult>;
   /** A URL that downloads `path` until `expiresInSeconds` from now; never stored anywhere. */
   createSignedUrl(request: SignedUrlRequest, expiresInSeconds: number): Promise<string>;
   /** Batch form (one round trip where the backend allows); result in the order of `requests`. */

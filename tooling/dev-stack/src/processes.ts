@@ -33,7 +33,9 @@ export function startProcess(
   };
   child.stdout?.on("data", relay(process.stdout));
   child.stderr?.on("data", relay(process.stderr));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
 
   const signal = (sig: NodeJS.Signals) => {
     if (child.pid === undefined || child.exitCode !== null) return;

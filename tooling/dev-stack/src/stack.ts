@@ -4,7 +4,13 @@ import { fileURLToPath } from "node:url";
 import { resolveDatabase } from "@mad/db";
 import postgres from "postgres";
 
-import { httpAnswers, type ManagedProcess, runToCompletion, startProcess, waitFor } from "./processes";
+import {
+  httpAnswers,
+  type ManagedProcess,
+  runToCompletion,
+  startProcess,
+  waitFor,
+} from "./processes";
 import { loadOrCreateDevSecrets } from "./secrets";
 
 export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
@@ -84,10 +90,19 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       spawnOptions,
     );
 
-    processes.push(startProcess("gpu-cluster-sim", "pnpm", ["--filter", "@mad/gpu-cluster-sim", "start"], spawnOptions));
+    processes.push(
+      startProcess(
+        "gpu-cluster-sim",
+        "pnpm",
+        ["--filter", "@mad/gpu-cluster-sim", "start"],
+        spawnOptions,
+      ),
+    );
     await waitFor("the GPU-cluster simulator", () => httpAnswers(`${simulatorUrl}/_control/stats`));
 
-    processes.push(startProcess("ingester", "pnpm", ["--filter", "@mad/ingester", "start"], spawnOptions));
+    processes.push(
+      startProcess("ingester", "pnpm", ["--filter", "@mad/ingester", "start"], spawnOptions),
+    );
     await waitFor("the ingester's queue", () => queueReady(database.url));
 
     processes.push(startProcess("web", "pnpm", ["--filter", "@mad/web", "start"], spawnOptions));

@@ -25,7 +25,9 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
         );
       }}
     >
-      <span aria-live="polite">{state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : "Copy"}</span>
+      <span aria-live="polite">
+        {state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : "Copy"}
+      </span>
     </button>
   );
 }

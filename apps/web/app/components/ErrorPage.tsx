@@ -6,7 +6,10 @@ export function ErrorPage({ error }: { error: unknown }) {
   let status = 500;
   if (isRouteErrorResponse(error)) {
     status = error.status;
-    const detail = typeof error.data === "string" ? error.data : (error.data as { message?: string } | null)?.message;
+    const detail =
+      typeof error.data === "string"
+        ? error.data
+        : (error.data as { message?: string } | null)?.message;
     if (error.status === 404) {
       title = "Not found";
       message = detail ?? "We couldn't find that page.";
@@ -21,7 +24,11 @@ export function ErrorPage({ error }: { error: unknown }) {
     }
   }
   return (
-    <section aria-labelledby="error-title" className="mx-auto max-w-xl py-16 text-center" data-testid="error-page">
+    <section
+      aria-labelledby="error-title"
+      className="mx-auto max-w-xl py-16 text-center"
+      data-testid="error-page"
+    >
       <p className="text-sm font-semibold text-indigo-700">{status}</p>
       <h1 id="error-title" className="mt-2 text-3xl font-bold tracking-tight text-slate-900">
         {title}

@@ -1,4 +1,11 @@
-import { downsample, finiteSeries, type LossPoint, niceTicks, type SeriesPoint, tickLabel } from "../lib/chart";
+import {
+  downsample,
+  finiteSeries,
+  type LossPoint,
+  niceTicks,
+  type SeriesPoint,
+  tickLabel,
+} from "../lib/chart";
 import { formatNumber } from "../lib/format";
 
 const WIDTH = 760;
@@ -7,8 +14,14 @@ const MARGIN = { top: 16, right: 20, bottom: 48, left: 64 };
 const MAX_DRAWN_POINTS = 600;
 const MAX_TABLE_ROWS = 200;
 
-function path(series: SeriesPoint[], x: (step: number) => number, y: (value: number) => number): string {
-  return series.map((p, i) => `${i === 0 ? "M" : "L"}${x(p.step).toFixed(1)},${y(p.value).toFixed(1)}`).join("");
+function path(
+  series: SeriesPoint[],
+  x: (step: number) => number,
+  y: (value: number) => number,
+): string {
+  return series
+    .map((p, i) => `${i === 0 ? "M" : "L"}${x(p.step).toFixed(1)},${y(p.value).toFixed(1)}`)
+    .join("");
 }
 
 function describe(series: SeriesPoint[], name: string): string | null {
@@ -50,24 +63,43 @@ export function LossChart({ points }: { points: LossPoint[] }) {
 
   const drawnTraining = downsample(training, MAX_DRAWN_POINTS);
   const drawnValidation = downsample(validation, MAX_DRAWN_POINTS);
-  const summary = [describe(training, "Training"), describe(validation, "Validation")].filter(Boolean).join(" ");
+  const summary = [describe(training, "Training"), describe(validation, "Validation")]
+    .filter(Boolean)
+    .join(" ");
 
   const rows = points.filter(
     (p) => Number.isFinite(p.training_loss ?? NaN) || Number.isFinite(p.validation_loss ?? NaN),
   );
   const stride = Math.max(1, Math.ceil(rows.length / MAX_TABLE_ROWS));
-  const tableRows = rows.filter((p, i) => i % stride === 0 || i === rows.length - 1 || p.validation_loss !== null);
+  const tableRows = rows.filter(
+    (p, i) => i % stride === 0 || i === rows.length - 1 || p.validation_loss !== null,
+  );
 
   return (
     <figure className="space-y-3">
-      <div className="flex flex-wrap items-center gap-x-6 gap-y-2 text-sm text-slate-700" aria-hidden="true">
+      <div
+        className="flex flex-wrap items-center gap-x-6 gap-y-2 text-sm text-slate-700"
+        aria-hidden="true"
+      >
         <span className="inline-flex items-center gap-2">
-          <svg width="28" height="10"><line x1="0" y1="5" x2="28" y2="5" className="stroke-indigo-600" strokeWidth="3" /></svg>
+          <svg width="28" height="10">
+            <line x1="0" y1="5" x2="28" y2="5" className="stroke-indigo-600" strokeWidth="3" />
+          </svg>
           Training loss
         </span>
         {validation.length > 0 && (
           <span className="inline-flex items-center gap-2">
-            <svg width="28" height="10"><line x1="0" y1="5" x2="28" y2="5" className="stroke-orange-600" strokeWidth="3" strokeDasharray="6 4" /></svg>
+            <svg width="28" height="10">
+              <line
+                x1="0"
+                y1="5"
+                x2="28"
+                y2="5"
+                className="stroke-orange-600"
+                strokeWidth="3"
+                strokeDasharray="6 4"
+              />
+            </svg>
             Validation loss
           </span>
         )}
@@ -80,29 +112,71 @@ export function LossChart({ points }: { points: LossPoint[] }) {
         data-training-points={training.length}
         data-validation-points={validation.length}
         data-first-step={training[0]?.step ?? validation[0]?.step}
-        data-last-step={training[training.length - 1]?.step ?? validation[validation.length - 1]?.step}
+        data-last-step={
+          training[training.length - 1]?.step ?? validation[validation.length - 1]?.step
+        }
       >
         <title id="loss-chart-title">Loss by training step</title>
         <desc id="loss-chart-desc">{summary}</desc>
         {yTicks.map((tick) => (
           <g key={`y${tick}`}>
-            <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(tick)} y2={y(tick)} className="stroke-slate-200" />
-            <text x={MARGIN.left - 8} y={y(tick)} textAnchor="end" dominantBaseline="middle" className="fill-slate-600 text-[12px]">
+            <line
+              x1={MARGIN.left}
+              x2={WIDTH - MARGIN.right}
+              y1={y(tick)}
+              y2={y(tick)}
+              className="stroke-slate-200"
+            />
+            <text
+              x={MARGIN.left - 8}
+              y={y(tick)}
+              textAnchor="end"
+              dominantBaseline="middle"
+              className="fill-slate-600 text-[12px]"
+            >
               {tickLabel(tick)}
             </text>
           </g>
         ))}
         {xTicks.map((tick) => (
           <g key={`x${tick}`}>
-            <line x1={x(tick)} x2={x(tick)} y1={MARGIN.top + plotH} y2={MARGIN.top + plotH + 5} className="stroke-slate-500" />
-            <text x={x(tick)} y={MARGIN.top + plotH + 20} textAnchor="middle" className="fill-slate-600 text-[12px]">
+            <line
+              x1={x(tick)}
+              x2={x(tick)}
+              y1={MARGIN.top + plotH}
+              y2={MARGIN.top + plotH + 5}
+              className="stroke-slate-500"
+            />
+            <text
+              x={x(tick)}
+              y={MARGIN.top + plotH + 20}
+              textAnchor="middle"
+              className="fill-slate-600 text-[12px]"
+            >
               {tickLabel(tick)}
             </text>
           </g>
         ))}
-        <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={MARGIN.top + plotH} y2={MARGIN.top + plotH} className="stroke-slate-500" />
-        <line x1={MARGIN.left} x2={MARGIN.left} y1={MARGIN.top} y2={MARGIN.top + plotH} className="stroke-slate-500" />
-        <text x={MARGIN.left + plotW / 2} y={HEIGHT - 6} textAnchor="middle" className="fill-slate-700 text-[13px]">
+        <line
+          x1={MARGIN.left}
+          x2={WIDTH - MARGIN.right}
+          y1={MARGIN.top + plotH}
+          y2={MARGIN.top + plotH}
+          className="stroke-slate-500"
+        />
+        <line
+          x1={MARGIN.left}
+          x2={MARGIN.left}
+          y1={MARGIN.top}
+          y2={MARGIN.top + plotH}
+          className="stroke-slate-500"
+        />
+        <text
+          x={MARGIN.left + plotW / 2}
+          y={HEIGHT - 6}
+          textAnchor="middle"
+          className="fill-slate-700 text-[13px]"
+        >
           Step
         </text>
         <text
@@ -135,20 +209,35 @@ export function LossChart({ points }: { points: LossPoint[] }) {
         )}
         {drawnValidation.length <= 60 &&
           drawnValidation.map((p) => (
-            <circle key={p.step} cx={x(p.step)} cy={y(p.value)} r="3.5" className="fill-white stroke-orange-600" strokeWidth="2" />
+            <circle
+              key={p.step}
+              cx={x(p.step)}
+              cy={y(p.value)}
+              r="3.5"
+              className="fill-white stroke-orange-600"
+              strokeWidth="2"
+            />
           ))}
       </svg>
       <figcaption className="text-sm text-slate-600">{summary}</figcaption>
       <details className="text-sm">
-        <summary className="cursor-pointer font-medium text-indigo-700">Show the values as a table</summary>
+        <summary className="cursor-pointer font-medium text-indigo-700">
+          Show the values as a table
+        </summary>
         <div className="mt-2 max-h-80 overflow-auto rounded-lg border border-slate-200">
           <table className="w-full text-left tabular-nums">
             <caption className="sr-only">Loss values by step</caption>
             <thead className="sticky top-0 bg-slate-100 text-slate-700">
               <tr>
-                <th scope="col" className="px-3 py-1.5">Step</th>
-                <th scope="col" className="px-3 py-1.5">Training loss</th>
-                <th scope="col" className="px-3 py-1.5">Validation loss</th>
+                <th scope="col" className="px-3 py-1.5">
+                  Step
+                </th>
+                <th scope="col" className="px-3 py-1.5">
+                  Training loss
+                </th>
+                <th scope="col" className="px-3 py-1.5">
+                  Validation loss
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -163,7 +252,9 @@ export function LossChart({ points }: { points: LossPoint[] }) {
           </table>
         </div>
         {stride > 1 && (
-          <p className="mt-1 text-slate-600">Every {stride}th step shown ({rows.length} steps logged), plus every validation step.</p>
+          <p className="mt-1 text-slate-600">
+            Every {stride}th step shown ({rows.length} steps logged), plus every validation step.
+          </p>
         )}
       </details>
     </figure>

@@ -25,12 +25,22 @@ export function toCardModel(model: ApiListedModel) {
 export type ListedModel = ReturnType<typeof toCardModel>;
 
 export function ModelCard({ model, back }: { model: ListedModel; back: string }) {
-  const href = back === "/models" ? `/models/${model.id}` : `/models/${model.id}?back=${encodeURIComponent(back)}`;
+  const href =
+    back === "/models"
+      ? `/models/${model.id}`
+      : `/models/${model.id}?back=${encodeURIComponent(back)}`;
   return (
-    <li className="card relative flex flex-col gap-4 p-5 transition-shadow focus-within:outline-3 focus-within:outline-offset-2 focus-within:outline-indigo-600 hover:shadow-md" data-testid="model-card">
+    <li
+      className="card relative flex flex-col gap-4 p-5 transition-shadow focus-within:outline-3 focus-within:outline-offset-2 focus-within:outline-indigo-600 hover:shadow-md"
+      data-testid="model-card"
+    >
       <div className="flex items-start justify-between gap-3">
         <h2 className="text-base leading-snug font-semibold text-slate-900">
-          <Link to={href} className="after:absolute after:inset-0 focus-visible:outline-none" prefetch="intent">
+          <Link
+            to={href}
+            className="after:absolute after:inset-0 focus-visible:outline-none"
+            prefetch="intent"
+          >
             {model.name}
           </Link>
         </h2>
@@ -53,7 +63,10 @@ export function ModelCard({ model, back }: { model: ListedModel; back: string })
           />
           <p className="text-xs text-slate-700">
             {formatBytes(model.progress.bytes_copied)}
-            {model.progress.bytes_total ? ` of ${formatBytes(model.progress.bytes_total)}` : ""} copied
+            {model.progress.bytes_total
+              ? ` of ${formatBytes(model.progress.bytes_total)}`
+              : ""}{" "}
+            copied
             {model.progress.percent !== null ? ` (${model.progress.percent} %)` : ""}
           </p>
         </div>
@@ -68,7 +81,9 @@ export function ModelCard({ model, back }: { model: ListedModel; back: string })
         <div className="col-span-2">
           <dt className="sr-only">Dataset</dt>
           <dd className="truncate text-slate-700" title={model.datasetName}>
-            <span aria-hidden="true" className="text-slate-600">Dataset · </span>
+            <span aria-hidden="true" className="text-slate-600">
+              Dataset ·{" "}
+            </span>
             {model.datasetName}
           </dd>
         </div>

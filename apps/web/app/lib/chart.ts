@@ -10,7 +10,10 @@ export interface SeriesPoint {
   value: number;
 }
 
-export function finiteSeries(points: LossPoint[], key: "training_loss" | "validation_loss"): SeriesPoint[] {
+export function finiteSeries(
+  points: LossPoint[],
+  key: "training_loss" | "validation_loss",
+): SeriesPoint[] {
   const series: SeriesPoint[] = [];
   for (const point of points) {
     const value = point[key];
@@ -57,7 +60,7 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   }
   const raw = (max - min) / Math.max(1, count - 1);
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude);
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
   const start = Math.floor(min / step) * step;
   const ticks: number[] = [];
   for (let value = start; value <= max + step * 0.5; value += step) {

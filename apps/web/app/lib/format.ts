@@ -53,7 +53,9 @@ export function formatNumber(value: number | null | undefined, digits = 4): stri
 }
 
 export function formatInteger(value: number | null | undefined): string {
-  return typeof value === "number" && Number.isFinite(value) ? Math.round(value).toLocaleString("en-US") : "—";
+  return typeof value === "number" && Number.isFinite(value)
+    ? Math.round(value).toLocaleString("en-US")
+    : "—";
 }
 
 export function formatPercent(value: number | null | undefined): string {

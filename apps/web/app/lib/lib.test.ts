@@ -10,7 +10,10 @@ import { vllmSnippet } from "./snippets";
 describe("list query", () => {
   it("round-trips through listHref and leaves defaults out", () => {
     const parsed = parseListQuery(new URLSearchParams("q=support&sort=quality&page=3"));
-    expect(parsed).toEqual({ ok: true, query: { q: "support", sort: "quality", page: 3, limit: 12 } });
+    expect(parsed).toEqual({
+      ok: true,
+      query: { q: "support", sort: "quality", page: 3, limit: 12 },
+    });
     if (parsed.ok) expect(listHref(parsed.query)).toBe("/models?q=support&sort=quality&page=3");
     expect(listHref({ page: 1, sort: "recent", q: "", limit: 12 })).toBe("/models");
   });
@@ -45,7 +48,10 @@ describe("chart helpers", () => {
   });
 
   it("keeps the ends and the extremes when downsampling", () => {
-    const series = Array.from({ length: 5000 }, (_, i) => ({ step: i + 1, value: i === 2500 ? 99 : 1 }));
+    const series = Array.from({ length: 5000 }, (_, i) => ({
+      step: i + 1,
+      value: i === 2500 ? 99 : 1,
+    }));
     const kept = downsample(series, 200);
     expect(kept.length).toBeLessThanOrEqual(200);
     expect(kept[0]).toEqual(series[0]);

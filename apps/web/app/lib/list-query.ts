@@ -38,7 +38,8 @@ export function parseListQuery(params: URLSearchParams): ParsedListQuery {
   const rawPage = params.get("page");
   const page = rawPage === null || rawPage.trim() === "" ? 1 : pageSchema.parse(rawPage.trim());
   const rawLimit = params.get("limit");
-  const limit = rawLimit === null || rawLimit.trim() === "" ? PAGE_SIZE : limitSchema.parse(rawLimit.trim());
+  const limit =
+    rawLimit === null || rawLimit.trim() === "" ? PAGE_SIZE : limitSchema.parse(rawLimit.trim());
   const q = (params.get("q") ?? "").trim();
   if (q.length > MAX_SEARCH_LENGTH) {
     return {
@@ -47,7 +48,10 @@ export function parseListQuery(params: URLSearchParams): ParsedListQuery {
     };
   }
   if (/[\u0000-\u001f\u007f]/.test(q)) {
-    return { ok: false, message: "Your search contains control characters. Use letters, digits and punctuation only." };
+    return {
+      ok: false,
+      message: "Your search contains control characters. Use letters, digits and punctuation only.",
+    };
   }
   return { ok: true, query: { page, limit, sort, q } };
 }

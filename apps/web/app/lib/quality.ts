@@ -21,7 +21,9 @@ export const CONVERGENCE_CLASSES: Record<Convergence, string> = {
 };
 
 export function asConvergence(value: unknown): Convergence {
-  return typeof value === "string" && value in CONVERGENCE_LABEL ? (value as Convergence) : "unknown";
+  return typeof value === "string" && value in CONVERGENCE_LABEL
+    ? (value as Convergence)
+    : "unknown";
 }
 
 export interface QualityInputs {
@@ -61,7 +63,9 @@ export function explainQuality(metrics: QualityInputs | null): string[] {
       `Training loss did not fall (${reduction.toFixed(1)} % change from first to last step), which earns 1 star.`,
     );
   } else {
-    lines.push(`Training loss fell by only ${reduction.toFixed(1)} % (5 % or less), which earns 1 star.`);
+    lines.push(
+      `Training loss fell by only ${reduction.toFixed(1)} % (5 % or less), which earns 1 star.`,
+    );
   }
   const { final_training_loss: train, final_validation_loss: validation } = metrics;
   if (metrics.convergence_quality === "overfit" && train !== null && validation !== null) {

@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 
-import { ADA, createHarness, get, type Harness, loaderArgs, outcome, post } from "../testing/harness";
+import {
+  ADA,
+  createHarness,
+  get,
+  type Harness,
+  loaderArgs,
+  outcome,
+  post,
+} from "../testing/harness";
 import * as login from "./login";
 
 let harness: Harness | null = null;
@@ -15,7 +23,9 @@ describe("the development login", () => {
     harness = await createHarness({ NODE_ENV: "production", ENABLE_DEV_LOGIN: "true" });
     const page = await outcome(() => login.loader(loaderArgs(get("/login"))));
     expect(page.status).toBe(404);
-    const submit = await outcome(() => login.action(loaderArgs(post("/login", { userId: ADA.id }))));
+    const submit = await outcome(() =>
+      login.action(loaderArgs(post("/login", { userId: ADA.id }))),
+    );
     expect(submit.status).toBe(404);
     expect(submit.headers.get("Set-Cookie")).toBeNull();
   });
@@ -27,7 +37,9 @@ describe("the development login", () => {
 
   it("lists the demo users when enabled outside production", async () => {
     harness = await createHarness();
-    const page = await outcome(() => login.loader(loaderArgs(get("/login?redirectTo=%2Fnotifications"))));
+    const page = await outcome(() =>
+      login.loader(loaderArgs(get("/login?redirectTo=%2Fnotifications"))),
+    );
     expect(page.status).toBe(200);
     expect(page.data).toMatchObject({ redirectTo: "/notifications" });
     expect((page.data as { users: unknown[] }).users).toHaveLength(3);

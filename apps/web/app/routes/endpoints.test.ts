@@ -9,7 +9,12 @@ let harness: Harness;
 
 beforeAll(async () => {
   harness = await createHarness();
-  await fallbackSeed({ client: harness.db, storage: harness.context.storage, counts: { ada: 2, grace: 1 }, steps: 20 });
+  await fallbackSeed({
+    client: harness.db,
+    storage: harness.context.storage,
+    counts: { ada: 2, grace: 1 },
+    steps: 20,
+  });
 });
 
 afterAll(async () => {
@@ -21,7 +26,9 @@ const listUrl = `${ORIGIN}/api/trpc/models.list?input=${encodeURIComponent(JSON.
 describe("/api/trpc for other services", () => {
   it("serves a Bearer-authenticated caller their own models", async () => {
     const token = await harness.context.auth.mintAccessToken(ADA.id);
-    const response = await trpc.loader(loaderArgs(new Request(listUrl, { headers: { Authorization: `Bearer ${token}` } })));
+    const response = await trpc.loader(
+      loaderArgs(new Request(listUrl, { headers: { Authorization: `Bearer ${token}` } })),
+    );
     expect(response.status).toBe(200);
     const body = (await response.json()) as { result: { data: { pagination: { total: number } } } };
     expect(body.result.data.pagination.total).toBe(2);
@@ -31,13 +38,17 @@ describe("/api/trpc for other services", () => {
     expect((await trpc.loader(loaderArgs(new Request(listUrl)))).status).toBe(401);
     const token = await harness.context.auth.mintAccessToken(ADA.id);
     const bad = `${ORIGIN}/api/trpc/models.list?input=${encodeURIComponent(JSON.stringify({ limit: 10_000 }))}`;
-    const response = await trpc.loader(loaderArgs(new Request(bad, { headers: { Authorization: `Bearer ${token}` } })));
+    const response = await trpc.loader(
+      loaderArgs(new Request(bad, { headers: { Authorization: `Bearer ${token}` } })),
+    );
     expect(response.status).toBe(400);
   });
 
   it("accepts the dashboard's session cookie for queries", async () => {
     const cookie = await harness.cookieFor(ADA.id);
-    const response = await trpc.loader(loaderArgs(new Request(listUrl, { headers: { Cookie: cookie } })));
+    const response = await trpc.loader(
+      loaderArgs(new Request(listUrl, { headers: { Cookie: cookie } })),
+    );
     expect(response.status).toBe(200);
   });
 });

@@ -4,7 +4,13 @@
  * otherwise both GET and POST answer 404.
  */
 import { DEMO_USERS } from "@mad/db";
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 
@@ -32,7 +38,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const loginForm = z.object({
-  userId: z.enum(DEMO_USERS.map((u) => u.id) as [string, ...string[]], { error: "Choose one of the demo users." }),
+  userId: z.enum(DEMO_USERS.map((u) => u.id) as [string, ...string[]], {
+    error: "Choose one of the demo users.",
+  }),
   redirectTo: z.string().optional(),
 });
 

@@ -6,7 +6,9 @@ export async function action({ request }: ActionFunctionArgs) {
   await assertSameOrigin(request);
   const { context, session } = await getSession(request);
   const target = context.devLoginEnabled ? "/login" : "/";
-  return redirect(target, { headers: { "Set-Cookie": await context.sessionStorage.destroySession(session) } });
+  return redirect(target, {
+    headers: { "Set-Cookie": await context.sessionStorage.destroySession(session) },
+  });
 }
 
 export function loader() {

@@ -68,7 +68,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 /** Signing links changes nothing: no need to reload the page's data afterwards. */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => {
+export const shouldRevalidate: ShouldRevalidateFunction = ({
+  formData,
+  defaultShouldRevalidate,
+}) => {
   const intent = formData?.get("intent");
   return intent === "download" || intent === "download-all" ? false : defaultShouldRevalidate;
 };
@@ -80,18 +83,23 @@ export type DownloadLinks = {
   /** "all" when the user asked for every file (the page then starts the downloads itself). */
   scope: "all" | "one";
 };
-type ActionResult = DownloadLinks | { kind: "error"; title: string; message: string } | { kind: "retried" };
+type ActionResult =
+  DownloadLinks | { kind: "error"; title: string; message: string } | { kind: "retried" };
 
 const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("download-all") }),
   z.object({ intent: z.literal("download"), file: z.string().min(1).max(255) }),
-  z.object({ intent: z.literal("delete"), confirm: z.literal("yes", { error: "Tick the box to confirm." }) }),
+  z.object({
+    intent: z.literal("delete"),
+    confirm: z.literal("yes", { error: "Tick the box to confirm." }),
+  }),
   z.object({ intent: z.literal("retry") }),
 ]);
 
 function failureMessage(error: unknown, fallback: string): string {
   const code = apiErrorCode(error);
-  if ((code === "PRECONDITION_FAILED" || code === "BAD_REQUEST") && error instanceof Error) return error.message;
+  if ((code === "PRECONDITION_FAILED" || code === "BAD_REQUEST") && error instanceof Error)
+    return error.message;
   return fallback;
 }
 
@@ -116,7 +124,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (form.intent === "delete") {
     const { name } = await callApi(() => caller.models.byId({ modelId }));
     await callApi(() => caller.models.delete({ modelId }));
-    return redirect(back, { headers: { "Set-Cookie": await flashHeader(`Deleted “${name}” and its files.`) } });
+    return redirect(back, {
+      headers: { "Set-Cookie": await flashHeader(`Deleted “${name}” and its files.`) },
+    });
   }
   if (form.intent === "retry") {
     try {
@@ -162,7 +172,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return data<ActionResult>({ kind: "links", links, expiresAt, scope: "all" });
 }
 
-function Section({ id, title, children, aside }: { id: string; title: string; children: ReactNode; aside?: ReactNode }) {
+function Section({
+  id,
+  title,
+  children,
+  aside,
+}: {
+  id: string;
+  title: string;
+  children: ReactNode;
+  aside?: ReactNode;
+}) {
   return (
     <section aria-labelledby={id} className="card min-w-0 p-5 sm:p-6">
       <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
@@ -194,7 +214,11 @@ function hyper(config: ModelDetail["configuration"], key: string): unknown {
 }
 
 function showNumber(value: unknown): string {
-  return typeof value === "number" ? formatNumber(value, 6) : typeof value === "string" ? value : "—";
+  return typeof value === "number"
+    ? formatNumber(value, 6)
+    : typeof value === "string"
+      ? value
+      : "—";
 }
 
 /** Starts each download through a hidden link, one after another: no pop-ups, no zip. */
@@ -221,23 +245,39 @@ function useSequentialDownloads(result: ActionResult | undefined) {
   }, [result]);
 }
 
-function DownloadPanel({ result, autoStarted }: { result: ActionResult | undefined; autoStarted: boolean }) {
+function DownloadPanel({
+  result,
+  autoStarted,
+}: {
+  result: ActionResult | undefined;
+  autoStarted: boolean;
+}) {
   if (!result || result.kind === "retried") return null;
   if (result.kind === "error") {
     return (
-      <div role="alert" className="mb-4 rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-900" data-testid="download-error">
+      <div
+        role="alert"
+        className="mb-4 rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-900"
+        data-testid="download-error"
+      >
         <p className="font-semibold">{result.title}</p>
         <p className="mt-1">{result.message}</p>
       </div>
     );
   }
   return (
-    <div role="status" className="mb-4 rounded-lg border border-emerald-300 bg-emerald-50 p-4 text-sm text-emerald-950" data-testid="download-links">
+    <div
+      role="status"
+      className="mb-4 rounded-lg border border-emerald-300 bg-emerald-50 p-4 text-sm text-emerald-950"
+      data-testid="download-links"
+    >
       <p className="font-semibold">
-        {autoStarted ? "Your downloads are starting." : "Your download links are ready."} Links valid for 1 hour, expire
-        at {formatTimeUtc(result.expiresAt)}.
+        {autoStarted ? "Your downloads are starting." : "Your download links are ready."} Links
+        valid for 1 hour, expire at {formatTimeUtc(result.expiresAt)}.
       </p>
-      <p className="mt-1">{autoStarted ? "If a file did not start, use its link:" : "Save each file:"}</p>
+      <p className="mt-1">
+        {autoStarted ? "If a file did not start, use its link:" : "Save each file:"}
+      </p>
       <ul className="mt-2 space-y-1">
         {result.links.map((link) => (
           <li key={link.name}>
@@ -264,23 +304,38 @@ export default function ModelPage() {
   const convergence = asConvergence(quality?.convergence_quality);
   const summary = model.training_summary;
   const config = model.configuration;
-  const baseModel = typeof model.model_metadata?.base_model === "string" ? model.model_metadata.base_model : null;
+  const baseModel =
+    typeof model.model_metadata?.base_model === "string" ? model.model_metadata.base_model : null;
   const dir = adapterDirName(model.name);
   const preparingAll = fetcher.state !== "idle";
-  const submittingIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+  const submittingIntent =
+    navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
 
   return (
     <div className="space-y-6">
-      <Link to={back} className="link inline-flex items-center gap-1 text-sm" data-testid="back-link">
+      <Link
+        to={back}
+        className="link inline-flex items-center gap-1 text-sm"
+        data-testid="back-link"
+      >
         <span aria-hidden="true">←</span> Back to models
       </Link>
 
       <header className="flex flex-wrap items-start justify-between gap-4">
         <div className="space-y-2">
-          <h1 className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl">{model.name}</h1>
+          <h1 className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl">
+            {model.name}
+          </h1>
           <div className="flex flex-wrap items-center gap-3 text-sm text-slate-700">
-            <Stars score={model.status === "stored" ? (quality?.overall_score ?? null) : null} size="lg" />
-            {model.status === "stored" ? <QualityBadge quality={convergence} /> : <StatusBadge status={model.status} />}
+            <Stars
+              score={model.status === "stored" ? (quality?.overall_score ?? null) : null}
+              size="lg"
+            />
+            {model.status === "stored" ? (
+              <QualityBadge quality={convergence} />
+            ) : (
+              <StatusBadge status={model.status} />
+            )}
             <span>
               Dataset <span className="font-semibold text-slate-900">{model.dataset.name}</span> ·{" "}
               {formatInteger(model.dataset.total_training_pairs)} pairs ({model.dataset.format})
@@ -291,19 +346,31 @@ export default function ModelPage() {
       </header>
 
       {model.status === "processing" && (
-        <div role="status" className="rounded-lg border border-indigo-200 bg-indigo-50 p-4 text-sm text-indigo-950">
+        <div
+          role="status"
+          className="rounded-lg border border-indigo-200 bg-indigo-50 p-4 text-sm text-indigo-950"
+        >
           <p className="font-semibold">This model is still being stored.</p>
           <p className="mt-1">
             {formatBytes(model.ingestion.bytes_copied)}
-            {model.ingestion.bytes_total ? ` of ${formatBytes(model.ingestion.bytes_total)}` : ""} copied. Its files can be
-            downloaded once it is ready; this page updates itself (or reload it).
+            {model.ingestion.bytes_total
+              ? ` of ${formatBytes(model.ingestion.bytes_total)}`
+              : ""}{" "}
+            copied. Its files can be downloaded once it is ready; this page updates itself (or
+            reload it).
           </p>
         </div>
       )}
       {model.status === "failed" && (
-        <div role="alert" className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-950">
+        <div
+          role="alert"
+          className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-950"
+        >
           <div>
-            <p className="font-semibold">Ingestion failed after {model.ingestion.attempts} {model.ingestion.attempts === 1 ? "attempt" : "attempts"}.</p>
+            <p className="font-semibold">
+              Ingestion failed after {model.ingestion.attempts}{" "}
+              {model.ingestion.attempts === 1 ? "attempt" : "attempts"}.
+            </p>
             <p className="mt-1">{model.failure_reason ?? "Unknown reason."}</p>
           </div>
           <Form method="post">
@@ -315,8 +382,12 @@ export default function ModelPage() {
         </div>
       )}
       {actionData?.kind === "retried" && (
-        <p role="status" className="rounded-lg border border-emerald-300 bg-emerald-50 p-4 text-sm text-emerald-950">
-          Ingestion restarted. The files are being copied again; you will get a notification when the model is ready.
+        <p
+          role="status"
+          className="rounded-lg border border-emerald-300 bg-emerald-50 p-4 text-sm text-emerald-950"
+        >
+          Ingestion restarted. The files are being copied again; you will get a notification when
+          the model is ready.
         </p>
       )}
 
@@ -333,7 +404,10 @@ export default function ModelPage() {
                 ["Perplexity", formatNumber(quality?.perplexity, 3)],
               ]}
             />
-            <div className="mt-5 rounded-lg bg-slate-50 p-4 text-sm text-slate-800" data-testid="quality-explanation">
+            <div
+              className="mt-5 rounded-lg bg-slate-50 p-4 text-sm text-slate-800"
+              data-testid="quality-explanation"
+            >
               <h3 className="font-semibold text-slate-900">Why this score</h3>
               <ul className="mt-2 list-disc space-y-1 pl-5">
                 {(model.status !== "stored" && !quality
@@ -342,7 +416,9 @@ export default function ModelPage() {
                         ? "The score is computed from the loss history once the files are stored."
                         : "The score is computed once ingestion succeeds; retry the ingestion above.",
                     ]
-                  : explainQuality(quality ? { ...quality, convergence_quality: convergence } : null)
+                  : explainQuality(
+                      quality ? { ...quality, convergence_quality: convergence } : null,
+                    )
                 ).map((line) => (
                   <li key={line}>{line}</li>
                 ))}
@@ -354,8 +430,9 @@ export default function ModelPage() {
             <LossChart points={metrics.points} />
             {metrics.total_points > metrics.points.length && (
               <p className="mt-2 text-xs text-slate-600">
-                Drawn from {formatInteger(metrics.points.length)} of {formatInteger(metrics.total_points)} logged steps (peaks and
-                validation steps kept).
+                Drawn from {formatInteger(metrics.points.length)} of{" "}
+                {formatInteger(metrics.total_points)} logged steps (peaks and validation steps
+                kept).
               </p>
             )}
           </Section>
@@ -367,8 +444,15 @@ export default function ModelPage() {
               model.status === "stored" && model.files.length > 0 ? (
                 <fetcher.Form method="post">
                   <input type="hidden" name="intent" value="download-all" />
-                  <button type="submit" className="btn-primary" disabled={preparingAll} data-testid="download-all">
-                    {preparingAll ? "Preparing links…" : `Download all (${formatBytes(model.total_size_bytes)})`}
+                  <button
+                    type="submit"
+                    className="btn-primary"
+                    disabled={preparingAll}
+                    data-testid="download-all"
+                  >
+                    {preparingAll
+                      ? "Preparing links…"
+                      : `Download all (${formatBytes(model.total_size_bytes)})`}
                   </button>
                 </fetcher.Form>
               ) : null
@@ -380,13 +464,22 @@ export default function ModelPage() {
             ) : (
               <ul className="divide-y divide-slate-100">
                 {model.files.map((file) => (
-                  <li key={file.name} className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid="file-row">
+                  <li
+                    key={file.name}
+                    className="flex flex-wrap items-center justify-between gap-3 py-3"
+                    data-testid="file-row"
+                  >
                     <div className="min-w-0 flex-1 basis-full sm:basis-0">
-                      <p className="font-mono text-sm font-semibold break-all text-slate-900">{file.name}</p>
+                      <p className="font-mono text-sm font-semibold break-all text-slate-900">
+                        {file.name}
+                      </p>
                       <p className="text-xs text-slate-600">{formatBytes(file.size_bytes)}</p>
                       <div className="mt-1 flex items-center gap-2">
                         <span className="text-xs text-slate-600">sha256</span>
-                        <code className="font-mono text-xs break-all text-slate-800 select-all" data-testid="sha256">
+                        <code
+                          className="font-mono text-xs break-all text-slate-800 select-all"
+                          data-testid="sha256"
+                        >
                           {file.sha256}
                         </code>
                         <CopyButton text={file.sha256} label={`Copy the sha256 of ${file.name}`} />
@@ -396,7 +489,12 @@ export default function ModelPage() {
                       <Form method="post" reloadDocument>
                         <input type="hidden" name="intent" value="download" />
                         <input type="hidden" name="file" value={file.name} />
-                        <button type="submit" className="btn-secondary" aria-label={`Download ${file.name}`} data-testid="download-file">
+                        <button
+                          type="submit"
+                          className="btn-secondary"
+                          aria-label={`Download ${file.name}`}
+                          data-testid="download-file"
+                        >
                           Download
                         </button>
                       </Form>
@@ -410,8 +508,10 @@ export default function ModelPage() {
           {baseModel && (
             <Section id="use-title" title="Use this adapter">
               <p className="text-sm text-slate-700">
-                Download the files into <code className="rounded bg-slate-100 px-1 font-mono">./{dir}</code>, then load them on top
-                of the base model <code className="rounded bg-slate-100 px-1 font-mono">{baseModel}</code>.
+                Download the files into{" "}
+                <code className="rounded bg-slate-100 px-1 font-mono">./{dir}</code>, then load them
+                on top of the base model{" "}
+                <code className="rounded bg-slate-100 px-1 font-mono">{baseModel}</code>.
               </p>
               {[
                 { label: "Python (PEFT)", code: peftSnippet(baseModel, dir) },
@@ -461,7 +561,12 @@ export default function ModelPage() {
                   ["Batch size", showNumber(hyper(config, "batch_size"))],
                   ["Epochs", showNumber(hyper(config, "epochs"))],
                   ["LoRA rank", showNumber(hyper(config, "rank"))],
-                  ["GPUs", config?.gpu_config ? `${config.gpu_config.count} × ${config.gpu_config.type}` : "—"],
+                  [
+                    "GPUs",
+                    config?.gpu_config
+                      ? `${config.gpu_config.count} × ${config.gpu_config.type}`
+                      : "—",
+                  ],
                 ] as const
               ).map(([label, value]) => (
                 <div key={label} className="flex justify-between gap-4">
@@ -471,7 +576,9 @@ export default function ModelPage() {
               ))}
               <div className="border-t border-slate-100 pt-3">
                 <dt className="text-slate-600">Base model</dt>
-                <dd className="mt-1 font-mono text-xs font-semibold break-all text-slate-900">{baseModel ?? "—"}</dd>
+                <dd className="mt-1 font-mono text-xs font-semibold break-all text-slate-900">
+                  {baseModel ?? "—"}
+                </dd>
               </div>
             </dl>
           </Section>
@@ -480,18 +587,32 @@ export default function ModelPage() {
             <h2 id="danger-title" className="text-lg font-semibold text-slate-900">
               Delete model
             </h2>
-            <p className="mt-1 text-sm text-slate-700">Removes the model and its stored files. This cannot be undone.</p>
+            <p className="mt-1 text-sm text-slate-700">
+              Removes the model and its stored files. This cannot be undone.
+            </p>
             <details className="mt-3">
-              <summary className="btn-secondary cursor-pointer list-none text-red-800">Delete this model…</summary>
+              <summary className="btn-secondary cursor-pointer list-none text-red-800">
+                Delete this model…
+              </summary>
               <Form method="post" className="mt-3 space-y-3 rounded-lg bg-red-50 p-3">
                 <input type="hidden" name="intent" value="delete" />
                 <label className="flex items-start gap-2 text-sm text-red-950">
-                  <input type="checkbox" name="confirm" value="yes" required className="mt-0.5 size-4 accent-red-700" />
+                  <input
+                    type="checkbox"
+                    name="confirm"
+                    value="yes"
+                    required
+                    className="mt-0.5 size-4 accent-red-700"
+                  />
                   <span>
                     Yes, delete <strong>{model.name}</strong> and its {model.files.length} files.
                   </span>
                 </label>
-                <button type="submit" className="btn-danger w-full" disabled={submittingIntent === "delete"}>
+                <button
+                  type="submit"
+                  className="btn-danger w-full"
+                  disabled={submittingIntent === "delete"}
+                >
                   {submittingIntent === "delete" ? "Deleting…" : "Delete permanently"}
                 </button>
               </Form>

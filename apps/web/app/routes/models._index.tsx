@@ -16,7 +16,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request }: LoaderFunctionArgs) {
   const { caller } = await requireUser(request);
   const parsed = parseListQuery(new URL(request.url).searchParams);
-  if (!parsed.ok) throw data({ message: parsed.message }, { status: 400, statusText: "Bad Request" });
+  if (!parsed.ok)
+    throw data({ message: parsed.message }, { status: 400, statusText: "Bad Request" });
   const { query } = parsed;
   const result = await callApi(() =>
     caller.models.list({
@@ -32,8 +33,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 function Pagination({ query, totalPages }: { query: ListQuery; totalPages: number }) {
   if (totalPages <= 1 && query.page === 1) return null;
   const pages: number[] = [];
-  for (let p = Math.max(1, query.page - 2); p <= Math.min(totalPages, query.page + 2); p++) pages.push(p);
-  const linkClass = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-inset ring-slate-300 hover:bg-slate-100";
+  for (let p = Math.max(1, query.page - 2); p <= Math.min(totalPages, query.page + 2); p++)
+    pages.push(p);
+  const linkClass =
+    "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-inset ring-slate-300 hover:bg-slate-100";
   return (
     <nav aria-label="Pagination" className="mt-8 flex flex-wrap items-center justify-between gap-3">
       <p className="text-sm text-slate-700">
@@ -42,7 +45,11 @@ function Pagination({ query, totalPages }: { query: ListQuery; totalPages: numbe
       <ul className="flex items-center gap-1">
         <li>
           {query.page > 1 ? (
-            <Link to={listHref({ ...query, page: Math.min(query.page - 1, Math.max(totalPages, 1)) })} className={`${linkClass} bg-white`} rel="prev">
+            <Link
+              to={listHref({ ...query, page: Math.min(query.page - 1, Math.max(totalPages, 1)) })}
+              className={`${linkClass} bg-white`}
+              rel="prev"
+            >
               ← Previous
             </Link>
           ) : (
@@ -54,11 +61,18 @@ function Pagination({ query, totalPages }: { query: ListQuery; totalPages: numbe
         {pages.map((p) => (
           <li key={p}>
             {p === query.page ? (
-              <span aria-current="page" className={`${linkClass} bg-indigo-700 text-white ring-indigo-700`}>
+              <span
+                aria-current="page"
+                className={`${linkClass} bg-indigo-700 text-white ring-indigo-700`}
+              >
                 {p}
               </span>
             ) : (
-              <Link to={listHref({ ...query, page: p })} className={`${linkClass} bg-white`} aria-label={`Page ${p}`}>
+              <Link
+                to={listHref({ ...query, page: p })}
+                className={`${linkClass} bg-white`}
+                aria-label={`Page ${p}`}
+              >
                 {p}
               </Link>
             )}
@@ -66,7 +80,11 @@ function Pagination({ query, totalPages }: { query: ListQuery; totalPages: numbe
         ))}
         <li>
           {query.page < totalPages ? (
-            <Link to={listHref({ ...query, page: query.page + 1 })} className={`${linkClass} bg-white`} rel="next">
+            <Link
+              to={listHref({ ...query, page: query.page + 1 })}
+              className={`${linkClass} bg-white`}
+              rel="next"
+            >
               Next →
             </Link>
           ) : (
@@ -91,18 +109,21 @@ function EmptyState() {
       </svg>
       <h2 className="mt-4 text-xl font-semibold text-slate-900">No models yet</h2>
       <p className="mx-auto mt-2 max-w-md text-slate-700">
-        When a fine-tuning job finishes, its LoRA adapter appears here — scored from its loss curve, stored privately, and
-        ready to download.
+        When a fine-tuning job finishes, its LoRA adapter appears here — scored from its loss curve,
+        stored privately, and ready to download.
       </p>
       <ol className="mx-auto mt-6 max-w-sm space-y-2 text-left text-sm text-slate-700">
         <li>
-          <span className="font-semibold text-slate-900">1.</span> Upload a dataset of training pairs.
+          <span className="font-semibold text-slate-900">1.</span> Upload a dataset of training
+          pairs.
         </li>
         <li>
-          <span className="font-semibold text-slate-900">2.</span> Start a training job with a preset.
+          <span className="font-semibold text-slate-900">2.</span> Start a training job with a
+          preset.
         </li>
         <li>
-          <span className="font-semibold text-slate-900">3.</span> We notify you when the model is ready.
+          <span className="font-semibold text-slate-900">3.</span> We notify you when the model is
+          ready.
         </li>
       </ol>
       <a href="/training/new" className="btn-primary mt-8">
@@ -128,7 +149,10 @@ export default function ModelsPage() {
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-bold tracking-tight text-slate-900">Your models</h1>
-          <p className={`mt-1 text-sm text-slate-700 ${noModelsAtAll ? "sr-only" : ""}`} aria-live="polite">
+          <p
+            className={`mt-1 text-sm text-slate-700 ${noModelsAtAll ? "sr-only" : ""}`}
+            aria-live="polite"
+          >
             {query.q
               ? `${pluralize(pagination.total, "model")} matching “${query.q}”`
               : pluralize(pagination.total, "model")}
@@ -137,7 +161,14 @@ export default function ModelsPage() {
       </div>
 
       {!noModelsAtAll && (
-        <Form ref={formRef} method="get" action="/models" role="search" className="mt-6 flex flex-wrap items-end gap-3" aria-label="Find models">
+        <Form
+          ref={formRef}
+          method="get"
+          action="/models"
+          role="search"
+          className="mt-6 flex flex-wrap items-end gap-3"
+          aria-label="Find models"
+        >
           <div className="min-w-56 flex-1">
             <label htmlFor="q" className="mb-1 block text-sm font-medium text-slate-800">
               Search
@@ -184,7 +215,11 @@ export default function ModelsPage() {
         </Form>
       )}
 
-      <div aria-busy={loadingList} className={`mt-6 transition-opacity ${loadingList ? "opacity-50" : ""}`} data-testid="model-grid">
+      <div
+        aria-busy={loadingList}
+        className={`mt-6 transition-opacity ${loadingList ? "opacity-50" : ""}`}
+        data-testid="model-grid"
+      >
         {noModelsAtAll ? (
           <EmptyState />
         ) : models.length === 0 ? (
@@ -197,7 +232,12 @@ export default function ModelsPage() {
                 ? "Search looks at model and dataset names. Check the spelling or try a shorter word."
                 : `You have ${pluralize(pagination.total, "model")}; this page is past the end of the list.`}
             </p>
-            <Link to={query.q ? listHref({ ...query, q: "", page: 1 }) : listHref({ ...query, page: 1 })} className="btn-secondary mt-6">
+            <Link
+              to={
+                query.q ? listHref({ ...query, q: "", page: 1 }) : listHref({ ...query, page: 1 })
+              }
+              className="btn-secondary mt-6"
+            >
               {query.q ? "Show all models" : "Go to the first page"}
             </Link>
           </div>

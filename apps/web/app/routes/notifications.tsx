@@ -1,4 +1,9 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 
@@ -18,7 +23,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     callApi(() => caller.notifications.list({ limit: 25, cursor })),
     callApi(() => caller.notifications.unreadCount()),
   ]);
-  return { notifications: page.notifications, nextCursor: page.next_cursor, unreadCount: unread.count, cursor: cursor ?? null };
+  return {
+    notifications: page.notifications,
+    nextCursor: page.next_cursor,
+    unreadCount: unread.count,
+    cursor: cursor ?? null,
+  };
 }
 
 const actionSchema = z.discriminatedUnion("intent", [
@@ -31,9 +41,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const { caller } = await requireUser(request);
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
-    return data({ error: parsed.error.issues[0]?.message ?? "That form was not understood." }, { status: 400 });
+    return data(
+      { error: parsed.error.issues[0]?.message ?? "That form was not understood." },
+      { status: 400 },
+    );
   }
-  const input = parsed.data.intent === "mark-all-read" ? { all: true as const } : { ids: [parsed.data.id] };
+  const input =
+    parsed.data.intent === "mark-all-read" ? { all: true as const } : { ids: [parsed.data.id] };
   const result = await callApi(() => caller.notifications.markRead(input));
   return { updated: result.updated };
 }
@@ -54,7 +68,9 @@ export default function NotificationsPage() {
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-bold tracking-tight text-slate-900">Notifications</h1>
-          <p className="mt-1 text-sm text-slate-700">{unreadCount === 0 ? "You are all caught up." : `${unreadCount} unread`}</p>
+          <p className="mt-1 text-sm text-slate-700">
+            {unreadCount === 0 ? "You are all caught up." : `${unreadCount} unread`}
+          </p>
         </div>
         {unreadCount > 0 && (
           <Form method="post">
@@ -69,7 +85,9 @@ export default function NotificationsPage() {
       {notifications.length === 0 ? (
         <div className="card mt-6 p-10 text-center">
           <h2 className="text-lg font-semibold text-slate-900">No notifications yet</h2>
-          <p className="mt-2 text-slate-700">We will tell you here when a model is ready to download.</p>
+          <p className="mt-2 text-slate-700">
+            We will tell you here when a model is ready to download.
+          </p>
         </div>
       ) : (
         <ul className="mt-6 space-y-3">
@@ -86,15 +104,21 @@ export default function NotificationsPage() {
                   <div className="flex flex-wrap items-center gap-2">
                     <h2 className="font-semibold text-slate-900">{notification.title}</h2>
                     {unread && (
-                      <span className="rounded-full bg-indigo-100 px-2 py-0.5 text-xs font-semibold text-indigo-900">New</span>
+                      <span className="rounded-full bg-indigo-100 px-2 py-0.5 text-xs font-semibold text-indigo-900">
+                        New
+                      </span>
                     )}
                     {notification.type === "ingestion_failed" && (
-                      <span className="rounded-full bg-red-100 px-2 py-0.5 text-xs font-semibold text-red-900">Failed</span>
+                      <span className="rounded-full bg-red-100 px-2 py-0.5 text-xs font-semibold text-red-900">
+                        Failed
+                      </span>
                     )}
                   </div>
                   <p className="mt-1 text-sm text-slate-700">{notification.message}</p>
                   <p className="mt-1 text-xs text-slate-600">
-                    <time dateTime={notification.created_at}>{formatDateTime(notification.created_at)}</time>
+                    <time dateTime={notification.created_at}>
+                      {formatDateTime(notification.created_at)}
+                    </time>
                   </p>
                 </div>
                 <div className="flex items-center gap-2">
@@ -107,7 +131,12 @@ export default function NotificationsPage() {
                     <Form method="post">
                       <input type="hidden" name="intent" value="mark-read" />
                       <input type="hidden" name="id" value={notification.id} />
-                      <button type="submit" className="btn-secondary py-1.5" disabled={busy} aria-label={`Mark “${notification.title}” as read`}>
+                      <button
+                        type="submit"
+                        className="btn-secondary py-1.5"
+                        disabled={busy}
+                        aria-label={`Mark “${notification.title}” as read`}
+                      >
                         Mark as read
                       </button>
                     </Form>

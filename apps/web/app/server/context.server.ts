@@ -4,10 +4,22 @@
  * tests (and the e2e/bench harnesses) build their own with `createServerContext(env)` against a
  * real test database and install it with `setServerContext()`.
  */
-import { type ApiDeps, type Auth, createApiHandler, createAuth, createServerCaller, type ServerCaller } from "@mad/api";
+import {
+  type ApiDeps,
+  type Auth,
+  createApiHandler,
+  createAuth,
+  createServerCaller,
+  type ServerCaller,
+} from "@mad/api";
 import { createDb, type DbClient, resolveDatabase } from "@mad/db";
 import { createLocalDownloadHandler, createStorage, type ArtifactStorage } from "@mad/storage";
-import { type Cookie, createCookie, createCookieSessionStorage, type SessionStorage } from "@remix-run/node";
+import {
+  type Cookie,
+  createCookie,
+  createCookieSessionStorage,
+  type SessionStorage,
+} from "@remix-run/node";
 
 import { defaultLocalStorageDir, devLoginEnabled, readWebEnv, type WebEnv } from "../env.server";
 
@@ -16,7 +28,6 @@ export interface SessionData {
   /** Shown in the header; the token's `sub` stays the only identity that counts. */
   email: string;
 }
-
 
 export type { ServerCaller };
 
@@ -112,7 +123,10 @@ export async function createServerContext(
   });
   const localDownload =
     env.STORAGE_BACKEND === "local"
-      ? createLocalDownloadHandler({ rootDir: localStorageDir, signingSecret: env.STORAGE_SIGNING_SECRET! })
+      ? createLocalDownloadHandler({
+          rootDir: localStorageDir,
+          signingSecret: env.STORAGE_SIGNING_SECRET!,
+        })
       : null;
 
   const client = db;

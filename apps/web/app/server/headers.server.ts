@@ -1,5 +1,8 @@
 /** Security headers of every document response (and resource routes that render HTML). */
-export function securityHeaders(headers: Headers, options: { nonce: string; production: boolean }): void {
+export function securityHeaders(
+  headers: Headers,
+  options: { nonce: string; production: boolean },
+): void {
   const scriptSrc = options.production
     ? `'self' 'nonce-${options.nonce}'`
     : // Vite's dev server injects inline modules (React refresh) without our nonce.

@@ -28,7 +28,10 @@ export function loginUrlFor(request: Request): string {
 
 export async function getSession(request: Request) {
   const context = await getServerContext();
-  return { context, session: await context.sessionStorage.getSession(request.headers.get("Cookie")) };
+  return {
+    context,
+    session: await context.sessionStorage.getSession(request.headers.get("Cookie")),
+  };
 }
 
 interface VerifiedSession {
@@ -49,7 +52,9 @@ const VERIFIED_SESSION_MAX = 5_000;
 
 function tokenExpiry(token: string): number {
   try {
-    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { exp?: unknown };
+    const payload = JSON.parse(
+      Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"),
+    ) as { exp?: unknown };
     return typeof payload.exp === "number" ? payload.exp * 1000 : 0;
   } catch {
     return 0;
@@ -89,7 +94,8 @@ export async function requireUser(request: Request): Promise<AuthenticatedReques
   const { context, session } = await getSession(request);
   const headers = new Headers();
   // A stale token is dropped so the login page starts clean.
-  if (session.has("accessToken")) headers.set("Set-Cookie", await context.sessionStorage.destroySession(session));
+  if (session.has("accessToken"))
+    headers.set("Set-Cookie", await context.sessionStorage.destroySession(session));
   throw redirect(loginUrlFor(request), { headers });
 }
 
@@ -100,7 +106,10 @@ export async function requireUser(request: Request): Promise<AuthenticatedReques
 export async function assertSameOrigin(request: Request): Promise<void> {
   const context = await getServerContext();
   const origin = request.headers.get("Origin");
-  const allowed = new Set([new URL(request.url).origin, new URL(context.env.PUBLIC_BASE_URL).origin]);
+  const allowed = new Set([
+    new URL(request.url).origin,
+    new URL(context.env.PUBLIC_BASE_URL).origin,
+  ]);
   if (origin === null) {
     // Non-browser clients omit Origin; a browser's cross-site form always sends it. Fall back
     // to Sec-Fetch-Site, which modern browsers send even where Origin is "null".
@@ -110,7 +119,10 @@ export async function assertSameOrigin(request: Request): Promise<void> {
     return;
   }
   throw data(
-    { message: "This form was sent from another site and was refused. Open the page here and try again." },
+    {
+      message:
+        "This form was sent from another site and was refused. Open the page here and try again.",
+    },
     { status: 403, statusText: "Forbidden" },
   );
 }
@@ -122,7 +134,9 @@ export async function flashHeader(message: string): Promise<string> {
 }
 
 /** The pending one-time message, if any, and the header that clears it. */
-export async function consumeFlash(request: Request): Promise<{ message: string | null; clear: string } | null> {
+export async function consumeFlash(
+  request: Request,
+): Promise<{ message: string | null; clear: string } | null> {
   const cookieHeader = request.headers.get("Cookie");
   // Cheap test first: almost no request carries a flash.
   if (!cookieHeader?.includes("__mad_flash=")) return null;

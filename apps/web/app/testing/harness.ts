@@ -13,7 +13,11 @@ import { createTestDatabase, type TestDatabase } from "@mad/db/testing";
 import type {} from "@mad/db/testing/global-setup";
 
 import { readWebEnv } from "../env.server";
-import { createServerContext, type ServerContext, setServerContext } from "../server/context.server";
+import {
+  createServerContext,
+  type ServerContext,
+  setServerContext,
+} from "../server/context.server";
 
 export const ORIGIN = "http://localhost:3000";
 export const [ADA, GRACE, LINUS] = DEMO_USERS;
@@ -73,11 +77,17 @@ export function post(
   if (options.cookie) headers.Cookie = options.cookie;
   const origin = options.origin === undefined ? ORIGIN : options.origin;
   if (origin !== null) headers.Origin = origin;
-  return new Request(`${ORIGIN}${pathAndQuery}`, { method: "POST", headers, body: new URLSearchParams(form) });
+  return new Request(`${ORIGIN}${pathAndQuery}`, {
+    method: "POST",
+    headers,
+    body: new URLSearchParams(form),
+  });
 }
 
 /** What a loader threw or returned, as status + body, whatever Remix helper made it. */
-export async function outcome(run: () => Promise<unknown>): Promise<{ status: number; location: string | null; data: unknown; headers: Headers }> {
+export async function outcome(
+  run: () => Promise<unknown>,
+): Promise<{ status: number; location: string | null; data: unknown; headers: Headers }> {
   let value: unknown;
   try {
     value = await run();
@@ -93,7 +103,12 @@ export async function outcome(run: () => Promise<unknown>): Promise<{ status: nu
     } catch {
       // plain text
     }
-    return { status: value.status, location: value.headers.get("Location"), data: body, headers: value.headers };
+    return {
+      status: value.status,
+      location: value.headers.get("Location"),
+      data: body,
+      headers: value.headers,
+    };
   }
   if (isDataWithInit(value)) {
     return {
@@ -113,7 +128,15 @@ interface DataWithInit {
 }
 
 function isDataWithInit(value: unknown): value is DataWithInit {
-  return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "DataWithResponseInit";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { type?: unknown }).type === "DataWithResponseInit"
+  );
 }
 
-export const loaderArgs = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
+export const loaderArgs = (request: Request, params: Record<string, string> = {}) => ({
+  request,
+  params,
+  context: {},
+});

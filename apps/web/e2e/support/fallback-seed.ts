@@ -24,7 +24,8 @@ import type { ArtifactStorage } from "@mad/storage";
 
 /** SPEC §5, restated for the fallback only (the real scores come from @mad/quality). */
 export function fallbackQuality(points: LossCurvePoint[]): QualityMetricsRecord {
-  const finite = (v: number | null | undefined): v is number => typeof v === "number" && Number.isFinite(v);
+  const finite = (v: number | null | undefined): v is number =>
+    typeof v === "number" && Number.isFinite(v);
   const training = points.map((p) => p.trainingLoss).filter(finite);
   const validation = points.map((p) => p.validationLoss).filter(finite);
   const finalTraining = training.at(-1) ?? null;
@@ -36,7 +37,12 @@ export function fallbackQuality(points: LossCurvePoint[]): QualityMetricsRecord 
     perplexity: perplexity !== null && Number.isFinite(perplexity) ? perplexity : null,
   };
   if (training.length < 2 || training[0]! <= 0) {
-    return { ...base, overall_score: null, convergence_quality: "unknown", loss_reduction_percent: null };
+    return {
+      ...base,
+      overall_score: null,
+      convergence_quality: "unknown",
+      loss_reduction_percent: null,
+    };
   }
   const reduction = ((training[0]! - finalTraining!) / training[0]!) * 100;
   let score: 1 | 2 | 3 | 4 | 5 = 1;
@@ -49,7 +55,12 @@ export function fallbackQuality(points: LossCurvePoint[]): QualityMetricsRecord 
     quality = "overfit";
     if (score > 2) score = (score - 1) as 2 | 3 | 4;
   }
-  return { ...base, overall_score: score, convergence_quality: quality, loss_reduction_percent: reduction };
+  return {
+    ...base,
+    overall_score: score,
+    convergence_quality: quality,
+    loss_reduction_percent: reduction,
+  };
 }
 
 /** A tiny but valid safetensors file (8-byte header length, JSON header, tensor bytes). */
@@ -59,7 +70,11 @@ function safetensors(seed: number): Buffer {
   const header = Buffer.from(
     JSON.stringify({
       __metadata__: { format: "pt" },
-      "base_model.model.layers.0.self_attn.q_proj.lora_A.weight": { dtype: "F32", shape: [8, 8], data_offsets: [0, 256] },
+      "base_model.model.layers.0.self_attn.q_proj.lora_A.weight": {
+        dtype: "F32",
+        shape: [8, 8],
+        data_offsets: [0, 256],
+      },
     }),
   );
   const length = Buffer.alloc(8);
@@ -67,9 +82,27 @@ function safetensors(seed: number): Buffer {
   return Buffer.concat([length, header, data]);
 }
 
-const DATASETS = ["Support tickets v3", "Legal clauses", "Product FAQ", "Code review comments", "Medical notes (deid)"];
-const KINDS: LossCurveKind[] = ["excellent", "good", "fair", "poor", "diverged", "overfit", "unrated"];
-const BASE_MODELS = ["meta-llama/Llama-3.1-8B-Instruct", "mistralai/Mistral-7B-Instruct-v0.3", "Qwen/Qwen2.5-7B-Instruct"];
+const DATASETS = [
+  "Support tickets v3",
+  "Legal clauses",
+  "Product FAQ",
+  "Code review comments",
+  "Medical notes (deid)",
+];
+const KINDS: LossCurveKind[] = [
+  "excellent",
+  "good",
+  "fair",
+  "poor",
+  "diverged",
+  "overfit",
+  "unrated",
+];
+const BASE_MODELS = [
+  "meta-llama/Llama-3.1-8B-Instruct",
+  "mistralai/Mistral-7B-Instruct-v0.3",
+  "Qwen/Qwen2.5-7B-Instruct",
+];
 
 export interface FallbackSeedOptions {
   client: DbClient;
@@ -81,7 +114,9 @@ export interface FallbackSeedOptions {
   steps?: number;
 }
 
-export async function fallbackSeed(options: FallbackSeedOptions): Promise<{ artifactIds: string[] }> {
+export async function fallbackSeed(
+  options: FallbackSeedOptions,
+): Promise<{ artifactIds: string[] }> {
   const { storage } = options;
   const db = options.client.db;
   const counts = options.counts ?? { ada: 15, grace: 3 };
@@ -97,7 +132,11 @@ export async function fallbackSeed(options: FallbackSeedOptions): Promise<{ arti
     const datasetName = DATASETS[index % DATASETS.length]!;
     const key = `${userId}:${datasetName}`;
     if (!datasetIds.has(key)) {
-      const dataset = await insertDataset(db, { userId, name: datasetName, totalTrainingPairs: 2_000 + index * 731 });
+      const dataset = await insertDataset(db, {
+        userId,
+        name: datasetName,
+        totalTrainingPairs: 2_000 + index * 731,
+      });
       datasetIds.set(key, dataset.id);
     }
     const kind = KINDS[index % KINDS.length]!;
@@ -117,15 +156,31 @@ export async function fallbackSeed(options: FallbackSeedOptions): Promise<{ arti
 
     const artifactId = randomUUID();
     const files = [
-      { name: "adapter_model.safetensors", body: safetensors(index), type: "application/octet-stream" },
+      {
+        name: "adapter_model.safetensors",
+        body: safetensors(index),
+        type: "application/octet-stream",
+      },
       {
         name: "adapter_config.json",
-        body: Buffer.from(JSON.stringify({ peft_type: "LORA", r: 16, lora_alpha: 32, target_modules: ["q_proj", "v_proj"] }, null, 2)),
+        body: Buffer.from(
+          JSON.stringify(
+            { peft_type: "LORA", r: 16, lora_alpha: 32, target_modules: ["q_proj", "v_proj"] },
+            null,
+            2,
+          ),
+        ),
         type: "application/json",
       },
       {
         name: "training_args.json",
-        body: Buffer.from(JSON.stringify({ learning_rate: 0.0002, per_device_train_batch_size: 8, num_train_epochs: 3 }, null, 2)),
+        body: Buffer.from(
+          JSON.stringify(
+            { learning_rate: 0.0002, per_device_train_batch_size: 8, num_train_epochs: 3 },
+            null,
+            2,
+          ),
+        ),
         type: "application/json",
       },
     ];
@@ -137,7 +192,13 @@ export async function fallbackSeed(options: FallbackSeedOptions): Promise<{ arti
         expectedSizeBytes: file.body.length,
         expectedSha256: createHash("sha256").update(file.body).digest("hex"),
       });
-      stored.push({ name: file.name, storage_path: path, size_bytes: result.sizeBytes, sha256: result.sha256, content_type: file.type });
+      stored.push({
+        name: file.name,
+        storage_path: path,
+        size_bytes: result.sizeBytes,
+        sha256: result.sha256,
+        content_type: file.type,
+      });
     }
     const quality = fallbackQuality(points);
     const totalSize = stored.reduce((sum, f) => sum + f.size_bytes, 0);
@@ -158,7 +219,11 @@ export async function fallbackSeed(options: FallbackSeedOptions): Promise<{ arti
         training_duration_hours: (completedAt.getTime() - startedAt.getTime()) / 3600_000,
         total_cost: job.finalCost,
       },
-      configuration: { preset_id: job.presetId, hyperparameters: job.hyperparameters, gpu_config: job.gpuConfig ?? null },
+      configuration: {
+        preset_id: job.presetId,
+        hyperparameters: job.hyperparameters,
+        gpu_config: job.gpuConfig ?? null,
+      },
       modelMetadata: { base_model: BASE_MODELS[index % BASE_MODELS.length]!, adapter_type: "lora" },
       artifacts: Object.fromEntries(stored.map((f) => [f.name, f.storage_path])),
       files: stored,
@@ -169,7 +234,8 @@ export async function fallbackSeed(options: FallbackSeedOptions): Promise<{ arti
       createdAt: completedAt,
       storedAt: completedAt,
     });
-    await options.client.sql`update training_jobs set artifact_id = ${artifactId} where id = ${job.id}`;
+    await options.client
+      .sql`update training_jobs set artifact_id = ${artifactId} where id = ${job.id}`;
     await db.insert(notifications).values({
       userId,
       type: "artifact_ready",
@@ -184,9 +250,16 @@ export async function fallbackSeed(options: FallbackSeedOptions): Promise<{ arti
   }
 
   if (options.withInFlight) {
-    const datasetId = datasetIds.get(`${ada.id}:${DATASETS[0]}`) ?? (await insertDataset(db, { userId: ada.id })).id;
+    const datasetId =
+      datasetIds.get(`${ada.id}:${DATASETS[0]}`) ??
+      (await insertDataset(db, { userId: ada.id })).id;
     for (const status of ["processing", "failed"] as const) {
-      const job = await insertTrainingJob(db, { userId: ada.id, datasetId, status: "completed", completedAt: new Date() });
+      const job = await insertTrainingJob(db, {
+        userId: ada.id,
+        datasetId,
+        status: "completed",
+        completedAt: new Date(),
+      });
       const id = randomUUID();
       await db.insert(modelArtifacts).values({
         id,
@@ -197,11 +270,13 @@ export async function fallbackSeed(options: FallbackSeedOptions): Promise<{ arti
         status,
         bytesCopied: status === "processing" ? 734_003_200 : 0,
         bytesTotal: 1_610_612_736,
-        failureReason: status === "failed" ? "adapter_model.safetensors: size 1.2 GB does not match the expected 1.5 GB after 6 attempts" : null,
+        failureReason:
+          status === "failed"
+            ? "adapter_model.safetensors: size 1.2 GB does not match the expected 1.5 GB after 6 attempts"
+            : null,
         ingestionAttempts: status === "failed" ? 6 : 1,
       });
     }
   }
   return { artifactIds };
 }
-

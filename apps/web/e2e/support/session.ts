@@ -8,7 +8,13 @@ export async function mintSessionCookie(
 ): Promise<{ name: string; value: string }> {
   const auth = createAuth({ jwtSecret: secrets.authJwtSecret });
   const storage = createCookieSessionStorage({
-    cookie: { name: "__mad_session", httpOnly: true, sameSite: "lax", path: "/", secrets: [secrets.sessionSecret] },
+    cookie: {
+      name: "__mad_session",
+      httpOnly: true,
+      sameSite: "lax",
+      path: "/",
+      secrets: [secrets.sessionSecret],
+    },
   });
   const session = await storage.getSession();
   session.set("accessToken", await auth.mintAccessToken(user.id, { expiresInSeconds: 3600 }));

@@ -55,7 +55,11 @@ export function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        address && typeof address === "object"
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -70,7 +74,12 @@ interface Child {
 }
 
 function start(name: string, command: string, args: string[], env: EnvVars, cwd = repoRoot): Child {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
     output.push(chunk.toString());
@@ -81,13 +90,20 @@ function start(name: string, command: string, args: string[], env: EnvVars, cwd 
   return { name, process: child, output };
 }
 
-async function run(name: string, command: string, args: string[], env: EnvVars, cwd = repoRoot): Promise<string> {
+async function run(
+  name: string,
+  command: string,
+  args: string[],
+  env: EnvVars,
+  cwd = repoRoot,
+): Promise<string> {
   const child = start(name, command, args, env, cwd);
   const code = await new Promise<number | null>((resolve) => child.process.on("exit", resolve));
   const output = child.output.join("");
   if (code !== 0) {
     // Build tools print the cause first and a long module list after it.
-    const shown = output.length > 6000 ? `${output.slice(0, 3000)}\n…\n${output.slice(-2000)}` : output;
+    const shown =
+      output.length > 6000 ? `${output.slice(0, 3000)}\n…\n${output.slice(-2000)}` : output;
     throw new Error(`${name} exited with ${code}:\n${shown}`);
   }
   return output;
@@ -127,7 +143,9 @@ async function waitForHttp(url: string, timeoutMs: number, child?: Child): Promi
     }
     await sleep(250);
   }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms${child ? `:\n${child.output.join("").slice(-3000)}` : ""}`);
+  throw new Error(
+    `${url} did not answer within ${timeoutMs} ms${child ? `:\n${child.output.join("").slice(-3000)}` : ""}`,
+  );
 }
 
 export interface RunningStack {
@@ -175,10 +193,18 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     let seededBy: StackInfo["seededBy"] = "fallback";
     if (options.seed === "pipeline") {
       try {
-        await seedThroughPipeline({ sharedEnv, databaseUrl: pg.url, clusterKey: secrets.cluster, children, log });
+        await seedThroughPipeline({
+          sharedEnv,
+          databaseUrl: pg.url,
+          clusterKey: secrets.cluster,
+          children,
+          log,
+        });
         seededBy = "ingester";
       } catch (error) {
-        log(`real pipeline not usable, using the FALLBACK seed: ${(error as Error).message.slice(0, 2000)}`);
+        log(
+          `real pipeline not usable, using the FALLBACK seed: ${(error as Error).message.slice(0, 2000)}`,
+        );
         for (const child of children.splice(0)) await stopChild(child);
       }
     }
@@ -202,7 +228,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const buildEntry = path.join(webDir, "build", "server", "index.js");
     if (!(options.reuseBuild && existsSync(buildEntry))) {
       log("building the web app (remix vite:build)…");
-      await run("remix vite:build", "pnpm", ["exec", "remix", "vite:build"], { NODE_ENV: "production" }, webDir);
+      await run(
+        "remix vite:build",
+        "pnpm",
+        ["exec", "remix", "vite:build"],
+        { NODE_ENV: "production" },
+        webDir,
+      );
     }
     const web = start(
       "remix-serve",
@@ -285,7 +317,8 @@ async function seedThroughPipeline(args: {
   try {
     const deadline = Date.now() + 120_000;
     for (;;) {
-      if (ingester.process.exitCode !== null) throw new Error(`ingester exited:\n${ingester.output.join("").slice(-3000)}`);
+      if (ingester.process.exitCode !== null)
+        throw new Error(`ingester exited:\n${ingester.output.join("").slice(-3000)}`);
       const [row] = await client.sql<{ waiting: number; stored: number }[]>`
         select
           (select count(*)::int from training_jobs j
@@ -298,7 +331,8 @@ async function seedThroughPipeline(args: {
         log(`ingester stored ${row.stored} artifacts`);
         return;
       }
-      if (Date.now() > deadline) throw new Error(`ingester did not finish in time (${row?.waiting} jobs waiting)`);
+      if (Date.now() > deadline)
+        throw new Error(`ingester did not finish in time (${row?.waiting} jobs waiting)`);
       await sleep(500);
     }
   } finally {

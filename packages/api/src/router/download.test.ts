@@ -22,7 +22,11 @@ const contents = {
 
 async function fetchBytes(url: string) {
   const response = await fetch(url);
-  return { status: response.status, body: Buffer.from(await response.arrayBuffer()), headers: response.headers };
+  return {
+    status: response.status,
+    body: Buffer.from(await response.arrayBuffer()),
+    headers: response.headers,
+  };
 }
 
 describe("models.download", () => {
@@ -41,7 +45,11 @@ describe("models.download", () => {
 
     for (const [name, content] of Object.entries(contents)) {
       const url = result.download_urls[name]!;
-      expect(url.startsWith(`${env.server.url}/storage/v1/object/sign/lora-models/${user}/${artifact.id}/`)).toBe(true);
+      expect(
+        url.startsWith(
+          `${env.server.url}/storage/v1/object/sign/lora-models/${user}/${artifact.id}/`,
+        ),
+      ).toBe(true);
       const { status, body, headers } = await fetchBytes(url);
       expect(status).toBe(200);
       expect(body.equals(Buffer.from(content))).toBe(true);
@@ -57,8 +65,13 @@ describe("models.download", () => {
 
   it("refuses an altered token and a token reused for another file", async () => {
     const user = randomUUID();
-    const { artifact } = await insertStoredArtifactWithFiles(env.database.db, env.storage, { userId: user, contents });
-    const { download_urls: urls } = await env.caller(user).models.download({ modelId: artifact.id });
+    const { artifact } = await insertStoredArtifactWithFiles(env.database.db, env.storage, {
+      userId: user,
+      contents,
+    });
+    const { download_urls: urls } = await env
+      .caller(user)
+      .models.download({ modelId: artifact.id });
     const config = new URL(urls["adapter_config.json"]!);
     const token = config.searchParams.get("token")!;
 
@@ -76,17 +89,32 @@ describe("models.download", () => {
 
   it("signs only the named files and names an unknown one", async () => {
     const user = randomUUID();
-    const { artifact } = await insertStoredArtifactWithFiles(env.database.db, env.storage, { userId: user, contents });
+    const { artifact } = await insertStoredArtifactWithFiles(env.database.db, env.storage, {
+      userId: user,
+      contents,
+    });
     const caller = env.caller(user);
-    const one = await caller.models.download({ modelId: artifact.id, files: ["adapter_config.json", "adapter_config.json"] });
+    const one = await caller.models.download({
+      modelId: artifact.id,
+      files: ["adapter_config.json", "adapter_config.json"],
+    });
     expect(Object.keys(one.download_urls)).toEqual(["adapter_config.json"]);
-    expect((await fetchBytes(one.download_urls["adapter_config.json"]!)).body.toString()).toBe(contents["adapter_config.json"]);
+    expect((await fetchBytes(one.download_urls["adapter_config.json"]!)).body.toString()).toBe(
+      contents["adapter_config.json"],
+    );
 
-    const unknown = await outcome(caller.models.download({ modelId: artifact.id, files: ["adapter_config.json", "../../etc/passwd"] }));
+    const unknown = await outcome(
+      caller.models.download({
+        modelId: artifact.id,
+        files: ["adapter_config.json", "../../etc/passwd"],
+      }),
+    );
     expect(unknown.code).toBe("BAD_REQUEST");
     expect(unknown.message).toContain('"../../etc/passwd"');
     expect(unknown.message).toContain("adapter_model.safetensors");
-    expect((await outcome(caller.models.download({ modelId: artifact.id, files: [] }))).code).toBe("BAD_REQUEST");
+    expect((await outcome(caller.models.download({ modelId: artifact.id, files: [] }))).code).toBe(
+      "BAD_REQUEST",
+    );
   });
 
   it("explains that a processing or failed model cannot be downloaded yet", async () => {
@@ -102,7 +130,11 @@ describe("models.download", () => {
     expect(still.code).toBe("PRECONDITION_FAILED");
     expect(still.message).toMatch(/still being ingested \(25% copied\)/);
 
-    const { artifact: failed } = await insertArtifact(env.database.db, { userId: user, status: "failed", failureReason: "checksum mismatch" });
+    const { artifact: failed } = await insertArtifact(env.database.db, {
+      userId: user,
+      status: "failed",
+      failureReason: "checksum mismatch",
+    });
     const broken = await outcome(caller.models.download({ modelId: failed.id }));
     expect(broken.code).toBe("PRECONDITION_FAILED");
     expect(broken.message).toMatch(/failed \(checksum mismatch\)/);
@@ -114,7 +146,11 @@ describe("models.download", () => {
     const { artifact } = await insertArtifact(env.database.db, { userId: user });
     const answer = await outcome(env.caller(user).models.download({ modelId: artifact.id }));
     expect(answer.code).toBe("PRECONDITION_FAILED");
-    expect(answer.message).toMatch(/^File "adapter_config.json" of this model is missing from storage/);
-    expect(env.logs.some((entry) => entry.message === "stored model file missing from storage")).toBe(true);
+    expect(answer.message).toMatch(
+      /^File "adapter_config.json" of this model is missing from storage/,
+    );
+    expect(
+      env.logs.some((entry) => entry.message === "stored model file missing from storage"),
+    ).toBe(true);
   });
 });

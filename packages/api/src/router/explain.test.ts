@@ -28,13 +28,17 @@ function nodes(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 }
 
-async function rootOf(query: { toSQL: () => { sql: string; params: unknown[] } }): Promise<PlanNode> {
+async function rootOf(query: {
+  toSQL: () => { sql: string; params: unknown[] };
+}): Promise<PlanNode> {
   const { sql, params } = query.toSQL();
   const [row] = await t.sql.unsafe(`explain (format json) ${sql}`, params as never[]);
   return (row as unknown as { "QUERY PLAN": Array<{ Plan: PlanNode }> })["QUERY PLAN"][0]!.Plan;
 }
 
-async function planOf(query: { toSQL: () => { sql: string; params: unknown[] } }): Promise<PlanNode[]> {
+async function planOf(query: {
+  toSQL: () => { sql: string; params: unknown[] };
+}): Promise<PlanNode[]> {
   return nodes(await rootOf(query));
 }
 
@@ -42,7 +46,9 @@ async function planOf(query: { toSQL: () => { sql: string; params: unknown[] } }
  * The LIMIT that cuts the page must be fed by the index in order: no Sort below it (the outer
  * query may re-sort the page's dozen rows after the joins, which costs nothing).
  */
-async function pageCutter(query: { toSQL: () => { sql: string; params: unknown[] } }): Promise<PlanNode[]> {
+async function pageCutter(query: {
+  toSQL: () => { sql: string; params: unknown[] };
+}): Promise<PlanNode[]> {
   const limit = nodes(await rootOf(query)).find((n) => n["Node Type"] === "Limit");
   expect(limit).toBeDefined();
   return nodes(limit!);
@@ -58,7 +64,9 @@ describe("models.list query plans", () => {
     const input = listModelsInput.parse({ sort });
     const { pageQuery, countQuery } = listModelsQueries(t.db, userId, input);
     const page = await pageCutter(pageQuery);
-    expect(page.some((n) => n["Node Type"] === "Index Scan" && n["Index Name"] === index)).toBe(true);
+    expect(page.some((n) => n["Node Type"] === "Index Scan" && n["Index Name"] === index)).toBe(
+      true,
+    );
     expect(page.some((n) => n["Node Type"].includes("Sort"))).toBe(false);
 
     const counted = await planOf(countQuery);

@@ -3,7 +3,13 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { insertDataset, insertMetricsPoints, lossCurve, modelArtifacts, metricsPoints } from "@mad/db";
+import {
+  insertDataset,
+  insertMetricsPoints,
+  lossCurve,
+  modelArtifacts,
+  metricsPoints,
+} from "@mad/db";
 
 import { createApiTestEnv, outcome, type ApiTestEnv } from "../testing/env";
 import { insertArtifact, insertStoredArtifactWithFiles } from "../testing/fixtures";
@@ -39,7 +45,9 @@ describe("authentication", () => {
   });
 
   it("treats a user id that is not a UUID as anonymous", async () => {
-    expect((await outcome(env.caller("'; drop table model_artifacts; --").models.list())).code).toBe("UNAUTHORIZED");
+    expect(
+      (await outcome(env.caller("'; drop table model_artifacts; --").models.list())).code,
+    ).toBe("UNAUTHORIZED");
   });
 });
 
@@ -48,8 +56,14 @@ describe("ownership", () => {
     const owner = randomUUID();
     const intruder = randomUUID();
     const { artifact: theirs } = await insertArtifact(env.database.db, { userId: owner });
-    const { artifact: deleted } = await insertArtifact(env.database.db, { userId: intruder, deletedAt: new Date() });
-    const { artifact: failed } = await insertArtifact(env.database.db, { userId: owner, status: "failed" });
+    const { artifact: deleted } = await insertArtifact(env.database.db, {
+      userId: intruder,
+      deletedAt: new Date(),
+    });
+    const { artifact: failed } = await insertArtifact(env.database.db, {
+      userId: owner,
+      status: "failed",
+    });
     const caller = env.caller(intruder);
     const procedures = [
       (modelId: string) => caller.models.byId({ modelId }),
@@ -65,12 +79,19 @@ describe("ownership", () => {
         await outcome(procedure(deleted.id)),
         await outcome(procedure(randomUUID())),
       ];
-      for (const answer of answers) expect(answer).toEqual({ code: "NOT_FOUND", message: "Model not found" });
+      for (const answer of answers)
+        expect(answer).toEqual({ code: "NOT_FOUND", message: "Model not found" });
     }
     // Nothing happened to the owner's models.
-    const [row] = await env.database.db.select().from(modelArtifacts).where(eq(modelArtifacts.id, theirs.id));
+    const [row] = await env.database.db
+      .select()
+      .from(modelArtifacts)
+      .where(eq(modelArtifacts.id, theirs.id));
     expect(row?.deletedAt).toBeNull();
-    const [failedRow] = await env.database.db.select().from(modelArtifacts).where(eq(modelArtifacts.id, failed.id));
+    const [failedRow] = await env.database.db
+      .select()
+      .from(modelArtifacts)
+      .where(eq(modelArtifacts.id, failed.id));
     expect(failedRow?.status).toBe("failed");
   });
 
@@ -88,8 +109,12 @@ describe("ownership", () => {
 describe("models.list", () => {
   it("does the pagination arithmetic: first, last, beyond the last page, exact multiples", async () => {
     const user = randomUUID();
-    const { datasetId } = await insertArtifact(env.database.db, { userId: user, createdAt: day(0) });
-    for (let i = 1; i < 25; i++) await insertArtifact(env.database.db, { userId: user, datasetId, createdAt: day(i) });
+    const { datasetId } = await insertArtifact(env.database.db, {
+      userId: user,
+      createdAt: day(0),
+    });
+    for (let i = 1; i < 25; i++)
+      await insertArtifact(env.database.db, { userId: user, datasetId, createdAt: day(i) });
     const caller = env.caller(user);
 
     const first = await caller.models.list();
@@ -118,22 +143,70 @@ describe("models.list", () => {
     expect(new Set(pages.flatMap((p) => p.models.map((m) => m.id))).size).toBe(25);
 
     const nobody = await env.caller(randomUUID()).models.list();
-    expect(nobody).toEqual({ models: [], pagination: { page: 1, limit: 12, total: 0, totalPages: 0 } });
+    expect(nobody).toEqual({
+      models: [],
+      pagination: { page: 1, limit: 12, total: 0, totalPages: 0 },
+    });
   });
 
   it("sorts newest first, ties by id, and by quality with unrated last and ties newest first", async () => {
     const user = randomUUID();
     const db = env.database.db;
-    const { datasetId } = await insertArtifact(db, { userId: user, name: "five-old", score: 5, createdAt: day(1) });
-    await insertArtifact(db, { userId: user, datasetId, name: "five-new", score: 5, createdAt: day(3) });
-    await insertArtifact(db, { userId: user, datasetId, name: "unrated-newest", score: null, createdAt: day(9) });
-    await insertArtifact(db, { userId: user, datasetId, name: "processing", status: "processing", createdAt: day(8), bytesCopied: 50, bytesTotal: 200 });
+    const { datasetId } = await insertArtifact(db, {
+      userId: user,
+      name: "five-old",
+      score: 5,
+      createdAt: day(1),
+    });
+    await insertArtifact(db, {
+      userId: user,
+      datasetId,
+      name: "five-new",
+      score: 5,
+      createdAt: day(3),
+    });
+    await insertArtifact(db, {
+      userId: user,
+      datasetId,
+      name: "unrated-newest",
+      score: null,
+      createdAt: day(9),
+    });
+    await insertArtifact(db, {
+      userId: user,
+      datasetId,
+      name: "processing",
+      status: "processing",
+      createdAt: day(8),
+      bytesCopied: 50,
+      bytesTotal: 200,
+    });
     await insertArtifact(db, { userId: user, datasetId, name: "two", score: 2, createdAt: day(5) });
-    const tieA = await insertArtifact(db, { userId: user, datasetId, name: "tie-a", score: 3, createdAt: day(4) });
-    const tieB = await insertArtifact(db, { userId: user, datasetId, name: "tie-b", score: 3, createdAt: day(4) });
-    await insertArtifact(db, { userId: user, datasetId, name: "failed", status: "failed", createdAt: day(2) });
+    const tieA = await insertArtifact(db, {
+      userId: user,
+      datasetId,
+      name: "tie-a",
+      score: 3,
+      createdAt: day(4),
+    });
+    const tieB = await insertArtifact(db, {
+      userId: user,
+      datasetId,
+      name: "tie-b",
+      score: 3,
+      createdAt: day(4),
+    });
+    await insertArtifact(db, {
+      userId: user,
+      datasetId,
+      name: "failed",
+      status: "failed",
+      createdAt: day(2),
+    });
     const caller = env.caller(user);
-    const ties = [tieA.artifact, tieB.artifact].sort((a, b) => (a.id < b.id ? 1 : -1)).map((a) => a.name);
+    const ties = [tieA.artifact, tieB.artifact]
+      .sort((a, b) => (a.id < b.id ? 1 : -1))
+      .map((a) => a.name);
 
     const newest = await caller.models.list();
     expect(newest.models.map((m) => m.name)).toEqual([
@@ -180,13 +253,30 @@ describe("models.list", () => {
   it("searches model and dataset names, case-insensitively, with wildcards taken literally", async () => {
     const user = randomUUID();
     const db = env.database.db;
-    await insertArtifact(db, { userId: user, name: "Legal QA - 2026-11-01", datasetName: "Contracts" });
-    await insertArtifact(db, { userId: user, name: "Chatbot - 2026-11-02", datasetName: "Support tickets v3" });
+    await insertArtifact(db, {
+      userId: user,
+      name: "Legal QA - 2026-11-01",
+      datasetName: "Contracts",
+    });
+    await insertArtifact(db, {
+      userId: user,
+      name: "Chatbot - 2026-11-02",
+      datasetName: "Support tickets v3",
+    });
     await insertArtifact(db, { userId: user, name: "100% accurate_model", datasetName: "Misc" });
-    await insertArtifact(db, { userId: user, name: "100 percent accurateXmodel", datasetName: "Misc" });
-    await insertArtifact(db, { userId: randomUUID(), name: "Legal QA of someone else", datasetName: "Contracts" });
+    await insertArtifact(db, {
+      userId: user,
+      name: "100 percent accurateXmodel",
+      datasetName: "Misc",
+    });
+    await insertArtifact(db, {
+      userId: randomUUID(),
+      name: "Legal QA of someone else",
+      datasetName: "Contracts",
+    });
     const caller = env.caller(user);
-    const names = async (q: string) => (await caller.models.list({ q })).models.map((m) => m.name).sort();
+    const names = async (q: string) =>
+      (await caller.models.list({ q })).models.map((m) => m.name).sort();
 
     expect(await names("legal")).toEqual(["Legal QA - 2026-11-01"]);
     expect(await names("  SUPPORT TICKETS  ")).toEqual(["Chatbot - 2026-11-02"]);
@@ -219,8 +309,17 @@ describe("models.byId", () => {
   it("returns the whole artifact with its dataset, job, files and ingestion state", async () => {
     const user = randomUUID();
     const db = env.database.db;
-    const dataset = await insertDataset(db, { userId: user, name: "Legal corpus", format: "jsonl", totalTrainingPairs: 4_200 });
-    const { artifact, job } = await insertArtifact(db, { userId: user, datasetId: dataset.id, name: "Legal corpus - 2026-11-23" });
+    const dataset = await insertDataset(db, {
+      userId: user,
+      name: "Legal corpus",
+      format: "jsonl",
+      totalTrainingPairs: 4_200,
+    });
+    const { artifact, job } = await insertArtifact(db, {
+      userId: user,
+      datasetId: dataset.id,
+      name: "Legal corpus - 2026-11-23",
+    });
     const model = await env.caller(user).models.byId({ modelId: artifact.id });
     expect(model).toMatchObject({
       id: artifact.id,
@@ -229,12 +328,22 @@ describe("models.byId", () => {
       quality_metrics: { overall_score: 4, convergence_quality: "good" },
       configuration: { preset_id: "balanced", gpu_config: { type: "A100-80GB", count: 2 } },
       model_metadata: { base_model: "meta-llama/Llama-3.1-8B", adapter_type: "lora" },
-      dataset: { id: dataset.id, name: "Legal corpus", format: "jsonl", total_training_pairs: 4_200 },
+      dataset: {
+        id: dataset.id,
+        name: "Legal corpus",
+        format: "jsonl",
+        total_training_pairs: 4_200,
+      },
       job: { id: job.id, preset_id: "balanced" },
       ingestion: { status: "stored", failure_reason: null, attempts: 0 },
     });
     expect(model.files).toEqual([
-      { name: "adapter_config.json", size_bytes: 8, sha256: artifact.files[0]!.sha256, content_type: "application/json" },
+      {
+        name: "adapter_config.json",
+        size_bytes: 8,
+        sha256: artifact.files[0]!.sha256,
+        content_type: "application/json",
+      },
     ]);
     expect(model.job.started_at).toBe(job.startedAt!.toISOString());
     expect(model.job.completed_at).toBe(job.completedAt!.toISOString());
@@ -253,14 +362,20 @@ describe("models.metrics", () => {
   it("downsamples a long loss history to maxPoints, keeping its ends and every validation point", async () => {
     const user = randomUUID();
     const { artifact, job } = await insertArtifact(env.database.db, { userId: user });
-    await insertMetricsPoints(env.database.db, job.id, lossCurve({ kind: "good", steps: 5_000, validationEvery: 100 }));
+    await insertMetricsPoints(
+      env.database.db,
+      job.id,
+      lossCurve({ kind: "good", steps: 5_000, validationEvery: 100 }),
+    );
     const result = await env.caller(user).models.metrics({ modelId: artifact.id });
     expect(result.total_points).toBe(5_000);
     expect(result.points.length).toBeLessThanOrEqual(300);
     expect(result.points.length).toBeGreaterThan(250);
     expect(result.points[0]!.step).toBe(1);
     expect(result.points.at(-1)!.step).toBe(5_000);
-    const validationSteps = result.points.filter((p) => p.validation_loss !== null).map((p) => p.step);
+    const validationSteps = result.points
+      .filter((p) => p.validation_loss !== null)
+      .map((p) => p.step);
     expect(validationSteps).toHaveLength(50);
     const steps = result.points.map((p) => p.step);
     expect(steps).toEqual([...steps].sort((a, b) => a - b));
@@ -274,7 +389,13 @@ describe("models.metrics", () => {
     const { artifact, job } = await insertArtifact(env.database.db, { userId: user });
     await env.database.db.insert(metricsPoints).values([
       { jobId: job.id, step: 1, epoch: 0, trainingLoss: 2.5, validationLoss: null },
-      { jobId: job.id, step: 2, epoch: 0.5, trainingLoss: Number.NaN, validationLoss: Number.POSITIVE_INFINITY },
+      {
+        jobId: job.id,
+        step: 2,
+        epoch: 0.5,
+        trainingLoss: Number.NaN,
+        validationLoss: Number.POSITIVE_INFINITY,
+      },
       { jobId: job.id, step: 3, epoch: 1, trainingLoss: 1.5, validationLoss: 1.7 },
     ]);
     const result = await env.caller(user).models.metrics({ modelId: artifact.id });
@@ -287,7 +408,10 @@ describe("models.metrics", () => {
       ],
     });
     const empty = await insertArtifact(env.database.db, { userId: user });
-    expect(await env.caller(user).models.metrics({ modelId: empty.artifact.id })).toEqual({ points: [], total_points: 0 });
+    expect(await env.caller(user).models.metrics({ modelId: empty.artifact.id })).toEqual({
+      points: [],
+      total_points: 0,
+    });
   });
 });
 
@@ -296,10 +420,15 @@ describe("models.delete", () => {
     const user = randomUUID();
     const { artifact } = await insertStoredArtifactWithFiles(env.database.db, env.storage, {
       userId: user,
-      contents: { "adapter_config.json": '{"r":8}', "adapter_model.safetensors": Buffer.alloc(64, 7) },
+      contents: {
+        "adapter_config.json": '{"r":8}',
+        "adapter_model.safetensors": Buffer.alloc(64, 7),
+      },
     });
     // A stray object in the artifact's folder (an interrupted earlier copy) goes too.
-    await env.storage.put(`${user}/${artifact.id}/training_args.json`, ReadableFrom("{}"), { contentType: "application/json" });
+    await env.storage.put(`${user}/${artifact.id}/training_args.json`, ReadableFrom("{}"), {
+      contentType: "application/json",
+    });
     const caller = env.caller(user);
     expect((await caller.models.list()).pagination.total).toBe(1);
 
@@ -308,7 +437,10 @@ describe("models.delete", () => {
       deleted: true,
       files_removed: true,
     });
-    const [row] = await env.database.db.select().from(modelArtifacts).where(eq(modelArtifacts.id, artifact.id));
+    const [row] = await env.database.db
+      .select()
+      .from(modelArtifacts)
+      .where(eq(modelArtifacts.id, artifact.id));
     expect(row?.deletedAt?.getTime()).toBe(env.clock.now().getTime());
     expect(await env.storage.list(`${user}/${artifact.id}/`)).toEqual([]);
 
@@ -327,12 +459,19 @@ describe("models.delete", () => {
 describe("models.retryIngestion", () => {
   it("puts a failed artifact back to processing and enqueues its job again", async () => {
     const user = randomUUID();
-    const { artifact } = await insertArtifact(env.database.db, { userId: user, status: "failed", bytesCopied: 100 });
+    const { artifact } = await insertArtifact(env.database.db, {
+      userId: user,
+      status: "failed",
+      bytesCopied: 100,
+    });
     const result = await env.caller(user).models.retryIngestion({ modelId: artifact.id });
     // pg-boss is not installed in the test database, so the function enqueues nothing (the
     // ingester's sweep would); that it ran at all proves the migration's function is called.
     expect(result).toEqual({ model_id: artifact.id, status: "processing", enqueued: false });
-    const [row] = await env.database.db.select().from(modelArtifacts).where(eq(modelArtifacts.id, artifact.id));
+    const [row] = await env.database.db
+      .select()
+      .from(modelArtifacts)
+      .where(eq(modelArtifacts.id, artifact.id));
     expect(row).toMatchObject({ status: "processing", failureReason: null, bytesCopied: 0 });
   });
 
@@ -340,7 +479,10 @@ describe("models.retryIngestion", () => {
     const user = randomUUID();
     const { artifact } = await insertArtifact(env.database.db, { userId: user });
     const answer = await outcome(env.caller(user).models.retryIngestion({ modelId: artifact.id }));
-    expect(answer).toEqual({ code: "PRECONDITION_FAILED", message: "Only a failed ingestion can be retried; this model is stored" });
+    expect(answer).toEqual({
+      code: "PRECONDITION_FAILED",
+      message: "Only a failed ingestion can be retried; this model is stored",
+    });
   });
 });
 

@@ -6,7 +6,14 @@
 import { and, count, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 
-import { type ArtifactFile, type Database, datasets, metricsPoints, modelArtifacts, trainingJobs } from "@mad/db";
+import {
+  type ArtifactFile,
+  type Database,
+  datasets,
+  metricsPoints,
+  modelArtifacts,
+  trainingJobs,
+} from "@mad/db";
 
 import { StorageObjectNotFoundError } from "@mad/storage";
 
@@ -59,7 +66,11 @@ function notFound(): TRPCError {
 
 /** The caller's live artifact with this id: the condition every single-model query starts from. */
 function owned(ctx: OwnedContext, id: string): SQL {
-  return and(eq(modelArtifacts.id, id), eq(modelArtifacts.userId, ctx.userId), isNull(modelArtifacts.deletedAt))!;
+  return and(
+    eq(modelArtifacts.id, id),
+    eq(modelArtifacts.userId, ctx.userId),
+    isNull(modelArtifacts.deletedAt),
+  )!;
 }
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
@@ -73,7 +84,9 @@ function progressOf(row: { status: string; bytesCopied: number; bytesTotal: numb
   return {
     bytes_copied: row.bytesCopied,
     bytes_total: row.bytesTotal,
-    percent: row.bytesTotal ? Math.min(100, Math.floor((row.bytesCopied / row.bytesTotal) * 100)) : null,
+    percent: row.bytesTotal
+      ? Math.min(100, Math.floor((row.bytesCopied / row.bytesTotal) * 100))
+      : null,
   };
 }
 
@@ -83,7 +96,6 @@ const ORDER_BY = {
   created_at: sql`${modelArtifacts.createdAt} desc nulls last, ${modelArtifacts.id} desc nulls last`,
   quality: sql`${modelArtifacts.qualityScore} desc nulls last, ${modelArtifacts.createdAt} desc nulls last, ${modelArtifacts.id} desc nulls last`,
 } as const;
-
 
 export type ListModelsInput = z.output<typeof listModelsInput>;
 
@@ -98,7 +110,12 @@ export function listModelsQueries(db: Database, userId: string, input: ListModel
       .select({ id: datasets.id })
       .from(datasets)
       .where(and(eq(datasets.userId, userId), sql`${datasets.name} ilike ${pattern}`));
-    conditions.push(or(sql`${modelArtifacts.name} ilike ${pattern}`, inArray(modelArtifacts.datasetId, matchingDatasets))!);
+    conditions.push(
+      or(
+        sql`${modelArtifacts.name} ilike ${pattern}`,
+        inArray(modelArtifacts.datasetId, matchingDatasets),
+      )!,
+    );
   }
   const where = and(...conditions);
   // The page is cut from model_artifacts alone (an ordered index scan that stops after
@@ -187,7 +204,12 @@ async function listModels(ctx: OwnedContext, input: ListModelsInput) {
 }
 
 function publicFile(file: ArtifactFile) {
-  return { name: file.name, size_bytes: file.size_bytes, sha256: file.sha256, content_type: file.content_type };
+  return {
+    name: file.name,
+    size_bytes: file.size_bytes,
+    sha256: file.sha256,
+    content_type: file.content_type,
+  };
 }
 
 async function modelById(ctx: OwnedContext, id: string) {
@@ -313,7 +335,10 @@ async function downloadModel(ctx: OwnedContext, input: z.output<typeof downloadI
     // A stored model whose object vanished: an integrity problem for operators, and a clear
     // answer (not an opaque 500) for the user.
     const missing = selected.find((file) => file.storage_path === error.path)?.name;
-    ctx.logger.error({ requestId: ctx.requestId, modelId: artifact.id, err: error }, "stored model file missing from storage");
+    ctx.logger.error(
+      { requestId: ctx.requestId, modelId: artifact.id, err: error },
+      "stored model file missing from storage",
+    );
     throw new TRPCError({
       code: "PRECONDITION_FAILED",
       message: `${missing ? `File ${quoted(missing)}` : "A file"} of this model is missing from storage, so it cannot be downloaded (request id ${ctx.requestId})`,
@@ -322,7 +347,10 @@ async function downloadModel(ctx: OwnedContext, input: z.output<typeof downloadI
   return {
     model_id: artifact.id,
     model_name: artifact.name,
-    download_urls: Object.fromEntries(selected.map((file, i) => [file.name, urls[i]!])) as Record<string, string>,
+    download_urls: Object.fromEntries(selected.map((file, i) => [file.name, urls[i]!])) as Record<
+      string,
+      string
+    >,
     expires_in_seconds: SIGNED_URL_TTL_SECONDS,
   };
 }
@@ -360,7 +388,9 @@ async function modelMetrics(ctx: OwnedContext, input: z.output<typeof metricsInp
 /** Paths that may belong to this artifact: only inside its own folder, whatever a row says. */
 function artifactPaths(userId: string, id: string, candidates: Iterable<string>): string[] {
   const folder = `${userId}/${id}/`;
-  return [...new Set(candidates)].filter((path) => path.startsWith(folder) && !path.slice(folder.length).includes("/"));
+  return [...new Set(candidates)].filter(
+    (path) => path.startsWith(folder) && !path.slice(folder.length).includes("/"),
+  );
 }
 
 async function deleteModel(ctx: OwnedContext, id: string) {
@@ -386,7 +416,10 @@ async function deleteModel(ctx: OwnedContext, id: string) {
     if (paths.length > 0) await ctx.storage.remove(paths);
   } catch (error) {
     filesRemoved = false;
-    ctx.logger.error({ requestId: ctx.requestId, modelId: id, err: error }, "model deleted but its files were not removed");
+    ctx.logger.error(
+      { requestId: ctx.requestId, modelId: id, err: error },
+      "model deleted but its files were not removed",
+    );
   }
   return { model_id: id, deleted: true as const, files_removed: filesRemoved };
 }
@@ -397,7 +430,11 @@ async function retryIngestion(ctx: OwnedContext, id: string) {
       .update(modelArtifacts)
       .set({ status: "processing", failureReason: null, bytesCopied: 0, updatedAt: ctx.now() })
       .where(and(owned(ctx, id), eq(modelArtifacts.status, "failed")))
-      .returning({ id: modelArtifacts.id, jobId: modelArtifacts.jobId, status: modelArtifacts.status });
+      .returning({
+        id: modelArtifacts.id,
+        jobId: modelArtifacts.jobId,
+        status: modelArtifacts.status,
+      });
     if (!row) {
       const [existing] = await tx
         .select({ status: modelArtifacts.status })
@@ -421,10 +458,18 @@ async function retryIngestion(ctx: OwnedContext, id: string) {
 
 export const modelsRouter = router({
   list: protectedProcedure.input(listModelsInput).query(({ ctx, input }) => listModels(ctx, input)),
-  byId: protectedProcedure.input(modelIdInput).query(({ ctx, input }) => modelById(ctx, input.modelId)),
-  download: protectedProcedure.input(downloadInput).query(({ ctx, input }) => downloadModel(ctx, input)),
-  metrics: protectedProcedure.input(metricsInput).query(({ ctx, input }) => modelMetrics(ctx, input)),
-  delete: protectedProcedure.input(modelIdInput).mutation(({ ctx, input }) => deleteModel(ctx, input.modelId)),
+  byId: protectedProcedure
+    .input(modelIdInput)
+    .query(({ ctx, input }) => modelById(ctx, input.modelId)),
+  download: protectedProcedure
+    .input(downloadInput)
+    .query(({ ctx, input }) => downloadModel(ctx, input)),
+  metrics: protectedProcedure
+    .input(metricsInput)
+    .query(({ ctx, input }) => modelMetrics(ctx, input)),
+  delete: protectedProcedure
+    .input(modelIdInput)
+    .mutation(({ ctx, input }) => deleteModel(ctx, input.modelId)),
   retryIngestion: protectedProcedure
     .input(modelIdInput)
     .mutation(({ ctx, input }) => retryIngestion(ctx, input.modelId)),

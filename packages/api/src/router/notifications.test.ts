@@ -67,11 +67,15 @@ describe("notifications", () => {
     const caller = env.caller(user);
     expect(await caller.notifications.unreadCount()).toEqual({ count: 3 });
 
-    expect(await caller.notifications.markRead({ ids: [mine[0]!.id, theirs[0]!.id] })).toEqual({ updated: 1 });
+    expect(await caller.notifications.markRead({ ids: [mine[0]!.id, theirs[0]!.id] })).toEqual({
+      updated: 1,
+    });
     expect(await caller.notifications.unreadCount()).toEqual({ count: 2 });
     const unread = await caller.notifications.list({ unreadOnly: true });
     expect(unread.notifications.map((n) => n.id).sort()).toEqual([mine[1]!.id, mine[2]!.id].sort());
-    const read = (await caller.notifications.list()).notifications.find((n) => n.id === mine[0]!.id)!;
+    const read = (await caller.notifications.list()).notifications.find(
+      (n) => n.id === mine[0]!.id,
+    )!;
     expect(read.read_at).toBe(env.clock.now().toISOString());
 
     expect(await caller.notifications.markRead({ all: true })).toEqual({ updated: 2 });

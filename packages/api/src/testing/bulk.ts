@@ -19,7 +19,13 @@ export function fakeUuid(key: string): string {
 
 export const bulkUserId = (user: number) => fakeUuid(`u${user}`);
 
-export const BULK_DATASET_NAMES = ["Support tickets", "Legal QA", "Code review", "Medical notes", "Customer emails"];
+export const BULK_DATASET_NAMES = [
+  "Support tickets",
+  "Legal QA",
+  "Code review",
+  "Medical notes",
+  "Customer emails",
+];
 
 export interface BulkLoadOptions {
   users: number;

@@ -59,7 +59,9 @@ export interface ApiTestEnv {
   cleanup: () => Promise<void>;
 }
 
-export async function createApiTestEnv(handlerOptions: Partial<ApiHandlerDeps> = {}): Promise<ApiTestEnv> {
+export async function createApiTestEnv(
+  handlerOptions: Partial<ApiHandlerDeps> = {},
+): Promise<ApiTestEnv> {
   const database = await createTestDatabase();
   const rootDir = await mkdtemp(path.join(os.tmpdir(), "mad-api-storage-"));
   const signingSecret = randomBytes(32).toString("hex");
@@ -109,7 +111,9 @@ export async function createApiTestEnv(handlerOptions: Partial<ApiHandlerDeps> =
 }
 
 /** The TRPCError code and message a call ends with (or "OK"). */
-export async function outcome(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+export async function outcome(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string }> {
   try {
     await promise;
     return { code: "OK", message: "" };

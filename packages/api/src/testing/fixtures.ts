@@ -57,7 +57,12 @@ export function qualityMetrics(score: QualityMetricsRecord["overall_score"]): Qu
   };
 }
 
-export function fileEntry(userId: string, artifactId: string, name: string, content: string | Buffer): ArtifactFile {
+export function fileEntry(
+  userId: string,
+  artifactId: string,
+  name: string,
+  content: string | Buffer,
+): ArtifactFile {
   const bytes = typeof content === "string" ? Buffer.from(content) : content;
   return {
     name,
@@ -71,7 +76,13 @@ export function fileEntry(userId: string, artifactId: string, name: string, cont
 /** A dataset, a completed training job and its artifact (stored by default). */
 export async function insertArtifact(db: Database, options: ArtifactFixtureOptions) {
   const datasetId =
-    options.datasetId ?? (await insertDataset(db, { userId: options.userId, name: options.datasetName ?? "Support tickets v3" })).id;
+    options.datasetId ??
+    (
+      await insertDataset(db, {
+        userId: options.userId,
+        name: options.datasetName ?? "Support tickets v3",
+      })
+    ).id;
   const createdAt = options.createdAt ?? new Date();
   const job = await insertTrainingJob(db, {
     userId: options.userId,
@@ -94,7 +105,9 @@ export async function insertArtifact(db: Database, options: ArtifactFixtureOptio
       userId: options.userId,
       jobId: job.id,
       datasetId,
-      name: options.name ?? `${options.datasetName ?? "Support tickets v3"} - ${createdAt.toISOString().slice(0, 10)}`,
+      name:
+        options.name ??
+        `${options.datasetName ?? "Support tickets v3"} - ${createdAt.toISOString().slice(0, 10)}`,
       status,
       qualityMetrics: status === "stored" ? qualityMetrics(score) : null,
       trainingSummary: {
@@ -113,9 +126,14 @@ export async function insertArtifact(db: Database, options: ArtifactFixtureOptio
       files,
       artifacts: Object.fromEntries(files.map((file) => [file.name, file.storage_path])),
       totalSizeBytes: files.reduce((sum, file) => sum + file.size_bytes, 0),
-      bytesCopied: options.bytesCopied ?? (status === "stored" ? files.reduce((sum, f) => sum + f.size_bytes, 0) : 0),
+      bytesCopied:
+        options.bytesCopied ??
+        (status === "stored" ? files.reduce((sum, f) => sum + f.size_bytes, 0) : 0),
       bytesTotal: options.bytesTotal === undefined ? null : options.bytesTotal,
-      failureReason: status === "failed" ? (options.failureReason ?? "GPU cluster answered 404 for adapter_model.safetensors") : null,
+      failureReason:
+        status === "failed"
+          ? (options.failureReason ?? "GPU cluster answered 404 for adapter_model.safetensors")
+          : null,
       createdAt,
       storedAt: status === "stored" ? createdAt : null,
       deletedAt: options.deletedAt ?? null,
@@ -129,17 +147,28 @@ export async function insertArtifact(db: Database, options: ArtifactFixtureOptio
 export async function insertStoredArtifactWithFiles(
   db: Database,
   storage: ArtifactStorage,
-  options: Omit<ArtifactFixtureOptions, "files" | "status"> & { contents: Record<string, string | Buffer> },
+  options: Omit<ArtifactFixtureOptions, "files" | "status"> & {
+    contents: Record<string, string | Buffer>;
+  },
 ) {
   const { contents, ...rest } = options;
   const id = randomUUID();
   const files: ArtifactFile[] = [];
   for (const [name, content] of Object.entries(contents)) {
     const entry = fileEntry(options.userId, id, name, content);
-    await storage.put(entry.storage_path, Readable.from([typeof content === "string" ? Buffer.from(content) : content]), {
-      contentType: entry.content_type,
-    });
+    await storage.put(
+      entry.storage_path,
+      Readable.from([typeof content === "string" ? Buffer.from(content) : content]),
+      {
+        contentType: entry.content_type,
+      },
+    );
     files.push(entry);
   }
-  return insertArtifact(db, { ...rest, status: "stored", files, overrides: { id, ...rest.overrides } });
+  return insertArtifact(db, {
+    ...rest,
+    status: "stored",
+    files,
+    overrides: { id, ...rest.overrides },
+  });
 }

@@ -38,14 +38,18 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
 }
 
 /** `route` picks the handler for a path (first match wins). */
-export async function serveFetch(route: (pathname: string) => FetchHandler | null): Promise<RunningServer> {
+export async function serveFetch(
+  route: (pathname: string) => FetchHandler | null,
+): Promise<RunningServer> {
   let origin = "";
   const server = createServer((req, res) => {
     void (async () => {
       try {
         const request = toRequest(req, origin);
         const handler = route(new URL(request.url).pathname);
-        const response = handler ? await handler(request) : new Response("not found", { status: 404 });
+        const response = handler
+          ? await handler(request)
+          : new Response("not found", { status: 404 });
         await send(response, res);
       } catch {
         if (!res.headersSent) res.writeHead(500);

@@ -12,7 +12,8 @@ const modelId = process.env.MODEL_ID!;
 
 function failure(error: unknown) {
   if (error instanceof TRPCClientError) {
-    const data = error.data as { code?: string; fieldErrors?: Record<string, string[]> } | undefined;
+    const data = error.data as
+      { code?: string; fieldErrors?: Record<string, string[]> } | undefined;
     return { code: data?.code, message: error.message, fieldErrors: data?.fieldErrors };
   }
   return { code: "UNEXPECTED", message: String(error) };
@@ -28,7 +29,9 @@ const [list, model, download] = await Promise.all([
   client.models.download.query({ modelId }),
 ]);
 const badInput = await client.models.list.query({ limit: 1000 }).then(() => null, failure);
-const notFound = await client.models.byId.query({ modelId: "00000000-0000-4000-8000-000000000000" }).then(() => null, failure);
+const notFound = await client.models.byId
+  .query({ modelId: "00000000-0000-4000-8000-000000000000" })
+  .then(() => null, failure);
 const unauthorized = await anonymous.models.list.query().then(() => null, failure);
 const marked = await client.notifications.markRead.mutate({ all: true });
 

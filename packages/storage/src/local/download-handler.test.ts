@@ -25,14 +25,24 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-async function signedRequest(bucketPath: string, urlPath: string, query = "", init?: RequestInit): Promise<Request> {
+async function signedRequest(
+  bucketPath: string,
+  urlPath: string,
+  query = "",
+  init?: RequestInit,
+): Promise<Request> {
   const token = await signDownloadToken(signingSecret, bucketPath, 60, new Date());
-  return new Request(`http://localhost:3000/storage/v1/object/sign/${urlPath}?token=${token}${query}`, init);
+  return new Request(
+    `http://localhost:3000/storage/v1/object/sign/${urlPath}?token=${token}${query}`,
+    init,
+  );
 }
 
 describe("local download handler", () => {
   it("serves by extension, without Content-Disposition unless download is given", async () => {
-    const response = await handler(await signedRequest("lora-models/u/a/config.json", "lora-models/u/a/config.json"));
+    const response = await handler(
+      await signedRequest("lora-models/u/a/config.json", "lora-models/u/a/config.json"),
+    );
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('{"r":8}');
     expect(Object.fromEntries(response.headers)).toMatchObject({
@@ -44,19 +54,32 @@ describe("local download handler", () => {
     });
     expect(response.headers.get("content-disposition")).toBeNull();
 
-    const named = await handler(await signedRequest("lora-models/u/a/weights.bin", "lora-models/u/a/weights.bin", "&download="));
+    const named = await handler(
+      await signedRequest(
+        "lora-models/u/a/weights.bin",
+        "lora-models/u/a/weights.bin",
+        "&download=",
+      ),
+    );
     expect(named.headers.get("content-disposition")).toBe('attachment; filename="weights.bin"');
     expect(named.headers.get("content-type")).toBe("application/octet-stream");
     await named.body?.cancel();
   });
 
   it("answers HEAD and ranged HEAD without a body", async () => {
-    const head = await handler(await signedRequest("lora-models/u/a/weights.bin", "lora-models/u/a/weights.bin", "", { method: "HEAD" }));
+    const head = await handler(
+      await signedRequest("lora-models/u/a/weights.bin", "lora-models/u/a/weights.bin", "", {
+        method: "HEAD",
+      }),
+    );
     expect(head.status).toBe(200);
     expect(head.headers.get("content-length")).toBe("10");
     expect(head.body).toBeNull();
     const ranged = await handler(
-      await signedRequest("lora-models/u/a/weights.bin", "lora-models/u/a/weights.bin", "", { method: "HEAD", headers: { Range: "bytes=2-4" } }),
+      await signedRequest("lora-models/u/a/weights.bin", "lora-models/u/a/weights.bin", "", {
+        method: "HEAD",
+        headers: { Range: "bytes=2-4" },
+      }),
     );
     expect(ranged.status).toBe(206);
     expect(ranged.headers.get("content-range")).toBe("bytes 2-4/10");
@@ -74,45 +97,74 @@ describe("local download handler", () => {
     }
     const start = 4.5 * 2 ** 30;
     const response = await handler(
-      await signedRequest("lora-models/u/a/huge.bin", "lora-models/u/a/huge.bin", "", { headers: { Range: `bytes=${start}-${start + 9}` } }),
+      await signedRequest("lora-models/u/a/huge.bin", "lora-models/u/a/huge.bin", "", {
+        headers: { Range: `bytes=${start}-${start + 9}` },
+      }),
     );
     expect(response.status).toBe(206);
-    expect(response.headers.get("content-range")).toBe(`bytes ${start}-${start + 9}/${5 * 2 ** 30}`);
+    expect(response.headers.get("content-range")).toBe(
+      `bytes ${start}-${start + 9}/${5 * 2 ** 30}`,
+    );
     expect(await response.text()).toBe("deep bytes");
     await rm(file);
   });
 
   it("refuses other methods", async () => {
-    const response = await handler(await signedRequest("lora-models/u/a/weights.bin", "lora-models/u/a/weights.bin", "", { method: "POST" }));
+    const response = await handler(
+      await signedRequest("lora-models/u/a/weights.bin", "lora-models/u/a/weights.bin", "", {
+        method: "POST",
+      }),
+    );
     expect(response.status).toBe(405);
   });
 
   it("never serves outside the storage folder, even for a validly signed traversal", async () => {
-    const traversal = await handler(await signedRequest("lora-models/../../outside.txt", "lora-models/..%2F..%2Foutside.txt"));
+    const traversal = await handler(
+      await signedRequest("lora-models/../../outside.txt", "lora-models/..%2F..%2Foutside.txt"),
+    );
     expect(traversal.status).toBe(400);
     const body = await traversal.text();
     expect(body).not.toContain("must never be served");
     expect(JSON.parse(body)).toMatchObject({ statusCode: "400", error: "InvalidSignature" });
 
-    const link = await handler(await signedRequest("lora-models/u/a/link.bin", "lora-models/u/a/link.bin"));
+    const link = await handler(
+      await signedRequest("lora-models/u/a/link.bin", "lora-models/u/a/link.bin"),
+    );
     expect(JSON.parse(await link.text())).toMatchObject({ statusCode: "404", error: "not_found" });
   });
 
   it("keeps filesystem paths and secrets out of error bodies", async () => {
-    const missing = await handler(await signedRequest("lora-models/u/a/nope.bin", "lora-models/u/a/nope.bin"));
+    const missing = await handler(
+      await signedRequest("lora-models/u/a/nope.bin", "lora-models/u/a/nope.bin"),
+    );
     const text = await missing.text();
     expect(missing.status).toBe(400);
     expect(missing.headers.get("content-type")).toContain("application/json");
     expect(text).not.toContain(rootDir);
     expect(text).not.toContain(signingSecret);
-    const noToken = await handler(new Request("http://localhost:3000/storage/v1/object/sign/lora-models/u/a/weights.bin"));
-    expect(JSON.parse(await noToken.text())).toMatchObject({ statusCode: "400", error: "InvalidJWT" });
+    const noToken = await handler(
+      new Request("http://localhost:3000/storage/v1/object/sign/lora-models/u/a/weights.bin"),
+    );
+    expect(JSON.parse(await noToken.text())).toMatchObject({
+      statusCode: "400",
+      error: "InvalidJWT",
+    });
   });
 
   it("checks expiry against the injected clock", async () => {
-    const later = createLocalDownloadHandler({ rootDir, signingSecret, now: () => new Date(Date.now() + 61_000) });
-    const response = await later(await signedRequest("lora-models/u/a/weights.bin", "lora-models/u/a/weights.bin"));
-    expect(JSON.parse(await response.text())).toMatchObject({ statusCode: "400", error: "InvalidJWT", message: "jwt expired" });
+    const later = createLocalDownloadHandler({
+      rootDir,
+      signingSecret,
+      now: () => new Date(Date.now() + 61_000),
+    });
+    const response = await later(
+      await signedRequest("lora-models/u/a/weights.bin", "lora-models/u/a/weights.bin"),
+    );
+    expect(JSON.parse(await response.text())).toMatchObject({
+      statusCode: "400",
+      error: "InvalidJWT",
+      message: "jwt expired",
+    });
   });
 });
 

@@ -31,7 +31,9 @@ const CONTENT_TYPES: Record<string, string> = {
  * with Supabase's semantics and error bodies. Mount it at `/storage/v1/object/sign/*`. Files are
  * streamed from one open handle (a concurrent replacement never mixes two versions).
  */
-export function createLocalDownloadHandler(options: LocalDownloadHandlerOptions): (request: Request) => Promise<Response> {
+export function createLocalDownloadHandler(
+  options: LocalDownloadHandlerOptions,
+): (request: Request) => Promise<Response> {
   const now = options.now ?? (() => new Date());
 
   return async function handleLocalDownload(request: Request): Promise<Response> {
@@ -44,7 +46,12 @@ export function createLocalDownloadHandler(options: LocalDownloadHandlerOptions)
     if (target === null) {
       return storageError("400", "InvalidSignature", "The url do not match the signature");
     }
-    const check = await verifyDownloadToken(options.signingSecret, token, `${target.bucket}/${target.path}`, now());
+    const check = await verifyDownloadToken(
+      options.signingSecret,
+      token,
+      `${target.bucket}/${target.path}`,
+      now(),
+    );
     if (!check.ok) return storageError("400", check.error, check.message);
 
     const handle = await openObject(options.rootDir, target.bucket, target.path);
@@ -60,7 +67,10 @@ export function createLocalDownloadHandler(options: LocalDownloadHandlerOptions)
       });
       const download = url.searchParams.get("download");
       if (download !== null) {
-        headers.set("Content-Disposition", attachmentDisposition(download === "" ? baseName(target.path) : download));
+        headers.set(
+          "Content-Disposition",
+          attachmentDisposition(download === "" ? baseName(target.path) : download),
+        );
       }
       const range = parseRange(request.headers.get("range"), size);
       if (range === "unsatisfiable") {
@@ -96,7 +106,10 @@ function parseTarget(pathname: string): { bucket: string; path: string } | null 
   if (at === -1) return null;
   let segments: string[];
   try {
-    segments = pathname.slice(at + SIGN_SEGMENT.length).split("/").map(decodeURIComponent);
+    segments = pathname
+      .slice(at + SIGN_SEGMENT.length)
+      .split("/")
+      .map(decodeURIComponent);
   } catch {
     return null;
   }
@@ -106,7 +119,11 @@ function parseTarget(pathname: string): { bucket: string; path: string } | null 
   return { bucket, path };
 }
 
-async function openObject(rootDir: string, bucket: string, path: string): Promise<FileHandle | null> {
+async function openObject(
+  rootDir: string,
+  bucket: string,
+  path: string,
+): Promise<FileHandle | null> {
   const file = join(rootDir, bucket, ...path.split("/"));
   try {
     // Symlinks inside the storage folder must not serve files from elsewhere.
@@ -163,7 +180,10 @@ function fileStream(handle: FileHandle, start: number, length: number): Readable
 }
 
 /** One `bytes=` range; multi-range and malformed headers are ignored (full 200 response). */
-export function parseRange(header: string | null, size: number): { start: number; end: number } | "unsatisfiable" | null {
+export function parseRange(
+  header: string | null,
+  size: number,
+): { start: number; end: number } | "unsatisfiable" | null {
   if (header === null) return null;
   const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
   if (!match) return null;
@@ -176,7 +196,8 @@ export function parseRange(header: string | null, size: number): { start: number
   }
   const start = Number(first);
   const requestedEnd = last === "" ? Number.MAX_SAFE_INTEGER : Number(last);
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(requestedEnd) || requestedEnd < start) return null;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(requestedEnd) || requestedEnd < start)
+    return null;
   if (start >= size) return "unsatisfiable";
   return { start, end: Math.min(requestedEnd, size - 1) };
 }

@@ -6,9 +6,21 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { abortError, StorageObjectNotFoundError, UnsafeObjectPathError } from "../errors";
 import { IntegrityMeter, toNodeReadable, validateExpectations } from "../integrity";
-import { assertSafeObjectPath, encodeObjectPath, isSafeBucketName, LOCAL_TEMP_PREFIX, normalizeFolderPrefix } from "../paths";
+import {
+  assertSafeObjectPath,
+  encodeObjectPath,
+  isSafeBucketName,
+  LOCAL_TEMP_PREFIX,
+  normalizeFolderPrefix,
+} from "../paths";
 import { signDownloadToken } from "../signed-token";
-import type { ArtifactStorage, PutOptions, PutResult, SignedUrlRequest, StoredObject } from "../types";
+import type {
+  ArtifactStorage,
+  PutOptions,
+  PutResult,
+  SignedUrlRequest,
+  StoredObject,
+} from "../types";
 
 export interface LocalStorageOptions {
   rootDir: string;
@@ -34,7 +46,8 @@ export const LOCAL_SIGNED_URL_BASE_PATH = "/storage/v1/object/sign";
 export function createLocalStorage(options: LocalStorageOptions): ArtifactStorage {
   const { rootDir, signingSecret, bucket } = options;
   const now = options.now ?? (() => new Date());
-  if (!isSafeBucketName(bucket)) throw new TypeError(`Invalid bucket name ${JSON.stringify(bucket)}`);
+  if (!isSafeBucketName(bucket))
+    throw new TypeError(`Invalid bucket name ${JSON.stringify(bucket)}`);
   const bucketDir = join(rootDir, bucket);
   const baseUrl = options.publicBaseUrl.replace(/\/+$/, "");
 
@@ -51,7 +64,11 @@ export function createLocalStorage(options: LocalStorageOptions): ArtifactStorag
     }
   }
 
-  async function put(path: string, body: Readable | ReadableStream<Uint8Array>, putOptions: PutOptions): Promise<PutResult> {
+  async function put(
+    path: string,
+    body: Readable | ReadableStream<Uint8Array>,
+    putOptions: PutOptions,
+  ): Promise<PutResult> {
     const target = objectFile(path);
     validateExpectations(putOptions);
     const { signal } = putOptions;
@@ -94,15 +111,26 @@ export function createLocalStorage(options: LocalStorageOptions): ArtifactStorag
     throw new StorageObjectNotFoundError(path);
   }
 
-  async function createSignedUrl(request: SignedUrlRequest, expiresInSeconds: number): Promise<string> {
+  async function createSignedUrl(
+    request: SignedUrlRequest,
+    expiresInSeconds: number,
+  ): Promise<string> {
     assertExpiry(expiresInSeconds);
     await assertExists(request.path);
-    const token = await signDownloadToken(signingSecret, `${bucket}/${request.path}`, expiresInSeconds, now());
+    const token = await signDownloadToken(
+      signingSecret,
+      `${bucket}/${request.path}`,
+      expiresInSeconds,
+      now(),
+    );
     const query = new URLSearchParams({ token, download: request.downloadName });
     return `${baseUrl}${LOCAL_SIGNED_URL_BASE_PATH}/${encodeURIComponent(bucket)}/${encodeObjectPath(request.path)}?${query.toString()}`;
   }
 
-  async function createSignedUrls(requests: SignedUrlRequest[], expiresInSeconds: number): Promise<string[]> {
+  async function createSignedUrls(
+    requests: SignedUrlRequest[],
+    expiresInSeconds: number,
+  ): Promise<string[]> {
     return Promise.all(requests.map((request) => createSignedUrl(request, expiresInSeconds)));
   }
 

@@ -5,10 +5,22 @@
  */
 export type FetchLike = typeof fetch;
 
-export function createNoRedirectFetch(signal?: AbortSignal, baseFetch: FetchLike = fetch): FetchLike {
+export function createNoRedirectFetch(
+  signal?: AbortSignal,
+  baseFetch: FetchLike = fetch,
+): FetchLike {
   return (input, init) => {
     const signals = [init?.signal, signal].filter((s): s is AbortSignal => s != null);
-    const combined = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
-    return baseFetch(input, { ...init, redirect: "error", ...(combined ? { signal: combined } : {}) });
+    const combined =
+      signals.length === 0
+        ? undefined
+        : signals.length === 1
+          ? signals[0]
+          : AbortSignal.any(signals);
+    return baseFetch(input, {
+      ...init,
+      redirect: "error",
+      ...(combined ? { signal: combined } : {}),
+    });
   };
 }

@@ -2,12 +2,20 @@ import { createHash, randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { StorageBackendError, StorageIntegrityError } from "../errors";
-import { createGeneratedStream, startSupabaseStandin, type SupabaseStandin } from "../testing/index";
+import {
+  createGeneratedStream,
+  startSupabaseStandin,
+  type SupabaseStandin,
+} from "../testing/index";
 import { createSupabaseStorage } from "./supabase-storage";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const chunked = (bytes: Buffer) =>
-  Readable.from(Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) => bytes.subarray(i * 65536, (i + 1) * 65536)));
+  Readable.from(
+    Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) =>
+      bytes.subarray(i * 65536, (i + 1) * 65536),
+    ),
+  );
 
 let standin: SupabaseStandin | undefined;
 afterEach(async () => {
@@ -28,7 +36,10 @@ async function setup(options: { cutResumablePatchNumber?: number } = {}) {
   return { standin, storage };
 }
 
-async function download(storage: ReturnType<typeof createSupabaseStorage>, path: string): Promise<Buffer> {
+async function download(
+  storage: ReturnType<typeof createSupabaseStorage>,
+  path: string,
+): Promise<Buffer> {
   const response = await fetch(await storage.createSignedUrl({ path, downloadName: "f" }, 60));
   return Buffer.from(await response.arrayBuffer());
 }
@@ -43,7 +54,11 @@ describe("Supabase backend", () => {
       expectedSha256: sha256(bytes),
     });
     expect(result.sha256).toBe(sha256(bytes));
-    expect(standin.stats).toMatchObject({ standardUploads: 0, resumableUploadsCreated: 1, resumablePatches: 5 });
+    expect(standin.stats).toMatchObject({
+      standardUploads: 0,
+      resumableUploadsCreated: 1,
+      resumablePatches: 5,
+    });
     expect(standin.resumableUploadsInProgress()).toBe(0);
     expect((await download(storage, "u/a/model.bin")).equals(bytes)).toBe(true);
   });
@@ -62,7 +77,9 @@ describe("Supabase backend", () => {
 
   it("never completes a resumable upload whose sha256 is wrong, and terminates it", async () => {
     const { standin, storage } = await setup();
-    await storage.put("u/a/kept.bin", chunked(Buffer.from("older")), { contentType: "application/octet-stream" });
+    await storage.put("u/a/kept.bin", chunked(Buffer.from("older")), {
+      contentType: "application/octet-stream",
+    });
     const bytes = randomBytes(400 * 1024);
     await expect(
       storage.put("u/a/kept.bin", chunked(bytes), {
@@ -86,7 +103,11 @@ describe("Supabase backend", () => {
       },
     });
     await expect(
-      storage.put("u/a/aborted.bin", stream, { contentType: "application/octet-stream", expectedSizeBytes: size, signal: controller.signal }),
+      storage.put("u/a/aborted.bin", stream, {
+        contentType: "application/octet-stream",
+        expectedSizeBytes: size,
+        signal: controller.signal,
+      }),
     ).rejects.toMatchObject({ name: "AbortError" });
     expect(standin.stats.resumableUploadsCreated).toBe(1);
     await expect.poll(() => standin.resumableUploadsInProgress()).toBe(0);
@@ -95,17 +116,29 @@ describe("Supabase backend", () => {
 
   it("reports Supabase errors with their statusCode and code", async () => {
     const { standin } = await setup();
-    const wrongKey = createSupabaseStorage({ url: standin.url, serviceRoleKey: "not-the-key", bucket: "lora-models" });
+    const wrongKey = createSupabaseStorage({
+      url: standin.url,
+      serviceRoleKey: "not-the-key",
+      bucket: "lora-models",
+    });
     const error = await wrongKey.list("u/").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageBackendError);
     expect(error).toMatchObject({ statusCode: "403", status: 400 });
     expect((error as Error).message).not.toContain("not-the-key");
-    await expect(wrongKey.put("u/a/x.bin", chunked(Buffer.from("x")), { contentType: "text/plain" })).rejects.toMatchObject({
+    await expect(
+      wrongKey.put("u/a/x.bin", chunked(Buffer.from("x")), { contentType: "text/plain" }),
+    ).rejects.toMatchObject({
       statusCode: "403",
     });
 
-    const noBucket = createSupabaseStorage({ url: standin.url, serviceRoleKey: standin.serviceRoleKey, bucket: "missing-bucket" });
-    await expect(noBucket.put("u/a/x.bin", chunked(Buffer.from("x")), { contentType: "text/plain" })).rejects.toMatchObject({
+    const noBucket = createSupabaseStorage({
+      url: standin.url,
+      serviceRoleKey: standin.serviceRoleKey,
+      bucket: "missing-bucket",
+    });
+    await expect(
+      noBucket.put("u/a/x.bin", chunked(Buffer.from("x")), { contentType: "text/plain" }),
+    ).rejects.toMatchObject({
       statusCode: "404",
     });
   });

@@ -1,11 +1,22 @@
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream";
 import { StorageClient } from "@supabase/storage-js";
-import { abortError, StorageBackendError, StorageIntegrityError, StorageObjectNotFoundError } from "../errors";
+import {
+  abortError,
+  StorageBackendError,
+  StorageIntegrityError,
+  StorageObjectNotFoundError,
+} from "../errors";
 import { IntegrityMeter, toNodeReadable, validateExpectations } from "../integrity";
 import { assertExpiry } from "../local/local-storage";
 import { assertSafeObjectPath, isSafeBucketName, normalizeFolderPrefix } from "../paths";
-import type { ArtifactStorage, PutOptions, PutResult, SignedUrlRequest, StoredObject } from "../types";
+import type {
+  ArtifactStorage,
+  PutOptions,
+  PutResult,
+  SignedUrlRequest,
+  StoredObject,
+} from "../types";
 import { createNoRedirectFetch, type FetchLike } from "./fetch";
 import { TUS_CHUNK_BYTES, tusUpload } from "./tus";
 
@@ -27,17 +38,26 @@ const LIST_PAGE = 1000;
 
 export function createSupabaseStorage(options: SupabaseStorageOptions): ArtifactStorage {
   const { bucket, serviceRoleKey } = options;
-  if (!isSafeBucketName(bucket)) throw new TypeError(`Invalid bucket name ${JSON.stringify(bucket)}`);
+  if (!isSafeBucketName(bucket))
+    throw new TypeError(`Invalid bucket name ${JSON.stringify(bucket)}`);
   const storageUrl = options.url.replace(/\/+$/, "");
   const baseFetch = options.fetch ?? fetch;
   const authHeaders = { apikey: serviceRoleKey, Authorization: `Bearer ${serviceRoleKey}` };
   const threshold = options.resumableThresholdBytes ?? TUS_CHUNK_BYTES;
 
   function files(signal?: AbortSignal) {
-    return new StorageClient(storageUrl, authHeaders, createNoRedirectFetch(signal, baseFetch)).from(bucket);
+    return new StorageClient(
+      storageUrl,
+      authHeaders,
+      createNoRedirectFetch(signal, baseFetch),
+    ).from(bucket);
   }
 
-  async function put(path: string, body: Readable | ReadableStream<Uint8Array>, putOptions: PutOptions): Promise<PutResult> {
+  async function put(
+    path: string,
+    body: Readable | ReadableStream<Uint8Array>,
+    putOptions: PutOptions,
+  ): Promise<PutResult> {
     assertSafeObjectPath(path);
     validateExpectations(putOptions);
     const { signal, expectedSizeBytes, contentType } = putOptions;
@@ -71,7 +91,11 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): Artifact
       } else {
         // A Node stream goes out as the raw request body (storage-js sets `duplex: 'half'`);
         // if the meter fails, the request body errors and the server never commits the object.
-        const { error } = await files(signal).upload(path, meter, { contentType, upsert: true, cacheControl: "3600" });
+        const { error } = await files(signal).upload(path, meter, {
+          contentType,
+          upsert: true,
+          cacheControl: "3600",
+        });
         if (error) throw toBackendError(error, `upload "${path}"`);
       }
     } catch (error) {
@@ -93,7 +117,10 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): Artifact
     }
   }
 
-  async function createSignedUrl(request: SignedUrlRequest, expiresInSeconds: number): Promise<string> {
+  async function createSignedUrl(
+    request: SignedUrlRequest,
+    expiresInSeconds: number,
+  ): Promise<string> {
     assertSafeObjectPath(request.path);
     assertExpiry(expiresInSeconds);
     // No `download` option here: storage-js runs encodeURI over the finished URL, which
@@ -103,7 +130,10 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): Artifact
     return withDownloadName(data.signedUrl, request.downloadName);
   }
 
-  async function createSignedUrls(requests: SignedUrlRequest[], expiresInSeconds: number): Promise<string[]> {
+  async function createSignedUrls(
+    requests: SignedUrlRequest[],
+    expiresInSeconds: number,
+  ): Promise<string[]> {
     assertExpiry(expiresInSeconds);
     for (const request of requests) assertSafeObjectPath(request.path);
     const urls: string[] = [];
@@ -114,7 +144,8 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): Artifact
         expiresInSeconds,
       );
       if (error) throw toBackendError(error, "sign a batch of URLs");
-      if (data.length !== batch.length) throw new StorageBackendError("Signed URL batch answered the wrong number of items");
+      if (data.length !== batch.length)
+        throw new StorageBackendError("Signed URL batch answered the wrong number of items");
       batch.forEach((request, index) => {
         const item = data[index];
         if (!item?.signedUrl || item.error) {
@@ -130,13 +161,20 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): Artifact
     const folder = normalizeFolderPrefix(prefix);
     const objects: StoredObject[] = [];
     for (let offset = 0; ; offset += LIST_PAGE) {
-      const { data, error } = await files().list(folder, { limit: LIST_PAGE, offset, sortBy: { column: "name", order: "asc" } });
+      const { data, error } = await files().list(folder, {
+        limit: LIST_PAGE,
+        offset,
+        sortBy: { column: "name", order: "asc" },
+      });
       if (error) throw toBackendError(error, `list "${folder}"`);
       for (const entry of data) {
         // Folders come back with a null id and no metadata.
         if (entry.id === null || entry.id === undefined) continue;
         const size = Number((entry.metadata as { size?: unknown } | null)?.size ?? 0);
-        objects.push({ path: folder === "" ? entry.name : `${folder}/${entry.name}`, sizeBytes: size });
+        objects.push({
+          path: folder === "" ? entry.name : `${folder}/${entry.name}`,
+          sizeBytes: size,
+        });
       }
       if (data.length < LIST_PAGE) break;
     }
@@ -162,10 +200,18 @@ function withDownloadName(signedUrl: string, downloadName: string): string {
 
 /** Branches on the body's `statusCode`/`code` (Supabase answers HTTP 400 for most errors). */
 function toBackendError(error: unknown, action: string, path?: string): Error {
-  const details = error as { message?: unknown; status?: unknown; statusCode?: unknown; code?: unknown };
+  const details = error as {
+    message?: unknown;
+    status?: unknown;
+    statusCode?: unknown;
+    code?: unknown;
+  };
   const statusCode = typeof details.statusCode === "string" ? details.statusCode : undefined;
   const code = typeof details.code === "string" ? details.code : undefined;
-  if (path !== undefined && (statusCode === "404" || code === "NoSuchKey" || code === "not_found")) {
+  if (
+    path !== undefined &&
+    (statusCode === "404" || code === "NoSuchKey" || code === "not_found")
+  ) {
     return new StorageObjectNotFoundError(path);
   }
   const message = typeof details.message === "string" ? details.message : "unknown error";

@@ -87,11 +87,21 @@ async function patchChunk(
     if (attempt > 0) {
       await delay(200 * 2 ** attempt);
       // Resume where the server says it is: it may have kept part of the failed PATCH.
-      const probe = await options.fetch(location, { method: "HEAD", headers, signal: options.signal ?? null });
+      const probe = await options.fetch(location, {
+        method: "HEAD",
+        headers,
+        signal: options.signal ?? null,
+      });
       if (!probe.ok) throw await tusError("resume the upload", probe);
       const serverOffset = Number(probe.headers.get("upload-offset"));
-      if (!Number.isSafeInteger(serverOffset) || serverOffset < chunkStart || serverOffset > chunkEnd) {
-        throw new StorageBackendError(`Resumable upload is at an unexpected offset (${String(serverOffset)})`);
+      if (
+        !Number.isSafeInteger(serverOffset) ||
+        serverOffset < chunkStart ||
+        serverOffset > chunkEnd
+      ) {
+        throw new StorageBackendError(
+          `Resumable upload is at an unexpected offset (${String(serverOffset)})`,
+        );
       }
       offset = serverOffset;
       if (offset === chunkEnd) return offset;
@@ -114,12 +124,16 @@ async function patchChunk(
       if (response.status === 204 || response.status === 200) {
         await response.body?.cancel();
         const next = Number(response.headers.get("upload-offset"));
-        if (next !== chunkEnd) throw new StorageBackendError(`Resumable upload acknowledged ${String(next)}, expected ${chunkEnd}`);
+        if (next !== chunkEnd)
+          throw new StorageBackendError(
+            `Resumable upload acknowledged ${String(next)}, expected ${chunkEnd}`,
+          );
         return next;
       }
       lastError = await tusError("upload a chunk", response);
       // 4xx other than an offset conflict will not get better by retrying.
-      if (response.status >= 400 && response.status < 500 && response.status !== 409) throw lastError;
+      if (response.status >= 400 && response.status < 500 && response.status !== 409)
+        throw lastError;
     } catch (error) {
       if (options.signal?.aborted || error instanceof StorageBackendError) throw error;
       lastError = error;
@@ -133,7 +147,11 @@ async function patchChunk(
  * after the body has ended, i.e. after the integrity checks in the body's flush have passed, so a
  * bad body never completes the upload.
  */
-async function* readChunks(body: AsyncIterable<unknown>, chunkBytes: number, totalBytes: number): AsyncGenerator<Uint8Array> {
+async function* readChunks(
+  body: AsyncIterable<unknown>,
+  chunkBytes: number,
+  totalBytes: number,
+): AsyncGenerator<Uint8Array> {
   let buffer = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(totalBytes, 1)));
   let filled = 0;
   let sent = 0;
@@ -141,7 +159,8 @@ async function* readChunks(body: AsyncIterable<unknown>, chunkBytes: number, tot
     let bytes = piece as Uint8Array;
     while (bytes.byteLength > 0) {
       const take = Math.min(bytes.byteLength, buffer.byteLength - filled);
-      if (take === 0) throw new StorageBackendError(`Body is longer than the declared ${totalBytes} bytes`);
+      if (take === 0)
+        throw new StorageBackendError(`Body is longer than the declared ${totalBytes} bytes`);
       buffer.set(bytes.subarray(0, take), filled);
       filled += take;
       bytes = bytes.subarray(take);
@@ -159,7 +178,8 @@ async function* readChunks(body: AsyncIterable<unknown>, chunkBytes: number, tot
 }
 
 function* views(bytes: Uint8Array, size: number): Generator<Uint8Array> {
-  for (let offset = 0; offset < bytes.byteLength; offset += size) yield bytes.subarray(offset, offset + size);
+  for (let offset = 0; offset < bytes.byteLength; offset += size)
+    yield bytes.subarray(offset, offset + size);
 }
 
 function encodeMetadata(metadata: Record<string, string>): string {
@@ -174,18 +194,31 @@ async function tusError(action: string, response: Response): Promise<StorageBack
   let code: string | undefined;
   let message = text.slice(0, 300);
   try {
-    const body = JSON.parse(text) as { statusCode?: unknown; code?: unknown; error?: unknown; message?: unknown };
+    const body = JSON.parse(text) as {
+      statusCode?: unknown;
+      code?: unknown;
+      error?: unknown;
+      message?: unknown;
+    };
     statusCode = typeof body.statusCode === "string" ? body.statusCode : undefined;
-    code = typeof body.code === "string" ? body.code : typeof body.error === "string" ? body.error : undefined;
+    code =
+      typeof body.code === "string"
+        ? body.code
+        : typeof body.error === "string"
+          ? body.error
+          : undefined;
     if (typeof body.message === "string") message = body.message;
   } catch {
     // not JSON: keep the text
   }
-  return new StorageBackendError(`Could not ${action} (HTTP ${response.status}${code ? `, ${code}` : ""}): ${message}`, {
-    status: response.status,
-    ...(statusCode ? { statusCode } : {}),
-    ...(code ? { code } : {}),
-  });
+  return new StorageBackendError(
+    `Could not ${action} (HTTP ${response.status}${code ? `, ${code}` : ""}): ${message}`,
+    {
+      status: response.status,
+      ...(statusCode ? { statusCode } : {}),
+      ...(code ? { code } : {}),
+    },
+  );
 }
 
 function delay(ms: number): Promise<void> {

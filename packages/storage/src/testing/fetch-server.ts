@@ -61,7 +61,10 @@ export async function startFetchServer(handler: FetchHandler): Promise<RunningSe
   });
 }
 
-export async function listen(server: Server, onAddress?: (origin: string) => void): Promise<RunningServer> {
+export async function listen(
+  server: Server,
+  onAddress?: (origin: string) => void,
+): Promise<RunningServer> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());

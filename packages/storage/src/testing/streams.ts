@@ -38,7 +38,8 @@ export function createGeneratedStream(
         state ^= state << 5;
         chunk.writeUInt32LE(state >>> 0, offset);
       }
-      for (let offset = length - (length % 4); offset < length; offset++) chunk[offset] = offset & 0xff;
+      for (let offset = length - (length % 4); offset < length; offset++)
+        chunk[offset] = offset & 0xff;
       hash.update(chunk);
       produced += length;
       index++;

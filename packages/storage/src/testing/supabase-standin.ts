@@ -7,7 +7,17 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { createWriteStream, type Dirent } from "node:fs";
-import { mkdir, mkdtemp, readdir, rename, rm, stat, truncate, unlink, writeFile } from "node:fs/promises";
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  rename,
+  rm,
+  stat,
+  truncate,
+  unlink,
+  writeFile,
+} from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
@@ -85,7 +95,9 @@ class HttpError extends Error {
 
 const notFound = () => new HttpError(400, "404", "not_found", "Object not found");
 
-export async function startSupabaseStandin(options: SupabaseStandinOptions = {}): Promise<SupabaseStandin> {
+export async function startSupabaseStandin(
+  options: SupabaseStandinOptions = {},
+): Promise<SupabaseStandin> {
   const serviceRoleKey = options.serviceRoleKey ?? randomBytes(24).toString("hex");
   const jwtSecret = randomBytes(32).toString("hex");
   const ownsRoot = options.rootDir === undefined;
@@ -96,9 +108,18 @@ export async function startSupabaseStandin(options: SupabaseStandinOptions = {})
   for (const bucket of buckets) await mkdir(join(objectsDir, bucket), { recursive: true });
   await mkdir(tempDir, { recursive: true });
   const now = options.now ?? (() => new Date());
-  const download = createLocalDownloadHandler({ rootDir: objectsDir, signingSecret: jwtSecret, now });
+  const download = createLocalDownloadHandler({
+    rootDir: objectsDir,
+    signingSecret: jwtSecret,
+    now,
+  });
   const uploads = new Map<string, ResumableUpload>();
-  const stats: SupabaseStandinStats = { standardUploads: 0, resumableUploadsCreated: 0, resumablePatches: 0, peakBufferedBytes: 0 };
+  const stats: SupabaseStandinStats = {
+    standardUploads: 0,
+    resumableUploadsCreated: 0,
+    resumablePatches: 0,
+    peakBufferedBytes: 0,
+  };
   const activeBodies = new Set<() => number>();
   let origin = "";
 
@@ -107,11 +128,13 @@ export async function startSupabaseStandin(options: SupabaseStandinOptions = {})
   }
 
   function checkBucket(bucket: string): void {
-    if (!buckets.has(bucket)) throw new HttpError(400, "404", "Bucket not found", "Bucket not found");
+    if (!buckets.has(bucket))
+      throw new HttpError(400, "404", "Bucket not found", "Bucket not found");
   }
 
   function checkKey(path: string): void {
-    if (!isSafeObjectPath(path)) throw new HttpError(400, "400", "InvalidKey", `Invalid key: ${path}`);
+    if (!isSafeObjectPath(path))
+      throw new HttpError(400, "400", "InvalidKey", `Invalid key: ${path}`);
   }
 
   async function isFile(file: string): Promise<boolean> {
@@ -123,7 +146,12 @@ export async function startSupabaseStandin(options: SupabaseStandinOptions = {})
   }
 
   /** Streams `req` into `file`, sampling how many bytes sit in memory between socket and disk. */
-  async function receiveBody(req: IncomingMessage, file: string, flags: "w" | "a", cutAfterBytes?: number): Promise<void> {
+  async function receiveBody(
+    req: IncomingMessage,
+    file: string,
+    flags: "w" | "a",
+    cutAfterBytes?: number,
+  ): Promise<void> {
     const out = createWriteStream(file, { flags });
     let received = 0;
     const counter = new Transform({
@@ -138,7 +166,8 @@ export async function startSupabaseStandin(options: SupabaseStandinOptions = {})
         samplePeak();
       },
     });
-    const held = () => req.readableLength + counter.readableLength + counter.writableLength + out.writableLength;
+    const held = () =>
+      req.readableLength + counter.readableLength + counter.writableLength + out.writableLength;
     activeBodies.add(held);
     try {
       await pipeline(req, counter, out);
@@ -161,13 +190,19 @@ export async function startSupabaseStandin(options: SupabaseStandinOptions = {})
     await rename(tempFile, target);
   }
 
-  async function handleUpload(req: IncomingMessage, res: ServerResponse, bucket: string, path: string): Promise<void> {
+  async function handleUpload(
+    req: IncomingMessage,
+    res: ServerResponse,
+    bucket: string,
+    path: string,
+  ): Promise<void> {
     checkBucket(bucket);
     checkKey(path);
     const target = objectFile(bucket, path);
     const exists = await isFile(target);
     const upsert = req.method === "PUT" || req.headers["x-upsert"] === "true";
-    if (exists && !upsert) throw new HttpError(400, "409", "Duplicate", "The resource already exists");
+    if (exists && !upsert)
+      throw new HttpError(400, "409", "Duplicate", "The resource already exists");
     if (req.method === "PUT" && !exists) throw notFound();
     stats.standardUploads++;
     const tempFile = join(tempDir, randomUUID());
@@ -182,25 +217,37 @@ export async function startSupabaseStandin(options: SupabaseStandinOptions = {})
     sendJson(res, 200, { Id: randomUUID(), Key: `${bucket}/${path}` });
   }
 
-  async function handleSign(req: IncomingMessage, res: ServerResponse, bucket: string, path: string): Promise<void> {
+  async function handleSign(
+    req: IncomingMessage,
+    res: ServerResponse,
+    bucket: string,
+    path: string,
+  ): Promise<void> {
     checkBucket(bucket);
     const body = (await readJson(req)) as { expiresIn?: unknown; paths?: unknown };
     const expiresIn = Number(body.expiresIn);
-    if (!Number.isInteger(expiresIn) || expiresIn <= 0) throw new HttpError(400, "400", "InvalidRequest", "expiresIn must be a positive integer");
+    if (!Number.isInteger(expiresIn) || expiresIn <= 0)
+      throw new HttpError(400, "400", "InvalidRequest", "expiresIn must be a positive integer");
     const signedUrlFor = async (objectPath: string) => {
       const token = await signDownloadToken(jwtSecret, `${bucket}/${objectPath}`, expiresIn, now());
       return `/object/sign/${bucket}/${objectPath}?token=${token}`;
     };
     if (path === "") {
-      if (!Array.isArray(body.paths)) throw new HttpError(400, "400", "InvalidRequest", "paths must be an array");
-      if (body.paths.length > 1000) throw new HttpError(400, "400", "InvalidRequest", "at most 1000 paths");
+      if (!Array.isArray(body.paths))
+        throw new HttpError(400, "400", "InvalidRequest", "paths must be an array");
+      if (body.paths.length > 1000)
+        throw new HttpError(400, "400", "InvalidRequest", "at most 1000 paths");
       const items = [];
       for (const item of body.paths as unknown[]) {
         const objectPath = String(item);
         if (isSafeObjectPath(objectPath) && (await isFile(objectFile(bucket, objectPath)))) {
           items.push({ error: null, path: objectPath, signedURL: await signedUrlFor(objectPath) });
         } else {
-          items.push({ error: "Either the object does not exist or you do not have access to it", path: objectPath, signedURL: null });
+          items.push({
+            error: "Either the object does not exist or you do not have access to it",
+            path: objectPath,
+            signedURL: null,
+          });
         }
       }
       sendJson(res, 200, items);
@@ -211,7 +258,11 @@ export async function startSupabaseStandin(options: SupabaseStandinOptions = {})
     sendJson(res, 200, { signedURL: await signedUrlFor(path) });
   }
 
-  async function handleList(req: IncomingMessage, res: ServerResponse, bucket: string): Promise<void> {
+  async function handleList(
+    req: IncomingMessage,
+    res: ServerResponse,
+    bucket: string,
+  ): Promise<void> {
     checkBucket(bucket);
     const body = (await readJson(req)) as { prefix?: unknown; limit?: unknown; offset?: unknown };
     const prefix = (typeof body.prefix === "string" ? body.prefix : "").replace(/\/+$/, "");
@@ -231,7 +282,14 @@ export async function startSupabaseStandin(options: SupabaseStandinOptions = {})
     const rows = [];
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       if (entry.isDirectory()) {
-        rows.push({ name: entry.name, id: null, updated_at: null, created_at: null, last_accessed_at: null, metadata: null });
+        rows.push({
+          name: entry.name,
+          id: null,
+          updated_at: null,
+          created_at: null,
+          last_accessed_at: null,
+          metadata: null,
+        });
       } else if (entry.isFile()) {
         const info = await stat(join(dir, entry.name));
         const time = info.mtime.toISOString();
@@ -241,17 +299,27 @@ export async function startSupabaseStandin(options: SupabaseStandinOptions = {})
           updated_at: time,
           created_at: time,
           last_accessed_at: time,
-          metadata: { size: info.size, contentLength: info.size, mimetype: "application/octet-stream", httpStatusCode: 200 },
+          metadata: {
+            size: info.size,
+            contentLength: info.size,
+            mimetype: "application/octet-stream",
+            httpStatusCode: 200,
+          },
         });
       }
     }
     sendJson(res, 200, rows.slice(offset, offset + limit));
   }
 
-  async function handleRemove(req: IncomingMessage, res: ServerResponse, bucket: string): Promise<void> {
+  async function handleRemove(
+    req: IncomingMessage,
+    res: ServerResponse,
+    bucket: string,
+  ): Promise<void> {
     checkBucket(bucket);
     const body = (await readJson(req)) as { prefixes?: unknown };
-    if (!Array.isArray(body.prefixes)) throw new HttpError(400, "400", "InvalidRequest", "prefixes must be an array");
+    if (!Array.isArray(body.prefixes))
+      throw new HttpError(400, "400", "InvalidRequest", "prefixes must be an array");
     const deleted = [];
     for (const item of body.prefixes as unknown[]) {
       const path = String(item);
@@ -266,11 +334,16 @@ export async function startSupabaseStandin(options: SupabaseStandinOptions = {})
     sendJson(res, 200, deleted);
   }
 
-  async function handleResumable(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  async function handleResumable(
+    req: IncomingMessage,
+    res: ServerResponse,
+    id: string,
+  ): Promise<void> {
     const tusHeaders = { "Tus-Resumable": "1.0.0", "Cache-Control": "no-store" };
     if (req.method === "POST" && id === "") {
       const length = Number(req.headers["upload-length"]);
-      if (!Number.isSafeInteger(length) || length < 0) throw new HttpError(400, "400", "InvalidRequest", "Upload-Length is required");
+      if (!Number.isSafeInteger(length) || length < 0)
+        throw new HttpError(400, "400", "InvalidRequest", "Upload-Length is required");
       const metadata = parseTusMetadata(String(req.headers["upload-metadata"] ?? ""));
       const bucket = metadata.bucketName ?? "";
       const path = metadata.objectName ?? "";
@@ -286,14 +359,22 @@ export async function startSupabaseStandin(options: SupabaseStandinOptions = {})
       await writeFile(tempFile, "");
       uploads.set(uploadId, { bucket, path, length, offset: 0, tempFile, upsert });
       stats.resumableUploadsCreated++;
-      res.writeHead(201, { ...tusHeaders, Location: `${origin}${BASE_PATH}/upload/resumable/${uploadId}`, "Content-Length": "0" });
+      res.writeHead(201, {
+        ...tusHeaders,
+        Location: `${origin}${BASE_PATH}/upload/resumable/${uploadId}`,
+        "Content-Length": "0",
+      });
       res.end();
       return;
     }
     const upload = uploads.get(id);
     if (!upload) throw new HttpError(404, "404", "not_found", "Upload not found");
     if (req.method === "HEAD") {
-      res.writeHead(200, { ...tusHeaders, "Upload-Offset": String(upload.offset), "Upload-Length": String(upload.length) });
+      res.writeHead(200, {
+        ...tusHeaders,
+        "Upload-Offset": String(upload.offset),
+        "Upload-Length": String(upload.length),
+      });
       res.end();
       return;
     }
@@ -303,9 +384,15 @@ export async function startSupabaseStandin(options: SupabaseStandinOptions = {})
       res.writeHead(204, tusHeaders).end();
       return;
     }
-    if (req.method !== "PATCH") throw new HttpError(405, "405", "MethodNotAllowed", "Method not allowed");
+    if (req.method !== "PATCH")
+      throw new HttpError(405, "405", "MethodNotAllowed", "Method not allowed");
     if (req.headers["content-type"] !== "application/offset+octet-stream") {
-      throw new HttpError(415, "415", "InvalidContentType", "Content-Type must be application/offset+octet-stream");
+      throw new HttpError(
+        415,
+        "415",
+        "InvalidContentType",
+        "Content-Type must be application/offset+octet-stream",
+      );
     }
     if (Number(req.headers["upload-offset"]) !== upload.offset) {
       throw new HttpError(409, "409", "OffsetMismatch", `Upload-Offset must be ${upload.offset}`);
@@ -336,7 +423,8 @@ export async function startSupabaseStandin(options: SupabaseStandinOptions = {})
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", origin);
-    if (!url.pathname.startsWith(`${BASE_PATH}/`)) throw new HttpError(404, "404", "not_found", "Route not found");
+    if (!url.pathname.startsWith(`${BASE_PATH}/`))
+      throw new HttpError(404, "404", "not_found", "Route not found");
     const route = url.pathname.slice(BASE_PATH.length);
     const method = req.method ?? "GET";
 
@@ -345,7 +433,8 @@ export async function startSupabaseStandin(options: SupabaseStandinOptions = {})
       return;
     }
     const auth = req.headers.authorization;
-    if (auth !== `Bearer ${serviceRoleKey}`) throw new HttpError(400, "403", "Unauthorized", "invalid signature");
+    if (auth !== `Bearer ${serviceRoleKey}`)
+      throw new HttpError(400, "403", "Unauthorized", "invalid signature");
 
     const resumable = /^\/upload\/resumable\/?(.*)$/.exec(route);
     if (resumable) {
@@ -358,22 +447,37 @@ export async function startSupabaseStandin(options: SupabaseStandinOptions = {})
     const segments = encodedSegments.map((segment) => decodeURIComponent(segment));
     const [first = "", ...others] = segments;
     if (method === "POST" && first === "list") return handleList(req, res, others[0] ?? "");
-    if (method === "POST" && first === "sign") return handleSign(req, res, others[0] ?? "", others.slice(1).join("/"));
+    if (method === "POST" && first === "sign")
+      return handleSign(req, res, others[0] ?? "", others.slice(1).join("/"));
     if (method === "DELETE" && others.length === 0) return handleRemove(req, res, first);
-    if ((method === "POST" || method === "PUT") && isSafeBucketName(first)) return handleUpload(req, res, first, others.join("/"));
+    if ((method === "POST" || method === "PUT") && isSafeBucketName(first))
+      return handleUpload(req, res, first, others.join("/"));
     throw new HttpError(404, "404", "not_found", "Route not found");
   }
 
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
-      if (error instanceof ConnectionCut || res.headersSent || res.destroyed || req.socket.destroyed) {
+      if (
+        error instanceof ConnectionCut ||
+        res.headersSent ||
+        res.destroyed ||
+        req.socket.destroyed
+      ) {
         res.destroy();
         return;
       }
       if (error instanceof HttpError) {
-        sendJson(res, error.httpStatus, { statusCode: error.statusCode, error: error.error, message: error.message });
+        sendJson(res, error.httpStatus, {
+          statusCode: error.statusCode,
+          error: error.error,
+          message: error.message,
+        });
       } else {
-        sendJson(res, 500, { statusCode: "500", error: "internal", message: "Internal server error" });
+        sendJson(res, 500, {
+          statusCode: "500",
+          error: "internal",
+          message: "Internal server error",
+        });
       }
     });
   });
@@ -397,7 +501,10 @@ export async function startSupabaseStandin(options: SupabaseStandinOptions = {})
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
