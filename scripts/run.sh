@@ -6,5 +6,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/bootstrap.sh
 source "$ROOT/scripts/bootstrap.sh"
-cd "$ROOT"
-exec pnpm --silent --filter @mad/dev-stack start "$@"
+# Run the orchestrator as this very process (no pnpm/sh in between), so Ctrl-C reaches it
+# directly and it stops its children in order.
+cd "$ROOT/tooling/dev-stack"
+exec node --import tsx src/run.ts "$@"

@@ -1,2 +1,9 @@
-export { startStack, repoRoot, type RunningStack, type StackOptions } from "./stack";
+export {
+  createStack,
+  startStack,
+  repoRoot,
+  type RunningStack,
+  type Stack,
+  type StackOptions,
+} from "./stack";
 export { loadOrCreateDevSecrets } from "./secrets";

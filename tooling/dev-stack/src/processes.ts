@@ -6,6 +6,8 @@ export interface ManagedProcess {
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
   stop: (graceMs?: number) => Promise<void>;
   exited: Promise<number | null>;
+  /** Its last lines of output, kept even when not relayed, to explain an early exit. */
+  recentOutput: () => string;
 }
 
 /**
@@ -25,10 +27,13 @@ export function startProcess(
     stdio: ["ignore", "pipe", "pipe"],
   });
   const prefix = `[${name}] `;
+  const recent: string[] = [];
   const relay = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
-    if (options.quiet) return;
     for (const line of chunk.toString("utf8").split("\n")) {
-      if (line.trim()) stream.write(prefix + line + "\n");
+      if (!line.trim()) continue;
+      recent.push(line);
+      if (recent.length > 20) recent.shift();
+      if (!options.quiet) stream.write(prefix + line + "\n");
     }
   };
   child.stdout?.on("data", relay(process.stdout));
@@ -49,6 +54,7 @@ export function startProcess(
     name,
     child,
     exited,
+    recentOutput: () => recent.join("\n"),
     stop: async (graceMs = 10_000) => {
       signal("SIGTERM");
       const timer = setTimeout(() => signal("SIGKILL"), graceMs);
@@ -67,16 +73,27 @@ export async function runToCompletion(
 ): Promise<void> {
   const managed = startProcess(name, command, args, options);
   const code = await managed.exited;
-  if (code !== 0) throw new Error(`${name} failed (exit code ${String(code)})`);
+  if (code !== 0) {
+    throw new Error(`${name} failed (exit code ${String(code)}):\n${managed.recentOutput()}`);
+  }
 }
 
 export async function waitFor(
   what: string,
   check: () => Promise<boolean>,
-  { timeoutMs = 120_000, intervalMs = 250 } = {},
+  {
+    timeoutMs = 120_000,
+    intervalMs = 250,
+    process: watched,
+  }: { timeoutMs?: number; intervalMs?: number; process?: ManagedProcess } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (watched && watched.child.exitCode !== null) {
+      throw new Error(
+        `${watched.name} exited (code ${watched.child.exitCode}) before ${what} was ready:\n${watched.recentOutput()}`,
+      );
+    }
     if (await check().catch(() => false)) return;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

