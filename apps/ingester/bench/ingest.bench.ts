@@ -11,15 +11,14 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
-import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
-import net from "node:net";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 
-import { createDb, DEMO_USERS, insertDataset, runMigrations, startEmbeddedPostgres } from "@mad/db";
+import { createDb, DEMO_USERS, insertDataset, startThrowawayPostgres } from "@mad/db";
 import { startGpuClusterSim } from "@mad/gpu-cluster-sim";
 import { createStorage } from "@mad/storage";
 
@@ -32,32 +31,11 @@ const API_KEY = "bench-key-0123456789-abcdefghijklmnopqrstuvwxyz";
 const USER = DEMO_USERS[0].id;
 const packageDir = path.resolve(import.meta.dirname, "..");
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        address && typeof address === "object"
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
 const mbps = (bytes: number, ms: number) => bytes / MiB / (ms / 1000);
 
 async function main(): Promise<void> {
   const base = await mkdtemp(path.join(os.tmpdir(), "mad-ingester-bench-"));
-  await chmod(base, 0o777);
-  const cluster = await startEmbeddedPostgres({
-    dataDir: path.join(base, "pg"),
-    port: await freePort(),
-    database: "bench",
-    ephemeral: true,
-  });
-  await runMigrations(cluster.url);
+  const cluster = await startThrowawayPostgres("bench");
   const sim = await startGpuClusterSim({ port: 0, apiKey: API_KEY });
   const storageRoot = path.join(base, "storage");
   const storage = createStorage({
@@ -237,7 +215,7 @@ async function main(): Promise<void> {
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
     await sim.close();
-    await cluster.stop();
+    await cluster.destroy();
     await rm(base, { recursive: true, force: true });
   }
   console.log(JSON.stringify({ summary: results }, null, 2));

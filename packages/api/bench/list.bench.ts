@@ -6,13 +6,12 @@
  *   pnpm --filter @mad/api bench            (BENCH_USERS / BENCH_PER_USER to scale)
  */
 import { randomBytes } from "node:crypto";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 
-import { createDb, runMigrations, startEmbeddedPostgres } from "@mad/db";
+import { createDb, startThrowawayPostgres } from "@mad/db";
 import { createStorage } from "@mad/storage";
 
 import { createAuth } from "../src/auth";
@@ -26,21 +25,6 @@ const PER_USER = Number(process.env.BENCH_PER_USER ?? 100);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 400);
 // Without the indexes every call scans the whole table (~1–2 s): a few calls tell enough.
 const ITERATIONS_WITHOUT_INDEXES = Number(process.env.BENCH_ITERATIONS_WITHOUT_INDEXES ?? 8);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        address && typeof address === "object"
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
@@ -92,26 +76,19 @@ async function measure(deps: ApiDeps, scenario: Scenario, iterations: number) {
 
 async function main() {
   const base = await mkdtemp(path.join(os.tmpdir(), "mad-bench-"));
-  await chmod(base, 0o777);
-  const cluster = await startEmbeddedPostgres({
-    dataDir: path.join(base, "data"),
-    port: await freePort(),
-    database: "mad_bench",
-    ephemeral: true,
-  });
+  const cluster = await startThrowawayPostgres("mad_bench");
   const client = createDb(cluster.url, { max: 4, applicationName: "mad-bench" });
   // Ctrl-C must not leave a Postgres running in a temp dir.
   const abort = () => {
     void client
       .close()
-      .then(() => cluster.stop())
+      .then(() => cluster.destroy())
       .then(() => rm(base, { recursive: true, force: true }))
       .finally(() => process.exit(130));
   };
   process.once("SIGINT", abort);
   process.once("SIGTERM", abort);
   try {
-    await runMigrations(cluster.url);
     log(`loading ${USERS * PER_USER} artifacts across ${USERS} users…`);
     const loadStart = performance.now();
     // Indexes are built once after the load (much faster than maintaining them row by row).
@@ -219,7 +196,7 @@ async function main() {
     for (const row of rows) console.log(line(row));
   } finally {
     await client.close();
-    await cluster.stop();
+    await cluster.destroy();
     await rm(base, { recursive: true, force: true });
   }
 }

@@ -1,8 +1,12 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 
 import postgres from "postgres";
+
+import { runMigrations } from "./migrate";
 
 export interface EmbeddedPostgresOptions {
   /** Data directory; created and initialised on first use, reused afterwards. */
@@ -127,5 +131,51 @@ export async function startEmbeddedPostgres(
     port: options.port,
     startedHere: true,
     stop: () => cluster.stop(),
+  };
+}
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; it is free when this returns). */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        address && typeof address === "object"
+          ? resolve(address.port)
+          : reject(new Error("no free port")),
+      );
+    });
+  });
+}
+
+export interface ThrowawayPostgres extends EmbeddedPostgresHandle {
+  /** Stops the cluster and deletes its data. */
+  destroy: () => Promise<void>;
+}
+
+/**
+ * A migrated, disposable Postgres for tests and benchmarks: a temp data dir, a free port,
+ * durability off. `destroy()` removes every trace.
+ */
+export async function startThrowawayPostgres(database: string): Promise<ThrowawayPostgres> {
+  // Postgres runs as the `postgres` user, which must be able to write here.
+  const base = await mkdtemp(path.join(os.tmpdir(), "mad-pg-"));
+  await chmod(base, 0o777);
+  const cluster = await startEmbeddedPostgres({
+    dataDir: path.join(base, "data"),
+    port: await findFreePort(),
+    database,
+    ephemeral: true,
+  });
+  await runMigrations(cluster.url);
+  return {
+    ...cluster,
+    destroy: async () => {
+      await cluster.stop();
+      await rm(base, { recursive: true, force: true });
+    },
   };
 }

@@ -2,7 +2,13 @@ export * from "./schema";
 export type * from "./types";
 export { createDb, type Database, type DbClient, type Sql } from "./client";
 export { runMigrations, migrationsFolder } from "./migrate";
-export { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "./embedded";
+export {
+  findFreePort,
+  startEmbeddedPostgres,
+  startThrowawayPostgres,
+  type EmbeddedPostgresHandle,
+  type ThrowawayPostgres,
+} from "./embedded";
 export { resolveDatabase, type ResolvedDatabase } from "./resolve";
 export { readDbEnv } from "./env";
 export * from "./factories";
