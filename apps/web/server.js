@@ -2,6 +2,7 @@
 // process per core (WEB_CONCURRENCY). Used instead of `remix-serve` because remix-serve insists on
 // a Vite dev server whenever NODE_ENV=development, and cannot use more than one core.
 import cluster from "node:cluster";
+import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 import { createRequestHandler } from "@remix-run/express";
@@ -36,7 +37,18 @@ if (cluster.isPrimary && workers > 1) {
   app.disable("x-powered-by");
   // Fingerprinted assets never change; everything else under build/client may.
   app.use("/assets", express.static(`${clientDir}/assets`, { immutable: true, maxAge: "1y" }));
-  app.use(express.static(clientDir, { maxAge: "1h", index: false }));
+  // The other public files (favicon, robots.txt…) are few and fixed at build time: only their
+  // paths reach the static handler, so a page request costs no stat() of a missing file.
+  const publicFiles = new Set(
+    readdirSync(clientDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => `${entry.parentPath.slice(clientDir.length)}/${entry.name}`)
+      .filter((file) => !file.startsWith("/assets/")),
+  );
+  const servePublicFile = express.static(clientDir, { maxAge: "1h", index: false });
+  app.use((req, res, next) =>
+    publicFiles.has(req.path) ? servePublicFile(req, res, next) : next(),
+  );
   app.all("*", createRequestHandler({ build, mode: build.mode }));
 
   const server = app.listen(port, host, () => {

@@ -53,6 +53,9 @@ export default function handleRequest(
     const timer = setTimeout(() => rendering.abort(), streamTimeout + 1_000);
     const chunks: Buffer[] = [];
     const collector = new Writable({
+      // React ends its destination again on "close"; after "finish" that only builds an
+      // ERR_STREAM_ALREADY_FINISHED error (stack trace and all) per request, for nothing.
+      emitClose: false,
       write(chunk: Buffer | string, _encoding, callback) {
         chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
         callback();

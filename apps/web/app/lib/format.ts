@@ -25,10 +25,32 @@ const timeFormat = new Intl.DateTimeFormat("en-GB", {
 });
 const currencyFormat = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 
+const MONTHS_SHORT = [
+  "Jan",
+  "Feb",
+  "Mar",
+  "Apr",
+  "May",
+  "Jun",
+  "Jul",
+  "Aug",
+  "Sep",
+  "Oct",
+  "Nov",
+  "Dec",
+] as const;
+
+/**
+ * "Nov 23, 2026": the text of `dateFormat` (lib.test.ts holds them equal), built by hand for
+ * four-digit years because Intl's format() was the list page's costliest function of our own.
+ */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return "—";
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? "—" : dateFormat.format(date);
+  if (Number.isNaN(date.getTime())) return "—";
+  const year = date.getUTCFullYear();
+  if (year < 1000 || year > 9999) return dateFormat.format(date);
+  return `${MONTHS_SHORT[date.getUTCMonth()]} ${date.getUTCDate()}, ${year}`;
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
@@ -42,8 +64,21 @@ export function formatTimeUtc(iso: string): string {
   return `${timeFormat.format(new Date(iso))} UTC`;
 }
 
+// Costs repeat across renders (every card, every poll); Intl's format() is not cheap.
+const costTexts = new Map<number, string>();
+const COST_TEXTS_MAX = 1_000;
+
 export function formatCost(value: number | null | undefined): string {
-  return typeof value === "number" && Number.isFinite(value) ? currencyFormat.format(value) : "—";
+  if (typeof value !== "number" || !Number.isFinite(value)) return "—";
+  // A Map key cannot tell -0 from 0, and Intl writes them differently.
+  if (value === 0) return currencyFormat.format(value);
+  let text = costTexts.get(value);
+  if (text === undefined) {
+    if (costTexts.size >= COST_TEXTS_MAX) costTexts.clear();
+    text = currencyFormat.format(value);
+    costTexts.set(value, text);
+  }
+  return text;
 }
 
 export function formatNumber(value: number | null | undefined, digits = 4): string {
@@ -87,5 +122,10 @@ export function formatDuration(hours: number | null | undefined): string {
 }
 
 export function pluralize(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
+  // Small whole counts need no grouping separator, and so no Intl call.
+  const countText =
+    Number.isInteger(count) && count >= 0 && count < 1000
+      ? String(count)
+      : count.toLocaleString("en-US");
+  return `${countText} ${count === 1 ? one : many}`;
 }

