@@ -1,8 +1,8 @@
 /**
  * FALLBACK SEED — writes stored artifacts straight into Postgres and storage (rows + files put
  * through @mad/storage), for when the real pipeline (GPU-cluster simulator → ingester) is not
- * usable. The e2e setup prefers the real ingester seed and uses this only if that fails; the
- * benchmark uses it because it only needs realistic rows. It never imports apps/ingester.
+ * usable. Only the benchmark uses it (it needs a known number of realistic rows); the e2e tests
+ * always go through the real pipeline. It never imports apps/ingester.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
@@ -20,47 +20,17 @@ import {
   notifications,
   type QualityMetricsRecord,
 } from "@mad/db";
+import { calculateQualityMetrics } from "@mad/quality";
 import type { ArtifactStorage } from "@mad/storage";
 
-/** SPEC §5, restated for the fallback only (the real scores come from @mad/quality). */
+/** The same scorer the ingester uses, over the same point shape it reads from Postgres. */
 export function fallbackQuality(points: LossCurvePoint[]): QualityMetricsRecord {
-  const finite = (v: number | null | undefined): v is number =>
-    typeof v === "number" && Number.isFinite(v);
-  const training = points.map((p) => p.trainingLoss).filter(finite);
-  const validation = points.map((p) => p.validationLoss).filter(finite);
-  const finalTraining = training.at(-1) ?? null;
-  const finalValidation = validation.at(-1) ?? null;
-  const perplexity = finalValidation === null ? null : Math.exp(finalValidation);
-  const base = {
-    final_training_loss: finalTraining,
-    final_validation_loss: finalValidation,
-    perplexity: perplexity !== null && Number.isFinite(perplexity) ? perplexity : null,
-  };
-  if (training.length < 2 || training[0]! <= 0) {
-    return {
-      ...base,
-      overall_score: null,
-      convergence_quality: "unknown",
-      loss_reduction_percent: null,
-    };
-  }
-  const reduction = ((training[0]! - finalTraining!) / training[0]!) * 100;
-  let score: 1 | 2 | 3 | 4 | 5 = 1;
-  let quality: QualityMetricsRecord["convergence_quality"] = "poor";
-  if (reduction > 50) [score, quality] = [5, "excellent"];
-  else if (reduction > 30) [score, quality] = [4, "good"];
-  else if (reduction > 15) [score, quality] = [3, "fair"];
-  else if (reduction > 5) [score, quality] = [2, "poor"];
-  if (finalValidation !== null && finalValidation - finalTraining! > 0.5) {
-    quality = "overfit";
-    if (score > 2) score = (score - 1) as 2 | 3 | 4;
-  }
-  return {
-    ...base,
-    overall_score: score,
-    convergence_quality: quality,
-    loss_reduction_percent: reduction,
-  };
+  return calculateQualityMetrics(
+    points.map((p) => ({
+      training_loss: p.trainingLoss ?? null,
+      validation_loss: p.validationLoss ?? null,
+    })),
+  );
 }
 
 /** A tiny but valid safetensors file (8-byte header length, JSON header, tensor bytes). */

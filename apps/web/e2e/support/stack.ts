@@ -9,12 +9,17 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { createDb, DEMO_USERS, runMigrations, startEmbeddedPostgres } from "@mad/db";
+import {
+  createDb,
+  DEMO_USERS,
+  findFreePort as freePort,
+  runMigrations,
+  startEmbeddedPostgres,
+} from "@mad/db";
 import { createStorage } from "@mad/storage";
 
 import { fallbackSeed } from "./fallback-seed";
@@ -47,22 +52,6 @@ export interface StackOptions {
   /** Extra environment for the web server (e.g. NODE_OPTIONS for profiling). */
   webEnv?: EnvVars;
   log?: (line: string) => void;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        address && typeof address === "object"
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 const secret = () => randomBytes(32).toString("base64url");
