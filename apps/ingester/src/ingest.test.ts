@@ -224,6 +224,40 @@ describe("a completed training job", () => {
     expect(readyNotes).toHaveLength(1);
   });
 
+  it("leaves nothing behind when its owner deletes the model while it is being copied", async () => {
+    const { db, sql } = world.database;
+    const job = await createJob(db, {
+      sim: world.sim,
+      curve: "good",
+      // The adapter's body stalls half-way, so the delete lands mid-copy.
+      spec: { fault: "slow", faultVariant: "file_mid_body", faultDelayMs: 1500, faultCount: 1 },
+    });
+    const artifactId = artifactIdForJob(job.id);
+    await waitFor(async () => (await artifactOf(job.id))?.status === "processing", "copy start");
+    await sql`update model_artifacts set deleted_at = now() where id = ${artifactId}`;
+    await waitFor(async () => {
+      const [queued] = await sql<{ state: string }[]>`
+        select state from pgboss.job where name = 'artifact-ingestion' and singleton_key = ${job.id}`;
+      return queued?.state === "completed";
+    }, "the attempt to finish");
+
+    const artifact = await artifactOf(job.id);
+    expect(artifact?.status).toBe("processing");
+    expect(artifact?.deletedAt).not.toBeNull();
+    expect(await world.storage.list(`${USER_ID}/${artifactId}/`)).toEqual([]);
+    const [linked] = await db.select().from(trainingJobs).where(eq(trainingJobs.id, job.id));
+    expect(linked?.artifactId).toBeNull();
+    const notes = await sql`select 1 from notifications where metadata ->> 'job_id' = ${job.id}`;
+    expect(notes).toHaveLength(0);
+    // Never picked up again: neither the sweep nor the trigger revives a deleted model.
+    expect(await ingester.sweepNow()).toBe(0);
+    await sql`update training_jobs set status = 'completed' where id = ${job.id}`;
+    const requeued = await sql`
+      select 1 from pgboss.job
+       where name = 'artifact-ingestion' and singleton_key = ${job.id} and state <> 'completed'`;
+    expect(requeued).toHaveLength(0);
+  });
+
   it("stays exactly once when attempts on one job overlap (a lapsed heartbeat)", async () => {
     const { db, sql } = world.database;
     const job = await createJob(db, {

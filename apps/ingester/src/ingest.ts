@@ -81,6 +81,10 @@ export async function ingestTrainingJob(
       "ingestion started",
     );
     const recorded = await copyAndRecord(deps, prepared, artifactId, attempt.signal, log);
+    if (recorded === "deleted") {
+      log.info("the model was deleted while it was being ingested; its files are removed");
+      return { status: "skipped", artifactId, reason: "the user deleted this model" };
+    }
     if (recorded === "already-linked") {
       log.info("another attempt stored this artifact first");
       return { status: "skipped", artifactId, reason: "stored by another attempt" };
@@ -164,12 +168,12 @@ async function prepare(
           bytes_copied = 0,
           bytes_total = null,
           updated_at = now()
-      where model_artifacts.status = 'processing'
+      where model_artifacts.status = 'processing' and model_artifacts.deleted_at is null
     returning ingestion_attempts`;
   if (upserted.length === 0) {
-    const [existing] = await deps.sql<
-      { status: string }[]
-    >`select status from model_artifacts where id = ${artifactId}`;
+    const [existing] = await deps.sql<{ status: string; deleted: boolean }[]>`
+      select status, deleted_at is not null as deleted from model_artifacts where id = ${artifactId}`;
+    if (existing?.deleted) return { status: "skip", reason: "the user deleted this model" };
     return { status: "skip", reason: `artifact is already ${existing?.status ?? "gone"}` };
   }
   return {
@@ -187,7 +191,7 @@ async function copyAndRecord(
   artifactId: string,
   signal: AbortSignal | undefined,
   log: Logger,
-): Promise<"stored" | "already-linked"> {
+): Promise<"stored" | "already-linked" | "deleted"> {
   const { job, name } = prepared;
   const listing = await deps.cluster.getArtifactListing(job.externalJobId!, signal);
   const names = new Set(listing.files.map((file) => file.name));
@@ -258,19 +262,20 @@ async function copyAndRecord(
   const totalSize = copied.reduce((sum, file) => sum + file.size_bytes, 0);
   const artifacts = Object.fromEntries(copied.map((file) => [file.name, file.storage_path]));
 
-  return deps.sql.begin(async (tx): Promise<"stored" | "already-linked"> => {
-    // The job row lock orders this commit against any concurrent attempt on the same job.
-    const [current] = await tx<{ status: string; artifact_id: string | null }[]>`
+  const outcome = await deps.sql.begin(
+    async (tx): Promise<"stored" | "already-linked" | "deleted"> => {
+      // The job row lock orders this commit against any concurrent attempt on the same job.
+      const [current] = await tx<{ status: string; artifact_id: string | null }[]>`
       select status, artifact_id from training_jobs where id = ${job.id} for update`;
-    // A parallel attempt (a worker whose heartbeat lapsed but which still ran) got here first:
-    // its result is this one's, so there is nothing left to do.
-    if (current?.artifact_id === artifactId) return "already-linked";
-    if (!current || current.status !== "completed" || current.artifact_id !== null) {
-      throw new PermanentIngestionError(
-        `training job changed while ingesting (status ${current?.status ?? "gone"})`,
-      );
-    }
-    const stored = await tx`
+      // A parallel attempt (a worker whose heartbeat lapsed but which still ran) got here first:
+      // its result is this one's, so there is nothing left to do.
+      if (current?.artifact_id === artifactId) return "already-linked";
+      if (!current || current.status !== "completed" || current.artifact_id !== null) {
+        throw new PermanentIngestionError(
+          `training job changed while ingesting (status ${current?.status ?? "gone"})`,
+        );
+      }
+      const stored = await tx`
       update model_artifacts
          set status = 'stored',
              quality_metrics = ${JSON.stringify(quality)}::jsonb,
@@ -284,17 +289,29 @@ async function copyAndRecord(
              failure_reason = null,
              stored_at = now(),
              updated_at = now()
-       where id = ${artifactId} and status = 'processing'
+       where id = ${artifactId} and status = 'processing' and deleted_at is null
        returning id`;
-    if (stored.length === 0) throw new Error("artifact is no longer processing");
-    await tx`update training_jobs set artifact_id = ${artifactId} where id = ${job.id} and artifact_id is null`;
-    await tx`
+      if (stored.length === 0) {
+        const [row] = await tx<{ deleted: boolean }[]>`
+        select deleted_at is not null as deleted from model_artifacts where id = ${artifactId}`;
+        // Deleted by its owner while the files were being copied: nothing to link or announce.
+        if (row?.deleted) return "deleted";
+        throw new Error("artifact is no longer processing");
+      }
+      await tx`update training_jobs set artifact_id = ${artifactId} where id = ${job.id} and artifact_id is null`;
+      await tx`
       insert into notifications (user_id, type, title, message, priority, action_url, metadata)
       values (${job.userId}, 'artifact_ready', 'Model Ready for Download', ${artifactReadyMessage(name, quality)},
               'high', ${`/models/${artifactId}`}, ${JSON.stringify({ artifact_id: artifactId, job_id: job.id })}::jsonb)
       on conflict ((metadata ->> 'job_id')) where type = 'artifact_ready' do nothing`;
-    return "stored";
-  });
+      return "stored";
+    },
+  );
+  if (outcome === "deleted") {
+    // The delete removed what was there when it ran; these were written after it.
+    await deps.storage.remove(copied.map((file) => file.storage_path));
+  }
+  return outcome;
 }
 
 /**
