@@ -8,6 +8,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 
 import { DEMO_USERS } from "@mad/db";
+import { createTestDatabase } from "@mad/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createTestWorld, TEST_API_KEY, type TestWorld, waitFor } from "./test-support";
@@ -24,12 +25,12 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function seed(): Promise<Record<string, unknown>> {
+async function seed(databaseUrl = world.database.url): Promise<Record<string, unknown>> {
   const { stdout } = await run(process.execPath, ["--import", "tsx", "src/seed.ts"], {
     cwd: path.resolve(import.meta.dirname, ".."),
     env: {
       PATH: process.env.PATH ?? "",
-      DATABASE_URL: world.database.url,
+      DATABASE_URL: databaseUrl,
       GPU_CLUSTER_API_URL: world.sim.url,
       GPU_CLUSTER_API_KEY: TEST_API_KEY,
     },
@@ -87,4 +88,24 @@ describe("pnpm seed", () => {
              (select count(*)::int from model_artifacts) as artifacts`;
     expect(counts).toEqual({ jobs: 18, datasets: 7, artifacts: 18 });
   }, 120_000);
+});
+
+describe("pnpm seed after a run that stopped before completing its jobs", () => {
+  it("completes the demo jobs that were left running", async () => {
+    const database = await createTestDatabase();
+    try {
+      // No ingester has run in this database: completions are left to its start-up sweep.
+      await seed(database.url);
+      await database.sql`update training_jobs set status = 'running', completed_at = null`;
+
+      expect(await seed(database.url)).toMatchObject({ new_jobs: 0, demo_jobs: 18 });
+      const [row] = await database.sql<{ running: number; completed: number }[]>`
+        select count(*) filter (where status = 'running')::int as running,
+               count(*) filter (where status = 'completed')::int as completed
+          from training_jobs`;
+      expect(row).toEqual({ running: 0, completed: 18 });
+    } finally {
+      await database.drop();
+    }
+  }, 60_000);
 });

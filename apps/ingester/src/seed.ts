@@ -19,11 +19,13 @@ import {
   lossCurve,
   type LossCurveKind,
   resolveDatabase,
+  type Sql,
   trainingJobs,
 } from "@mad/db";
 import { and, eq, inArray } from "drizzle-orm";
 
 import { uuidV5 } from "./uuid-v5";
+import { INGEST_QUEUE, PGBOSS_SCHEMA } from "./worker";
 
 const SEED_NAMESPACE = "0e6a3c4f-2b7d-4f1a-9c58-7d2e1b0a4c63";
 const seedId = (name: string) => uuidV5(name, SEED_NAMESPACE);
@@ -126,9 +128,33 @@ async function registerWithSimulator(
   }
 }
 
+/**
+ * Completing a job while pg-boss is installed but the ingester has not created its queue yet
+ * (it is starting up) makes the trigger refuse the completion. Wait for the queue rather than
+ * fail; without pg-boss at all, completions are left to the ingester's start-up sweep.
+ */
+async function waitForIngestionQueue(sql: Sql, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [state] = await sql<{ installed: boolean }[]>`
+      select to_regclass(${`${PGBOSS_SCHEMA}.queue`}) is not null as installed`;
+    if (!state?.installed) return;
+    const queue = await sql.unsafe(`select 1 from ${PGBOSS_SCHEMA}.queue where name = $1`, [
+      INGEST_QUEUE,
+    ]);
+    if (queue.length > 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the ingester's queue "${INGEST_QUEUE}" does not exist: start the ingester (it creates it), then run the seed again`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 async function main(): Promise<void> {
   const database = await resolveDatabase();
-  const { db, close } = createDb(database.url, { max: 2, applicationName: "mad-seed" });
+  const { db, sql, close } = createDb(database.url, { max: 2, applicationName: "mad-seed" });
   const simulatorUrl = process.env.GPU_CLUSTER_API_URL;
   try {
     const [ada, grace] = DEMO_USERS;
@@ -141,7 +167,6 @@ async function main(): Promise<void> {
 
     let inserted = 0;
     let simulatorRegistrations = 0;
-    const toComplete: string[] = [];
     for (const { user, datasetNames, jobs } of plan) {
       await db
         .insert(datasets)
@@ -207,28 +232,26 @@ async function main(): Promise<void> {
             startedAt,
           }),
         );
-        toComplete.push(id);
       }
     }
     // Completion is what the platform does when the cluster reports a finished job: the trigger
-    // enqueues each ingestion in this same statement's transaction.
-    if (toComplete.length > 0) {
-      await db.transaction(async (tx) => {
-        for (const { jobs } of plan) {
-          for (const job of jobs) {
-            const id = seedId(`job/${job.key}`);
-            if (!toComplete.includes(id)) continue;
-            await tx
-              .update(trainingJobs)
-              .set({
-                status: "completed",
-                completedAt: new Date(Date.now() - job.daysAgo * 86_400_000),
-              })
-              .where(and(eq(trainingJobs.id, id), eq(trainingJobs.status, "running")));
-          }
+    // enqueues each ingestion in this same statement's transaction. Every demo job still running
+    // is completed — also those of an earlier run that stopped before this step.
+    await waitForIngestionQueue(sql);
+    await db.transaction(async (tx) => {
+      for (const { jobs } of plan) {
+        for (const job of jobs) {
+          const id = seedId(`job/${job.key}`);
+          await tx
+            .update(trainingJobs)
+            .set({
+              status: "completed",
+              completedAt: new Date(Date.now() - job.daysAgo * 86_400_000),
+            })
+            .where(and(eq(trainingJobs.id, id), eq(trainingJobs.status, "running")));
         }
-      });
-    }
+      }
+    });
     const all = await db
       .select({ id: trainingJobs.id })
       .from(trainingJobs)
