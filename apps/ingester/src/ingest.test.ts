@@ -258,6 +258,76 @@ describe("a completed training job", () => {
     expect(requeued).toHaveLength(0);
   });
 
+  // The final transaction re-checks the job: still completed, and linked to nothing. Each half
+  // of that condition withdraws the attempt's artifact, its files and any announcement.
+  async function copyThatStalls() {
+    const { db } = world.database;
+    const job = await createJob(db, {
+      sim: world.sim,
+      curve: "good",
+      // The adapter's body stalls half-way, so the change lands mid-copy.
+      spec: { fault: "slow", faultVariant: "file_mid_body", faultDelayMs: 1500, faultCount: 1 },
+    });
+    await waitFor(async () => (await artifactOf(job.id))?.status === "processing", "copy start");
+    return job;
+  }
+
+  /** Every file on disk under the artifact's folder, hidden temporaries included. */
+  async function filesOfArtifact(jobId: string) {
+    const folder = `${USER_ID}/${artifactIdForJob(jobId)}/`;
+    return (await allStoredFiles(world.storageRoot)).filter((file) => file.startsWith(folder));
+  }
+
+  async function attemptFinished(jobId: string) {
+    await waitFor(async () => {
+      const rows = await world.database.sql<{ state: string }[]>`
+        select state from pgboss.job where name = 'artifact-ingestion' and singleton_key = ${jobId}`;
+      return rows.length > 0 && rows.every((row) => row.state === "completed");
+    }, "the attempt to finish");
+  }
+
+  it("withdraws its artifact when another service links the job to another artifact mid-copy", async () => {
+    const { db, sql } = world.database;
+    const job = await copyThatStalls();
+    // Another service's artifact (of a job of its own), linked to this job while we copy.
+    const other = await createJob(db, { sim: world.sim, complete: false });
+    const [otherArtifact] = await sql<{ id: string }[]>`
+      insert into model_artifacts (id, user_id, job_id, dataset_id, name, version, status)
+      values (gen_random_uuid(), ${USER_ID}, ${other.id}, ${other.datasetId}, 'Linked by another service', '1.0.0', 'processing')
+      returning id`;
+    await sql`update training_jobs set artifact_id = ${otherArtifact!.id} where id = ${job.id}`;
+    await attemptFinished(job.id);
+
+    const [linked] = await db.select().from(trainingJobs).where(eq(trainingJobs.id, job.id));
+    expect(linked?.artifactId).toBe(otherArtifact!.id);
+    // Exactly one artifact for the job: the one it is linked to; ours is gone, files and all.
+    expect(await artifactOf(job.id)).toBeUndefined();
+    expect(await filesOfArtifact(job.id)).toEqual([]);
+    const notes = await sql`select type from notifications where metadata ->> 'job_id' = ${job.id}`;
+    expect(notes).toHaveLength(0);
+    expect(await ingester.sweepNow()).toBe(0);
+  });
+
+  it("withdraws its artifact when the job leaves `completed` mid-copy, and ingests it once it is back", async () => {
+    const { db, sql } = world.database;
+    const job = await copyThatStalls();
+    await sql`update training_jobs set status = 'running' where id = ${job.id}`;
+    await attemptFinished(job.id);
+
+    expect(await artifactOf(job.id)).toBeUndefined();
+    expect(await filesOfArtifact(job.id)).toEqual([]);
+    expect(
+      await sql`select 1 from notifications where metadata ->> 'job_id' = ${job.id}`,
+    ).toHaveLength(0);
+
+    await completeJob(db, job.id);
+    const artifact = await waitForStatus(job.id, "stored");
+    expect(artifact.files).toHaveLength(3);
+    const notes = await sql<{ type: string }[]>`
+      select type from notifications where metadata ->> 'job_id' = ${job.id}`;
+    expect(notes.map((note) => note.type)).toEqual(["artifact_ready"]);
+  });
+
   it("stays exactly once when attempts on one job overlap (a lapsed heartbeat)", async () => {
     const { db, sql } = world.database;
     const job = await createJob(db, {

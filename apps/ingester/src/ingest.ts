@@ -85,6 +85,16 @@ export async function ingestTrainingJob(
       log.info("the model was deleted while it was being ingested; its files are removed");
       return { status: "skipped", artifactId, reason: "the user deleted this model" };
     }
+    if (recorded === "job-changed") {
+      log.info("the training job is no longer completed; this attempt's artifact is withdrawn");
+      return { status: "skipped", artifactId, reason: "the training job is no longer completed" };
+    }
+    if (recorded === "superseded") {
+      log.warn(
+        "the training job was linked to another artifact; this attempt's artifact is withdrawn",
+      );
+      return { status: "skipped", artifactId, reason: "the training job has another artifact" };
+    }
     if (recorded === "already-linked") {
       log.info("another attempt stored this artifact first");
       return { status: "skipped", artifactId, reason: "stored by another attempt" };
@@ -155,7 +165,12 @@ async function prepare(
   };
   // A `failed` artifact waits for retry_artifact_ingestion(), which sets it back to processing
   // before enqueuing; a stale queue entry must not revive it.
-  const upserted = await deps.sql<{ ingestion_attempts: number }[]>`
+  const upserted = await deps.sql.begin(async (tx) => {
+    // Attempts on one job overlap (a lapsed heartbeat, a manual retry): the job row's lock makes
+    // their upserts take turns. Without it, the loser of two concurrent inserts trips the
+    // unique index on job_id, which ON CONFLICT (id) does not arbitrate.
+    await tx`select 1 from training_jobs where id = ${job.id} for update`;
+    return tx<{ ingestion_attempts: number }[]>`
     insert into model_artifacts
       (id, user_id, job_id, dataset_id, name, version, status, configuration, ingestion_attempts, bytes_copied, updated_at)
     values
@@ -170,6 +185,7 @@ async function prepare(
           updated_at = now()
       where model_artifacts.status = 'processing' and model_artifacts.deleted_at is null
     returning ingestion_attempts`;
+  });
   if (upserted.length === 0) {
     const [existing] = await deps.sql<{ status: string; deleted: boolean }[]>`
       select status, deleted_at is not null as deleted from model_artifacts where id = ${artifactId}`;
@@ -185,13 +201,15 @@ async function prepare(
   };
 }
 
+type RecordOutcome = "stored" | "already-linked" | "deleted" | "job-changed" | "superseded";
+
 async function copyAndRecord(
   deps: IngestDeps,
   prepared: Extract<Awaited<ReturnType<typeof prepare>>, { status: "go" }>,
   artifactId: string,
   signal: AbortSignal | undefined,
   log: Logger,
-): Promise<"stored" | "already-linked" | "deleted"> {
+): Promise<RecordOutcome> {
   const { job, name } = prepared;
   const listing = await deps.cluster.getArtifactListing(job.externalJobId!, signal);
   const names = new Set(listing.files.map((file) => file.name));
@@ -262,20 +280,24 @@ async function copyAndRecord(
   const totalSize = copied.reduce((sum, file) => sum + file.size_bytes, 0);
   const artifacts = Object.fromEntries(copied.map((file) => [file.name, file.storage_path]));
 
-  const outcome = await deps.sql.begin(
-    async (tx): Promise<"stored" | "already-linked" | "deleted"> => {
-      // The job row lock orders this commit against any concurrent attempt on the same job.
-      const [current] = await tx<{ status: string; artifact_id: string | null }[]>`
+  const outcome = await deps.sql.begin(async (tx): Promise<RecordOutcome> => {
+    // The job row lock orders this commit against any concurrent attempt on the same job.
+    const [current] = await tx<{ status: string; artifact_id: string | null }[]>`
       select status, artifact_id from training_jobs where id = ${job.id} for update`;
-      // A parallel attempt (a worker whose heartbeat lapsed but which still ran) got here first:
-      // its result is this one's, so there is nothing left to do.
-      if (current?.artifact_id === artifactId) return "already-linked";
-      if (!current || current.status !== "completed" || current.artifact_id !== null) {
-        throw new PermanentIngestionError(
-          `training job changed while ingesting (status ${current?.status ?? "gone"})`,
-        );
-      }
-      const stored = await tx`
+    // A parallel attempt (a worker whose heartbeat lapsed but which still ran) got here first:
+    // its result is this one's, so there is nothing left to do.
+    if (current?.artifact_id === artifactId) return "already-linked";
+    if (!current) throw new PermanentIngestionError("the training job no longer exists");
+    if (current.status !== "completed" || current.artifact_id !== null) {
+      // The job was set back (it is not finished after all) or another service linked it to an
+      // artifact of its own: this attempt's artifact must not exist. The trigger enqueues the
+      // job again if it becomes completed and unlinked once more.
+      await tx`
+          delete from model_artifacts
+           where id = ${artifactId} and status = 'processing' and deleted_at is null`;
+      return current.status !== "completed" ? "job-changed" : "superseded";
+    }
+    const stored = await tx`
       update model_artifacts
          set status = 'stored',
              quality_metrics = ${JSON.stringify(quality)}::jsonb,
@@ -291,24 +313,23 @@ async function copyAndRecord(
              updated_at = now()
        where id = ${artifactId} and status = 'processing' and deleted_at is null
        returning id`;
-      if (stored.length === 0) {
-        const [row] = await tx<{ deleted: boolean }[]>`
+    if (stored.length === 0) {
+      const [row] = await tx<{ deleted: boolean }[]>`
         select deleted_at is not null as deleted from model_artifacts where id = ${artifactId}`;
-        // Deleted by its owner while the files were being copied: nothing to link or announce.
-        if (row?.deleted) return "deleted";
-        throw new Error("artifact is no longer processing");
-      }
-      await tx`update training_jobs set artifact_id = ${artifactId} where id = ${job.id} and artifact_id is null`;
-      await tx`
+      // Deleted by its owner while the files were being copied: nothing to link or announce.
+      if (row?.deleted) return "deleted";
+      throw new Error("artifact is no longer processing");
+    }
+    await tx`update training_jobs set artifact_id = ${artifactId} where id = ${job.id} and artifact_id is null`;
+    await tx`
       insert into notifications (user_id, type, title, message, priority, action_url, metadata)
       values (${job.userId}, 'artifact_ready', 'Model Ready for Download', ${artifactReadyMessage(name, quality)},
               'high', ${`/models/${artifactId}`}, ${JSON.stringify({ artifact_id: artifactId, job_id: job.id })}::jsonb)
       on conflict ((metadata ->> 'job_id')) where type = 'artifact_ready' do nothing`;
-      return "stored";
-    },
-  );
-  if (outcome === "deleted") {
-    // The delete removed what was there when it ran; these were written after it.
+    return "stored";
+  });
+  if (outcome === "deleted" || outcome === "job-changed" || outcome === "superseded") {
+    // A delete removed what was there when it ran; these were written after it.
     await deps.storage.remove(copied.map((file) => file.storage_path));
   }
   return outcome;

