@@ -24,7 +24,7 @@ export {
 } from "./cluster-client";
 export { copyArtifactFiles, type CopiedFile, type CopyOptions } from "./copy";
 export { artifactIdForJob, uuidV5, ARTIFACT_ID_NAMESPACE } from "./uuid-v5";
-export { createLogger, type Logger } from "./logger";
+export { createLogger, type Logger } from "@mad/logger";
 export { readIngesterEnv, storageConfigFromEnv, type IngesterEnv } from "./env";
 export {
   artifactFileNameSchema,

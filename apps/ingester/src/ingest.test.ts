@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createClusterClient } from "./cluster-client";
 import { ingestTrainingJob } from "./ingest";
-import { createLogger } from "./logger";
+import { createLogger } from "@mad/logger";
 import { retryIngestion } from "./sql-api";
 import { artifactIdForJob } from "./uuid-v5";
 import {
@@ -341,7 +341,7 @@ describe("a completed training job", () => {
       sql,
       storage: world.storage,
       cluster: createClusterClient({ baseUrl: world.sim.url, apiKey: TEST_API_KEY }),
-      logger: createLogger({ destination: world.logs }),
+      logger: createLogger({ name: "ingester", destination: world.logs }),
     };
     const outcomes = await Promise.all([
       ingestTrainingJob(deps, job.id, { isLastAttempt: false }),

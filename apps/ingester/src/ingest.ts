@@ -20,7 +20,7 @@ import { asc, eq } from "drizzle-orm";
 
 import type { ClusterClient } from "./cluster-client";
 import { type CopiedFile, copyArtifactFiles, isPermanentCopyError } from "./copy";
-import type { Logger } from "./logger";
+import type { Logger } from "@mad/logger";
 import { artifactName, artifactReadyMessage } from "./quality-message";
 import { artifactIdForJob } from "./uuid-v5";
 import { REQUIRED_FILES } from "./validate";

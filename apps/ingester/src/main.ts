@@ -7,12 +7,12 @@ import { createStorage } from "@mad/storage";
 
 import { createClusterClient } from "./cluster-client";
 import { readIngesterEnv, storageConfigFromEnv } from "./env";
-import { createLogger } from "./logger";
+import { createLogger } from "@mad/logger";
 import { startIngester } from "./worker";
 
 async function main(): Promise<void> {
   const env = readIngesterEnv();
-  const logger = createLogger({ level: env.LOG_LEVEL });
+  const logger = createLogger({ name: "ingester", level: env.LOG_LEVEL });
   const database = await resolveDatabase({
     onLog: (line) => logger.debug({ postgres: line }, "embedded postgres"),
   });

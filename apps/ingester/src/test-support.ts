@@ -27,7 +27,7 @@ import { type ArtifactStorage, createStorage } from "@mad/storage";
 import { eq } from "drizzle-orm";
 
 import { createClusterClient } from "./cluster-client";
-import { createLogger } from "./logger";
+import { createLogger } from "@mad/logger";
 import { type Ingester, type IngesterOptions, startIngester } from "./worker";
 
 export const TEST_API_KEY = "sim-key-0123456789-abcdefghijklmnop-SECRET";
@@ -89,7 +89,7 @@ export async function createTestWorld(
           retryBaseDelayMs: 10,
           retryMaxDelayMs: 50,
         }),
-        logger: createLogger({ destination: logs, level: "debug" }),
+        logger: createLogger({ name: "ingester", destination: logs, level: "debug" }),
         concurrency: 4,
         retryLimit: 2,
         retryDelaySeconds: 0,

@@ -9,7 +9,7 @@ import { type JobWithMetadata, PgBoss } from "pg-boss";
 
 import { type ClusterClient } from "./cluster-client";
 import { ingestTrainingJob, type IngestOutcome } from "./ingest";
-import type { Logger } from "./logger";
+import type { Logger } from "@mad/logger";
 
 /** Queue names are part of the SQL contract (migration 0002 names `artifact-ingestion`). */
 export const INGEST_QUEUE = "artifact-ingestion";
