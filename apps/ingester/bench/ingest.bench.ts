@@ -22,8 +22,8 @@ import { createDb, DEMO_USERS, insertDataset, startThrowawayPostgres } from "@ma
 import { startGpuClusterSim } from "@mad/gpu-cluster-sim";
 import { createStorage } from "@mad/storage";
 
-import { createClusterClient } from "../src/cluster-client";
-import { copyArtifactFiles } from "../src/copy";
+import { createClusterClient } from "../src/cluster";
+import { copyArtifactFiles } from "../src/copy/copy-files";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;

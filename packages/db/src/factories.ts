@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 
-import type { Database } from "./client";
+import type { Queryable } from "./artifacts/queryable";
 import {
   datasets,
   metricsPoints,
@@ -127,7 +127,7 @@ export function trainingJobFixture(
 }
 
 export async function insertDataset(
-  db: Database,
+  db: Queryable,
   overrides: Partial<NewDataset> & { userId: string },
 ) {
   const [row] = await db.insert(datasets).values(datasetFixture(overrides)).returning();
@@ -135,14 +135,14 @@ export async function insertDataset(
 }
 
 export async function insertTrainingJob(
-  db: Database,
+  db: Queryable,
   overrides: Partial<NewTrainingJob> & { userId: string; datasetId: string },
 ) {
   const [row] = await db.insert(trainingJobs).values(trainingJobFixture(overrides)).returning();
   return row!;
 }
 
-export async function insertMetricsPoints(db: Database, jobId: string, points: LossCurvePoint[]) {
+export async function insertMetricsPoints(db: Queryable, jobId: string, points: LossCurvePoint[]) {
   if (points.length === 0) return;
   // Large curves in chunks: Postgres allows at most 65,535 bind parameters per statement.
   for (let i = 0; i < points.length; i += 5_000) {

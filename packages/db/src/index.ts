@@ -13,3 +13,4 @@ export { resolveDatabase, type ResolvedDatabase } from "./resolve";
 export { readDbEnv } from "./env";
 export * from "./factories";
 export { DEMO_USERS, type DemoUser } from "./demo";
+export * from "./artifacts";

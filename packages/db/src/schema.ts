@@ -217,3 +217,4 @@ export type ModelArtifact = typeof modelArtifacts.$inferSelect;
 export type NewModelArtifact = typeof modelArtifacts.$inferInsert;
 export type Notification = typeof notifications.$inferSelect;
 export type NewNotification = typeof notifications.$inferInsert;
+export type ArtifactStatus = (typeof artifactStatus.enumValues)[number];

@@ -53,3 +53,4 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 export * from "../factories";
+export * from "./artifacts";

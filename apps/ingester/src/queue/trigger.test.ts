@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { enqueueIngestion, sweepIngestion } from "./sql-api";
-import { createJob, createTestWorld, type TestWorld, waitFor } from "./test-support";
+import { createJob, createTestWorld, type TestWorld, waitFor } from "../testing/world";
 
 let world: TestWorld | undefined;
 

@@ -2,16 +2,21 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-import { metricsPoints, modelArtifacts, notifications, trainingJobs } from "@mad/db";
+import {
+  artifactIdForJob,
+  metricsPoints,
+  modelArtifacts,
+  notifications,
+  trainingJobs,
+} from "@mad/db";
 import { calculateQualityMetrics } from "@mad/quality";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createClusterClient } from "./cluster-client";
-import { ingestTrainingJob } from "./ingest";
+import { createClusterClient } from "../cluster";
+import { ingestTrainingJob } from "./ingest-training-job";
 import { createLogger } from "@mad/logger";
-import { retryIngestion } from "./sql-api";
-import { artifactIdForJob } from "./uuid-v5";
+import { retryIngestion } from "../queue/sql-api";
 import {
   allStoredFiles,
   completeJob,
@@ -21,8 +26,8 @@ import {
   type TestWorld,
   USER_ID,
   waitFor,
-} from "./test-support";
-import type { Ingester } from "./worker";
+} from "../testing/world";
+import type { Ingester } from "../queue/worker";
 
 let world: TestWorld;
 let ingester: Ingester;
@@ -205,7 +210,7 @@ describe("a completed training job", () => {
       spec: { fault: "auth_refused" },
     });
     const failed = await waitForStatus(job.id, "failed");
-    expect(failed.failureReason).toMatch(/refused the API key \(HTTP 401\)/);
+    expect(failed.failureReason).toMatch(/refused access to this job's files \(HTTP 401\)/);
     expect(failed.failureReason).not.toContain(TEST_API_KEY);
     // The sweep leaves failed jobs alone, so no request loop against a refusing cluster.
     expect(await ingester.sweepNow()).toBe(0);

@@ -8,8 +8,9 @@
  * demo jobs are completed, so a second run adds nothing.
  *
  * With the simulator reachable at GPU_CLUSTER_API_URL, each job's files are registered there
- * (rank, base model, size), and one of Ada's jobs is registered with the `auth_refused` fault so
- * the dashboard shows a failed card.
+ * (rank, base model, size), and one of Ada's jobs is registered with a `wrong_checksum` fault on its
+ * first listing — a corrupt copy on the cluster, which a user can meet — so the dashboard shows a
+ * failed card whose "Retry" succeeds.
  */
 import {
   createDb,
@@ -24,8 +25,9 @@ import {
 } from "@mad/db";
 import { and, eq, inArray } from "drizzle-orm";
 
-import { uuidV5 } from "./uuid-v5";
-import { INGEST_QUEUE, PGBOSS_SCHEMA } from "./worker";
+import { v5 as uuidV5 } from "uuid";
+import { readSeedEnv } from "../env";
+import { INGEST_QUEUE, PGBOSS_SCHEMA } from "../queue/worker";
 
 const SEED_NAMESPACE = "0e6a3c4f-2b7d-4f1a-9c58-7d2e1b0a4c63";
 const seedId = (name: string) => uuidV5(name, SEED_NAMESPACE);
@@ -45,7 +47,7 @@ interface DemoJob {
   hours: number;
   baseModel: string;
   /** A fault the simulator should inject for this job. */
-  fault?: "auth_refused";
+  fault?: "wrong_checksum" | undefined;
 }
 
 const ADA_DATASETS = [
@@ -117,7 +119,7 @@ async function registerWithSimulator(
           rank: job.rank,
           baseModel: job.baseModel,
           adapterSizeBytes: job.rank * 64 * 1024,
-          ...(job.fault ? { fault: job.fault } : {}),
+          ...(job.fault ? { fault: job.fault, faultCount: 1 } : {}),
         }),
         signal: AbortSignal.timeout(2_000),
       },
@@ -155,7 +157,7 @@ async function waitForIngestionQueue(sql: Sql, timeoutMs = 60_000): Promise<void
 async function main(): Promise<void> {
   const database = await resolveDatabase();
   const { db, sql, close } = createDb(database.url, { max: 2, applicationName: "mad-seed" });
-  const simulatorUrl = process.env.GPU_CLUSTER_API_URL;
+  const simulatorUrl = readSeedEnv().GPU_CLUSTER_API_URL;
   try {
     const [ada, grace] = DEMO_USERS;
     const plan = [
@@ -163,7 +165,7 @@ async function main(): Promise<void> {
       { user: grace, datasetNames: GRACE_DATASETS, jobs: demoJobs("grace", GRACE_DATASETS, 4, 3) },
     ];
     // One of Ada's jobs fails for good on the cluster: the dashboard's failed card.
-    plan[0]!.jobs[5]!.fault = "auth_refused";
+    plan[0]!.jobs[5]!.fault = "wrong_checksum";
 
     let inserted = 0;
     let simulatorRegistrations = 0;
@@ -185,7 +187,15 @@ async function main(): Promise<void> {
       for (const job of jobs) {
         const id = seedId(`job/${job.key}`);
         const externalJobId = `demo-${job.key}`;
-        if (await registerWithSimulator(simulatorUrl, externalJobId, job))
+        // A demo fault hits only the completion this run makes: a model that was already
+        // ingested (or failed) in an earlier run keeps a retry that succeeds.
+        const [existing] = await db
+          .select({ status: trainingJobs.status })
+          .from(trainingJobs)
+          .where(eq(trainingJobs.id, id));
+        const stillToComplete = !existing || existing.status === "running";
+        const registered = stillToComplete ? job : { ...job, fault: undefined };
+        if (await registerWithSimulator(simulatorUrl, externalJobId, registered))
           simulatorRegistrations += 1;
         const completedAt = new Date(Date.now() - job.daysAgo * 86_400_000);
         const startedAt = new Date(completedAt.getTime() - job.hours * 3_600_000);

@@ -3,7 +3,7 @@
  * ingester takes the job over once the heartbeat lapses and finishes it, with no duplicate
  * artifact, notification or object.
  */
-import { modelArtifacts } from "@mad/db";
+import { artifactIdForJob, modelArtifacts } from "@mad/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -17,8 +17,7 @@ import {
   type TestWorld,
   USER_ID,
   waitFor,
-} from "./test-support";
-import { artifactIdForJob } from "./uuid-v5";
+} from "../testing/world";
 
 const ADAPTER_BYTES = 48 * 1024 * 1024;
 let world: TestWorld;

@@ -1,28 +1,24 @@
 /**
  * Copies an artifact's files from the GPU cluster into storage: each file streams from the
  * cluster through its validator into `storage.put`, which writes it atomically and computes size
- * and sha256 — memory stays flat whatever the file size. A file that breaks off is fetched again
- * (the put of the broken attempt leaves nothing behind); a file whose content is wrong fails the
- * copy for good.
+ * and sha256 — memory stays flat whatever the file size. A file whose transfer broke off is
+ * fetched again (the put of the broken attempt leaves nothing behind); a file whose content is
+ * wrong — invalid, or not the bytes the cluster's checksum names — fails the copy for good.
  */
-import type { ArtifactStorage, PutResult } from "@mad/storage";
+import { type ArtifactFile } from "@mad/db";
+import { type ArtifactStorage, type PutResult, StorageIntegrityError } from "@mad/storage";
+import pRetry from "p-retry";
 
 import {
   type ArtifactListingFile,
   type ClusterClient,
   ClusterError,
   type OpenedFile,
-  sleep,
-} from "./cluster-client";
-import { contentTypeFor, InvalidArtifactFileError, validatorFor } from "./validate";
+} from "../cluster";
+import { contentTypeFor, InvalidArtifactFileError, validatorFor } from "../validate";
 
-export interface CopiedFile {
-  name: string;
-  storage_path: string;
-  size_bytes: number;
-  sha256: string;
-  content_type: string;
-}
+/** A stored file, as the artifact's row records it. */
+export type CopiedFile = ArtifactFile;
 
 export interface CopyOptions {
   cluster: ClusterClient;
@@ -32,10 +28,12 @@ export interface CopyOptions {
   files: ArtifactListingFile[];
   /** Extra attempts per file after a transfer that broke off. */
   fileRetries: number;
+  /** Back-off between those attempts (doubles, with jitter). */
+  fileRetryBaseDelayMs?: number;
   signal?: AbortSignal;
   /** Total bytes copied so far across all files (called often; throttle on your side). */
   onProgress?: (bytesCopied: number, bytesTotalKnown: number | null) => void;
-  onFileAttemptFailed?: (file: string, attempt: number, error: Error) => void;
+  onFileAttemptFailed?: (file: string, attempt: number, error: ClusterError) => void;
 }
 
 /** Small files first, so bytes_total is (nearly) final once the big adapter starts. */
@@ -45,14 +43,17 @@ function copyOrder(files: ArtifactListingFile[]): ArtifactListingFile[] {
   );
 }
 
+/** A failure no later attempt can fix: the cluster's answer or file is wrong, not late. */
 export function isPermanentCopyError(error: unknown): boolean {
-  return (
-    (error instanceof InvalidArtifactFileError || error instanceof ClusterError) && error.permanent
-  );
+  if (error instanceof InvalidArtifactFileError || error instanceof ClusterError) {
+    return error.permanent;
+  }
+  // The whole file arrived and is not what the cluster's checksum says: corrupt at the source.
+  return error instanceof StorageIntegrityError && error.check === "sha256";
 }
 
 export async function copyArtifactFiles(options: CopyOptions): Promise<CopiedFile[]> {
-  const { cluster, folder, signal } = options;
+  const { folder, signal } = options;
   if (!folder.endsWith("/")) throw new Error("folder must end with '/'");
   const copied: CopiedFile[] = [];
   let finishedBytes = 0;
@@ -66,10 +67,12 @@ export async function copyArtifactFiles(options: CopyOptions): Promise<CopiedFil
     if (path.slice(folder.length).includes("/"))
       throw new Error(`refusing to write outside ${folder}`);
     const contentType = contentTypeFor(file.name);
-    let result: PutResult | null = null;
-    for (let attempt = 0; result === null; attempt++) {
-      try {
-        result = await copyOneFile({
+    let firstAttempt = true;
+    const result = await pRetry(
+      async () => {
+        const countSize = firstAttempt;
+        firstAttempt = false;
+        return copyOneFile({
           ...options,
           file,
           path,
@@ -77,24 +80,31 @@ export async function copyArtifactFiles(options: CopyOptions): Promise<CopiedFil
           onBytes: (bytes) =>
             options.onProgress?.(finishedBytes + bytes, totalComplete ? knownTotal : null),
           onSize: (size) => {
-            if (attempt === 0) {
-              if (size === null) totalComplete = false;
-              else knownTotal += size;
-            }
+            if (!countSize) return;
+            if (size === null) totalComplete = false;
+            else knownTotal += size;
           },
         });
-      } catch (error) {
-        const failure = error instanceof Error ? error : new Error(String(error));
+      },
+      {
         // Only a transfer that broke off is fetched again here; a refused request (already
         // retried by the client), wrong content or a checksum that disagrees with the listing
-        // needs a fresh listing, i.e. another attempt of the whole job.
-        const brokeOff = failure instanceof TransferBrokeOffError;
-        if (signal?.aborted || !brokeOff || attempt >= options.fileRetries)
-          throw brokeOff ? failure.cause : failure;
-        options.onFileAttemptFailed?.(file.name, attempt + 1, failure);
-        await sleep(cluster.backoffDelayMs(attempt), signal);
-      }
-    }
+        // needs a fresh listing, i.e. another attempt of the whole job — or is permanent.
+        retries: options.fileRetries,
+        minTimeout: options.fileRetryBaseDelayMs ?? 500,
+        factor: 2,
+        randomize: true,
+        ...(signal ? { signal } : {}),
+        shouldRetry: ({ error }) => error instanceof TransferBrokeOffError,
+        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+          if (error instanceof TransferBrokeOffError && retriesLeft > 0) {
+            options.onFileAttemptFailed?.(file.name, attemptNumber, error.cause);
+          }
+        },
+      },
+    ).catch((error: unknown) => {
+      throw error instanceof TransferBrokeOffError ? error.cause : error;
+    });
     finishedBytes += result.sizeBytes;
     options.onProgress?.(finishedBytes, totalComplete ? knownTotal : null);
     copied.push({
@@ -125,7 +135,23 @@ async function copyOneFile(
   try {
     return await streamIntoStorage(options, opened);
   } catch (error) {
-    if (error instanceof ClusterError && !error.permanent) throw new TransferBrokeOffError(error);
+    if (error instanceof ClusterError && error.kind === "broke-off") {
+      throw new TransferBrokeOffError(error);
+    }
+    // The body ended before its announced length: it broke off, whatever noticed it first.
+    if (
+      error instanceof StorageIntegrityError &&
+      error.check === "size" &&
+      opened.sizeBytes !== null
+    ) {
+      throw new TransferBrokeOffError(
+        new ClusterError(`the download of ${file.name} from the GPU cluster broke off`, {
+          kind: "broke-off",
+          detail: error.message,
+          cause: error,
+        }),
+      );
+    }
     throw error;
   }
 }
@@ -173,13 +199,28 @@ async function streamIntoStorage(
   } catch (error) {
     // The stream's own error says what went wrong (a broken transfer, an invalid header); the
     // put's rejection only echoes it. A put that failed by itself (checksum, storage) stands.
-    throw firstError ?? describePutError(file.name, error);
+    const failure = firstError ?? error;
+    if (
+      failure instanceof ClusterError ||
+      failure instanceof InvalidArtifactFileError ||
+      failure instanceof StorageIntegrityError ||
+      signal?.aborted
+    ) {
+      throw failure;
+    }
+    throw new StorageWriteError(file.name, failure);
   } finally {
     if (!opened.body.destroyed) opened.body.destroy();
   }
 }
 
-function describePutError(fileName: string, error: unknown): Error {
-  const message = error instanceof Error ? error.message : String(error);
-  return new Error(`${fileName}: storing failed (${message})`, { cause: error });
+/** Storage could not take a file (unreachable, refused, full); another attempt may succeed. */
+export class StorageWriteError extends Error {
+  override readonly name = "StorageWriteError";
+  constructor(
+    readonly fileName: string,
+    override readonly cause: unknown,
+  ) {
+    super(`${fileName} could not be written to storage`, { cause });
+  }
 }

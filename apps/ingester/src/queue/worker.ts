@@ -7,8 +7,8 @@ import { createDb, type Database, type Sql } from "@mad/db";
 import type { ArtifactStorage } from "@mad/storage";
 import { type JobWithMetadata, PgBoss } from "pg-boss";
 
-import { type ClusterClient } from "./cluster-client";
-import { ingestTrainingJob, type IngestOutcome } from "./ingest";
+import type { ClusterClient } from "../cluster";
+import { ingestTrainingJob, type IngestOutcome } from "../ingest/ingest-training-job";
 import type { Logger } from "@mad/logger";
 
 /** Queue names are part of the SQL contract (migration 0002 names `artifact-ingestion`). */

@@ -26,9 +26,9 @@ import { type GpuClusterSim, type JobSpecInput, startGpuClusterSim } from "@mad/
 import { type ArtifactStorage, createStorage } from "@mad/storage";
 import { eq } from "drizzle-orm";
 
-import { createClusterClient } from "./cluster-client";
+import { createClusterClient } from "../cluster";
 import { createLogger } from "@mad/logger";
-import { type Ingester, type IngesterOptions, startIngester } from "./worker";
+import { type Ingester, type IngesterOptions, startIngester } from "../queue/worker";
 
 export const TEST_API_KEY = "sim-key-0123456789-abcdefghijklmnop-SECRET";
 export const USER_ID = DEMO_USERS[0].id;
@@ -88,6 +88,8 @@ export async function createTestWorld(
           retries: 2,
           retryBaseDelayMs: 10,
           retryMaxDelayMs: 50,
+          notReadyWindowMs: 1_500,
+          notReadyMaxDelayMs: 100,
         }),
         logger: createLogger({ name: "ingester", destination: logs, level: "debug" }),
         concurrency: 4,
@@ -192,7 +194,7 @@ export async function allStoredFiles(root: string): Promise<string[]> {
     .sort();
 }
 
-const packageDir = path.resolve(import.meta.dirname, "..");
+const packageDir = path.resolve(import.meta.dirname, "../..");
 
 export interface IngesterProcess {
   child: ChildProcess;

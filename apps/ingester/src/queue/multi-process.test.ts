@@ -15,7 +15,7 @@ import {
   type TestWorld,
   USER_ID,
   waitFor,
-} from "./test-support";
+} from "../testing/world";
 
 const JOBS = 300;
 let world: TestWorld;

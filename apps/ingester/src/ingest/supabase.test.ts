@@ -6,14 +6,13 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-import { modelArtifacts } from "@mad/db";
+import { artifactIdForJob, modelArtifacts } from "@mad/db";
 import { createStorage } from "@mad/storage";
 import { startSupabaseStandin, type SupabaseStandin } from "@mad/storage/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createJob, createTestWorld, type TestWorld, USER_ID, waitFor } from "./test-support";
-import { artifactIdForJob } from "./uuid-v5";
+import { createJob, createTestWorld, type TestWorld, USER_ID, waitFor } from "../testing/world";
 
 let standin: SupabaseStandin;
 let world: TestWorld;

@@ -1,0 +1,32 @@
+/**
+ * The artifact lifecycle: the one owner of every state an artifact can be in and of the writes
+ * that go with each transition (docs/architecture.md has the state machine):
+ *
+ *   (none) ─begin─▶ processing ─complete─▶ stored
+ *                     │  ▲   └─complete (job changed / linked elsewhere)─▶ (withdrawn: no row)
+ *                     │  └─retry (SQL retry_artifact_ingestion)─┐
+ *                     └─fail─▶ failed ─────────────────────────┘
+ *   any live ─softDelete─▶ deleted
+ */
+export { beginIngestion, type BeginIngestionResult } from "./begin";
+export {
+  ArtifactStateError,
+  completeIngestion,
+  type CompleteIngestionResult,
+  type StoredArtifactFacts,
+} from "./complete";
+export { softDeleteArtifact } from "./delete";
+export { failIngestion } from "./fail";
+export {
+  ARTIFACT_ID_NAMESPACE,
+  artifactFilePath,
+  artifactFolder,
+  artifactIdForJob,
+  artifactName,
+  pathsInsideArtifactFolder,
+} from "./identity";
+export { artifactPageUrl, artifactReadyNotice, ingestionFailedNotice } from "./notices";
+export { ownedLiveArtifact } from "./ownership";
+export { recordAttemptFailure, recordIngestionProgress } from "./progress";
+export type { Queryable, Transaction } from "./queryable";
+export { retryFailedIngestion, type RetryFailedIngestionResult } from "./retry";

@@ -1,0 +1,168 @@
+/**
+ * Test factories for artifacts in every state. They go through the artifact lifecycle
+ * (../artifacts) like the ingester does — begin, then complete or fail — so a factory-made row
+ * can never take a shape the product itself could not produce.
+ */
+import { createHash, randomUUID } from "node:crypto";
+
+import { eq } from "drizzle-orm";
+
+import {
+  artifactFilePath,
+  beginIngestion,
+  completeIngestion,
+  failIngestion,
+  recordIngestionProgress,
+  softDeleteArtifact,
+} from "../artifacts";
+import type { Database } from "../client";
+import { insertDataset, insertTrainingJob } from "../factories";
+import { modelArtifacts, type NewTrainingJob } from "../schema";
+import type { ArtifactFile, ModelMetadata, QualityMetricsRecord, TrainingSummary } from "../types";
+
+export interface ArtifactFactoryOptions {
+  userId: string;
+  /** Reuse a dataset; otherwise one named `datasetName` is created. */
+  datasetId?: string;
+  datasetName?: string;
+  /** When the job completed: the artifact's name date and its created_at. */
+  completedAt?: Date;
+  job?: Partial<NewTrainingJob>;
+  quality?: QualityMetricsRecord;
+  summary?: TrainingSummary;
+  modelMetadata?: ModelMetadata;
+  /** File name → content, recorded with the size and sha256 of that content. */
+  contents?: Record<string, string | Buffer>;
+  /** Or complete file entries (their paths are used as given). */
+  files?: ArtifactFile[];
+}
+
+export const NOT_RATED: QualityMetricsRecord = {
+  overall_score: null,
+  convergence_quality: "unknown",
+  final_training_loss: null,
+  final_validation_loss: null,
+  perplexity: null,
+  loss_reduction_percent: null,
+};
+
+export function fileEntryFor(
+  userId: string,
+  artifactId: string,
+  name: string,
+  content: string | Buffer,
+): ArtifactFile {
+  const bytes = typeof content === "string" ? Buffer.from(content) : content;
+  return {
+    name,
+    storage_path: artifactFilePath(userId, artifactId, name),
+    size_bytes: bytes.length,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    content_type: name.endsWith(".json") ? "application/json" : "application/octet-stream",
+  };
+}
+
+async function beginFixture(db: Database, options: ArtifactFactoryOptions) {
+  const completedAt = options.completedAt ?? new Date();
+  const datasetId =
+    options.datasetId ??
+    (
+      await insertDataset(db, {
+        userId: options.userId,
+        name: options.datasetName ?? "Support tickets v3",
+      })
+    ).id;
+  // Completed in the same transaction as its artifact is begun: a trigger that enqueues the job
+  // (when pg-boss is installed) finds it already handled.
+  return db.transaction(async (tx) => {
+    const job = await insertTrainingJob(tx, {
+      userId: options.userId,
+      datasetId,
+      status: "completed",
+      externalJobId: `fixture-${randomUUID()}`,
+      completedAt,
+      createdAt: new Date(completedAt.getTime() - 3_600_000),
+      startedAt: new Date(completedAt.getTime() - 3_000_000),
+      ...options.job,
+    });
+    const begun = await beginIngestion(tx, job.id, { at: completedAt });
+    if (begun.status !== "started") throw new Error(`fixture could not begin: ${begun.reason}`);
+    return { job, datasetId, artifactId: begun.artifactId, completedAt };
+  });
+}
+
+async function artifactRow(db: Database, artifactId: string) {
+  const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.id, artifactId));
+  if (!row) throw new Error(`fixture artifact ${artifactId} vanished`);
+  return row;
+}
+
+/** A dataset, a completed training job and its `stored` artifact (linked, announced). */
+export async function insertStoredArtifact(db: Database, options: ArtifactFactoryOptions) {
+  const { job, datasetId, artifactId, completedAt } = await beginFixture(db, options);
+  const files =
+    options.files ??
+    Object.entries(options.contents ?? { "adapter_config.json": '{"r":16}' }).map(
+      ([name, content]) => fileEntryFor(options.userId, artifactId, name, content),
+    );
+  const result = await completeIngestion(
+    db,
+    { artifactId, jobId: job.id },
+    {
+      quality: options.quality ?? NOT_RATED,
+      summary: options.summary ?? {
+        epochs_completed: 3,
+        total_steps: 200,
+        final_loss: options.quality?.final_training_loss ?? null,
+        training_duration_hours: 1.5,
+        total_cost: 18.42,
+      },
+      modelMetadata: options.modelMetadata ?? {
+        base_model: "meta-llama/Llama-3.1-8B",
+        adapter_type: "lora",
+      },
+      files,
+      at: completedAt,
+    },
+  );
+  if (result !== "stored") throw new Error(`fixture could not be stored: ${result}`);
+  return { artifact: await artifactRow(db, artifactId), job, datasetId };
+}
+
+/** An artifact that is still `processing`, `failed` for good, or deleted by its owner. */
+export async function insertArtifactInState(
+  db: Database,
+  options: ArtifactFactoryOptions &
+    (
+      | { state: "processing"; bytesCopied?: number; bytesTotal?: number | null }
+      | { state: "failed"; failureReason?: string }
+      | { state: "deleted"; deletedAt?: Date }
+    ),
+) {
+  if (options.state === "deleted") {
+    const stored = await insertStoredArtifact(db, options);
+    await softDeleteArtifact(db, {
+      userId: options.userId,
+      artifactId: stored.artifact.id,
+      at: options.deletedAt ?? new Date(),
+    });
+    return { ...stored, artifact: await artifactRow(db, stored.artifact.id) };
+  }
+  const { job, datasetId, artifactId } = await beginFixture(db, options);
+  if (options.state === "failed") {
+    await failIngestion(
+      db,
+      artifactId,
+      options.failureReason ??
+        "the GPU cluster does not have adapter_model.safetensors ready yet (HTTP 404)",
+    );
+  } else if (options.bytesCopied !== undefined || options.bytesTotal !== undefined) {
+    await recordIngestionProgress(
+      db,
+      artifactId,
+      options.bytesCopied ?? 0,
+      options.bytesTotal ?? null,
+    );
+  }
+  return { artifact: await artifactRow(db, artifactId), job, datasetId };
+}
