@@ -17,7 +17,8 @@ import { createStorage } from "@mad/storage";
 import { createAuth } from "../src/auth";
 import type { ApiDeps } from "../src/context";
 import { createServerCaller } from "../src/root";
-import { listModelsInput, listModelsQueries } from "../src/router/models";
+import { listModelsInput } from "../src/router/models/inputs";
+import { listModelsQueries } from "../src/router/models/list-queries";
 import { bulkLoadArtifacts, bulkUserId } from "../src/testing/bulk";
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);

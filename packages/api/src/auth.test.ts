@@ -30,8 +30,14 @@ describe("HS256 access tokens", () => {
   };
 
   it("accepts a Supabase-shaped token and round-trips a minted one", async () => {
-    expect(await auth.verifyAccessToken(await hs256(valid))).toEqual({ userId });
-    expect(await auth.verifyAccessToken(await auth.mintAccessToken(userId))).toEqual({ userId });
+    expect(await auth.verifyAccessToken(await hs256(valid))).toEqual({
+      userId,
+      expiresAt: new Date((seconds(start) + 3600) * 1000),
+    });
+    expect(await auth.verifyAccessToken(await auth.mintAccessToken(userId))).toEqual({
+      userId,
+      expiresAt: new Date((seconds(start) + 3600) * 1000),
+    });
   });
 
   it("rejects expired, not-yet-valid, wrong-audience and wrongly-signed tokens", async () => {
@@ -53,7 +59,10 @@ describe("HS256 access tokens", () => {
 
   it("stops accepting a minted token once it expires on the clock", async () => {
     const token = await auth.mintAccessToken(userId, { expiresInSeconds: 60 });
-    expect(await auth.verifyAccessToken(token)).toEqual({ userId });
+    expect(await auth.verifyAccessToken(token)).toEqual({
+      userId,
+      expiresAt: new Date((seconds(start) + 60) * 1000),
+    });
     clock.advance(61_000);
     expect(await auth.verifyAccessToken(token)).toBeNull();
     clock.set(start);
@@ -84,9 +93,10 @@ describe("HS256 access tokens", () => {
       await withIssuer.verifyAccessToken(
         await hs256({ ...valid, iss: "https://ref.supabase.co/auth/v1" }),
       ),
-    ).toEqual({ userId });
+    ).toEqual({ userId, expiresAt: new Date(valid.exp * 1000) });
     expect(await withIssuer.verifyAccessToken(await withIssuer.mintAccessToken(userId))).toEqual({
       userId,
+      expiresAt: new Date(valid.exp * 1000),
     });
   });
 
@@ -126,7 +136,10 @@ describe("asymmetric keys from a JWKS URL", () => {
     const auth = createAuth({ jwtSecret: secret, jwksUrl });
     const now = seconds(new Date());
     const claims = { sub: userId, aud: "authenticated", iat: now, exp: now + 600 };
-    expect(await auth.verifyAccessToken(await rs256(claims))).toEqual({ userId });
+    expect(await auth.verifyAccessToken(await rs256(claims))).toEqual({
+      userId,
+      expiresAt: new Date(claims.exp * 1000),
+    });
     expect(requests).toBeGreaterThan(0);
     expect(await auth.verifyAccessToken(await rs256(claims, stranger))).toBeNull();
     expect(await auth.verifyAccessToken(await rs256(claims, stranger, "unknown-kid"))).toBeNull();
@@ -135,7 +148,12 @@ describe("asymmetric keys from a JWKS URL", () => {
       await auth.verifyAccessToken(await rs256({ ...claims, aud: "service_role" })),
     ).toBeNull();
     // HS256 tokens keep working next to the JWKS.
-    expect(await auth.verifyAccessToken(await auth.mintAccessToken(userId))).toEqual({ userId });
+    const minted = await auth.verifyAccessToken(await auth.mintAccessToken(userId));
+    expect(Object.keys(minted ?? {}).sort()).toEqual(["expiresAt", "userId"]);
+    expect(minted?.userId).toBe(userId);
+    // Minted for an hour on the real clock (whole seconds).
+    expect(minted?.expiresAt).toBeInstanceOf(Date);
+    expect(Math.abs(minted!.expiresAt.getTime() - (Date.now() + 3_600_000))).toBeLessThan(5_000);
   });
 
   it("ignores RS256 tokens when no JWKS is configured", async () => {

@@ -29,6 +29,11 @@ export interface AuthConfig {
 
 export interface VerifiedUser {
   userId: string;
+  /**
+   * When the token stops being valid (its verified `exp` claim): a host that caches the
+   * verification must not keep it any longer.
+   */
+  expiresAt: Date;
 }
 
 export interface MintOptions {
@@ -71,7 +76,9 @@ export function createAuth(config: AuthConfig): Auth {
 
   function userFrom(payload: JWTPayload): VerifiedUser | null {
     const sub = userIdSchema.safeParse(payload.sub);
-    return sub.success ? { userId: sub.data.toLowerCase() } : null;
+    // `exp` is a required claim, so jose has checked it is a number.
+    if (!sub.success || payload.exp === undefined) return null;
+    return { userId: sub.data.toLowerCase(), expiresAt: new Date(payload.exp * 1000) };
   }
 
   return {

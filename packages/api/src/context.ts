@@ -39,6 +39,9 @@ export interface Context {
   requestId: string;
 }
 
+/** The context inside a protected procedure: the caller is a verified user. */
+export type AuthenticatedContext = Context & { userId: string };
+
 export const consoleLogger: ApiLogger = {
   error: (details, message) =>
     console.error(JSON.stringify({ level: "error", message, ...serializable(details) })),

@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+
 import { describe, expect, it } from "vitest";
 
 import { downsampleLossCurve, largestTriangleThreeBuckets, type LossPoint } from "./downsample";
@@ -66,5 +68,13 @@ describe("downsampleLossCurve", () => {
       100,
     );
     expect(result.every((p) => p.training_loss !== null)).toBe(true);
+  });
+});
+
+describe("@mad/api/downsample", () => {
+  it("imports nothing, so browser code can use it without the server", async () => {
+    const source = await readFile(new URL("./downsample.ts", import.meta.url), "utf8");
+    expect(source).not.toMatch(/^\s*(import|export .* from)\b/m);
+    expect(source).not.toMatch(/\brequire\(|\bimport\(/);
   });
 });

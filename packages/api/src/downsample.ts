@@ -3,6 +3,9 @@
  * points it draws into 600 pixels, but an every-n-th-point sample hides spikes and plateaus;
  * Largest-Triangle-Three-Buckets keeps the curve's visible shape. Validation points are sparse
  * and each one matters, so they are all kept (unless there are too many to be "sparse").
+ *
+ * The product's one downsampler. It imports nothing, so browser code can use it as
+ * `@mad/api/downsample` without pulling in the server (`@mad/api` itself is server-only).
  */
 
 export interface LossPoint {

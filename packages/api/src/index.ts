@@ -28,10 +28,7 @@ export {
   type RouterOutputs,
   type ServerCaller,
 } from "./root";
-export {
-  SIGNED_URL_TTL_SECONDS,
-  MODEL_NOT_FOUND_MESSAGE,
-  listModelsInput,
-  type ListModelsInput,
-} from "./router/models";
+export { SIGNED_URL_TTL_SECONDS } from "./router/models/download";
+export { MODEL_NOT_FOUND_MESSAGE } from "./router/models/ownership";
+export { listModelsInput, type ListModelsInput } from "./router/models/inputs";
 export { downsampleLossCurve, type LossPoint } from "./downsample";

@@ -8,6 +8,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
+import { afterAll, beforeAll } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "@mad/db/testing";
 // Brings in the `inject("pgAdminUrl")` typing that @mad/db declares next to its global setup.
 import type {} from "@mad/db/testing/global-setup";
@@ -108,6 +110,21 @@ export async function createApiTestEnv(
       await rm(rootDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The test file's env, created before its first test and cleaned up after its last: the object
+ * is returned at once and filled in by `beforeAll`, so tests use it as they would the result.
+ */
+export function useApiTestEnv(handlerOptions: Partial<ApiHandlerDeps> = {}): ApiTestEnv {
+  const env = {} as ApiTestEnv;
+  beforeAll(async () => {
+    Object.assign(env, await createApiTestEnv(handlerOptions));
+  });
+  afterAll(async () => {
+    await env.cleanup();
+  });
+  return env;
 }
 
 /** The TRPCError code and message a call ends with (or "OK"). */

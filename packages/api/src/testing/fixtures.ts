@@ -1,6 +1,6 @@
 /**
  * Test fixtures of this package: artifacts in every state, built on @mad/db's factories so their
- * datasets and jobs look like the real ones.
+ * datasets and jobs look like the real ones, and notifications.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
@@ -12,6 +12,7 @@ import {
   insertTrainingJob,
   modelArtifacts,
   type NewModelArtifact,
+  notifications,
   type QualityMetricsRecord,
 } from "@mad/db";
 import type { ArtifactStorage } from "@mad/storage";
@@ -171,4 +172,28 @@ export async function insertStoredArtifactWithFiles(
     files,
     overrides: { id, ...rest.overrides },
   });
+}
+
+/**
+ * `count` unread "model ready" notifications, a minute apart from 2026-11-23 09:00 UTC (or all
+ * at that instant, to test ties on created_at).
+ */
+export async function insertNotifications(
+  db: Database,
+  userId: string,
+  count: number,
+  sameTime = false,
+) {
+  const base = Date.UTC(2026, 10, 23, 9);
+  const rows = Array.from({ length: count }, (_, i) => ({
+    userId,
+    type: "artifact_ready" as const,
+    title: "Model Ready for Download",
+    message: `Model ${i} is ready (quality 4/5)`,
+    priority: "high" as const,
+    actionUrl: `/models/${randomUUID()}`,
+    metadata: { artifact_id: randomUUID(), job_id: randomUUID() },
+    createdAt: new Date(sameTime ? base : base + i * 60_000),
+  }));
+  return db.insert(notifications).values(rows).returning();
 }

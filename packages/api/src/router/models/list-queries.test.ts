@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createTestDatabase, type TestDatabase } from "@mad/db/testing";
 
-import { bulkLoadArtifacts, bulkUserId } from "../testing/bulk";
-import { listModelsInput, listModelsQueries } from "./models";
+import { bulkLoadArtifacts, bulkUserId } from "../../testing/bulk";
+import { listModelsInput } from "./inputs";
+import { listModelsQueries } from "./list-queries";
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -1,17 +1,11 @@
 import { randomUUID } from "node:crypto";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { createApiTestEnv, outcome, type ApiTestEnv } from "../testing/env";
-import { insertArtifact, insertStoredArtifactWithFiles } from "../testing/fixtures";
+import { outcome, useApiTestEnv } from "../../testing/env";
+import { insertArtifact, insertStoredArtifactWithFiles } from "../../testing/fixtures";
 
-let env: ApiTestEnv;
-beforeAll(async () => {
-  env = await createApiTestEnv();
-});
-afterAll(async () => {
-  await env.cleanup();
-});
+const env = useApiTestEnv();
 
 const weights = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 31) % 256));
 const contents = {

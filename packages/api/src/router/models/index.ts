@@ -1,0 +1,20 @@
+/**
+ * The user's model artifacts (SPEC §6), one file per procedure. Every query is scoped to the
+ * caller in SQL (see ./ownership), so another user's model answers exactly like a missing one.
+ */
+import { router } from "../../trpc";
+import { modelByIdProcedure } from "./by-id";
+import { deleteModelProcedure } from "./delete";
+import { downloadModelProcedure } from "./download";
+import { listModelsProcedure } from "./list";
+import { modelMetricsProcedure } from "./metrics";
+import { retryIngestionProcedure } from "./retry-ingestion";
+
+export const modelsRouter = router({
+  list: listModelsProcedure,
+  byId: modelByIdProcedure,
+  download: downloadModelProcedure,
+  metrics: modelMetricsProcedure,
+  delete: deleteModelProcedure,
+  retryIngestion: retryIngestionProcedure,
+});

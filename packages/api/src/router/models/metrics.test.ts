@@ -1,0 +1,67 @@
+import { randomUUID } from "node:crypto";
+
+import { describe, expect, it } from "vitest";
+
+import { insertMetricsPoints, lossCurve, metricsPoints } from "@mad/db";
+
+import { useApiTestEnv } from "../../testing/env";
+import { insertArtifact } from "../../testing/fixtures";
+
+const env = useApiTestEnv();
+
+describe("models.metrics", () => {
+  it("downsamples a long loss history to maxPoints, keeping its ends and every validation point", async () => {
+    const user = randomUUID();
+    const { artifact, job } = await insertArtifact(env.database.db, { userId: user });
+    await insertMetricsPoints(
+      env.database.db,
+      job.id,
+      lossCurve({ kind: "good", steps: 5_000, validationEvery: 100 }),
+    );
+    const result = await env.caller(user).models.metrics({ modelId: artifact.id });
+    expect(result.total_points).toBe(5_000);
+    expect(result.points.length).toBeLessThanOrEqual(300);
+    expect(result.points.length).toBeGreaterThan(250);
+    expect(result.points[0]!.step).toBe(1);
+    expect(result.points.at(-1)!.step).toBe(5_000);
+    const validationSteps = result.points
+      .filter((p) => p.validation_loss !== null)
+      .map((p) => p.step);
+    expect(validationSteps).toHaveLength(50);
+    const steps = result.points.map((p) => p.step);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+
+    const small = await env.caller(user).models.metrics({ modelId: artifact.id, maxPoints: 60 });
+    expect(small.points.length).toBeLessThanOrEqual(60);
+  });
+
+  it("returns a short history whole, with NaN and Infinity as null", async () => {
+    const user = randomUUID();
+    const { artifact, job } = await insertArtifact(env.database.db, { userId: user });
+    await env.database.db.insert(metricsPoints).values([
+      { jobId: job.id, step: 1, epoch: 0, trainingLoss: 2.5, validationLoss: null },
+      {
+        jobId: job.id,
+        step: 2,
+        epoch: 0.5,
+        trainingLoss: Number.NaN,
+        validationLoss: Number.POSITIVE_INFINITY,
+      },
+      { jobId: job.id, step: 3, epoch: 1, trainingLoss: 1.5, validationLoss: 1.7 },
+    ]);
+    const result = await env.caller(user).models.metrics({ modelId: artifact.id });
+    expect(result).toEqual({
+      total_points: 3,
+      points: [
+        { step: 1, epoch: 0, training_loss: 2.5, validation_loss: null },
+        { step: 2, epoch: 0.5, training_loss: null, validation_loss: null },
+        { step: 3, epoch: 1, training_loss: 1.5, validation_loss: 1.7 },
+      ],
+    });
+    const empty = await insertArtifact(env.database.db, { userId: user });
+    expect(await env.caller(user).models.metrics({ modelId: empty.artifact.id })).toEqual({
+      points: [],
+      total_points: 0,
+    });
+  });
+});
