@@ -268,7 +268,8 @@ describe("HTTP endpoint", () => {
     expect(result.badInput.fieldErrors?.limit?.[0]).toMatch(/Too big/);
     expect(result.notFound).toEqual({ code: "NOT_FOUND", message: "Model not found" });
     expect(result.unauthorized.code).toBe("UNAUTHORIZED");
-    expect(result.marked).toEqual({ updated: 0 });
+    // Each stored model announced itself once ("model ready"), whoever reads them now.
+    expect(result.marked).toEqual({ updated: 2 });
   });
 });
 

@@ -2,23 +2,25 @@
  * Test fixtures of this package: artifacts in every state, built on @mad/db's factories so their
  * datasets and jobs look like the real ones, and notifications.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 
 import {
   type ArtifactFile,
   type Database,
-  insertDataset,
-  insertTrainingJob,
   modelArtifacts,
-  type NewModelArtifact,
   notifications,
   type QualityMetricsRecord,
+  renameArtifact,
+  softDeleteArtifact,
 } from "@mad/db";
+import { insertArtifactInState, insertStoredArtifact, NOT_RATED } from "@mad/db/testing";
 import type { ArtifactStorage } from "@mad/storage";
+import { eq } from "drizzle-orm";
 
 export interface ArtifactFixtureOptions {
   userId: string;
+  /** A name of its own (renamed after it was stored), instead of "{dataset} - {date}". */
   name?: string;
   datasetName?: string;
   /** Reuse an existing dataset instead of creating one. */
@@ -30,23 +32,15 @@ export interface ArtifactFixtureOptions {
   createdAt?: Date;
   deletedAt?: Date | null;
   files?: ArtifactFile[];
+  /** Or file name → content (entries made with the artifact's own paths). */
+  contents?: Record<string, string | Buffer>;
   failureReason?: string;
   bytesCopied?: number;
   bytesTotal?: number | null;
-  overrides?: Partial<NewModelArtifact>;
 }
 
 export function qualityMetrics(score: QualityMetricsRecord["overall_score"]): QualityMetricsRecord {
-  if (score === null) {
-    return {
-      overall_score: null,
-      convergence_quality: "unknown",
-      final_training_loss: null,
-      final_validation_loss: null,
-      perplexity: null,
-      loss_reduction_percent: null,
-    };
-  }
+  if (score === null) return NOT_RATED;
   const quality = (["poor", "poor", "fair", "good", "excellent"] as const)[score - 1]!;
   return {
     overall_score: score,
@@ -58,90 +52,68 @@ export function qualityMetrics(score: QualityMetricsRecord["overall_score"]): Qu
   };
 }
 
-export function fileEntry(
-  userId: string,
-  artifactId: string,
-  name: string,
-  content: string | Buffer,
-): ArtifactFile {
-  const bytes = typeof content === "string" ? Buffer.from(content) : content;
-  return {
-    name,
-    storage_path: `${userId}/${artifactId}/${name}`,
-    size_bytes: bytes.length,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
-    content_type: name.endsWith(".json") ? "application/json" : "application/octet-stream",
-  };
-}
-
-/** A dataset, a completed training job and its artifact (stored by default). */
+/**
+ * A dataset, a completed training job and its artifact (stored by default), made through the
+ * artifact lifecycle by @mad/db's factories.
+ */
 export async function insertArtifact(db: Database, options: ArtifactFixtureOptions) {
-  const datasetId =
-    options.datasetId ??
-    (
-      await insertDataset(db, {
-        userId: options.userId,
-        name: options.datasetName ?? "Support tickets v3",
-      })
-    ).id;
-  const createdAt = options.createdAt ?? new Date();
-  const job = await insertTrainingJob(db, {
+  const common = {
     userId: options.userId,
-    datasetId,
-    presetId: options.presetId ?? "balanced",
-    status: "completed",
-    completedAt: createdAt,
-    createdAt: new Date(createdAt.getTime() - 3_600_000),
-  });
-  const id = randomUUID();
+    ...(options.datasetId ? { datasetId: options.datasetId } : {}),
+    ...(options.datasetName ? { datasetName: options.datasetName } : {}),
+    ...(options.createdAt ? { completedAt: options.createdAt } : {}),
+    job: { presetId: options.presetId ?? "balanced" },
+  };
   const status = options.status ?? "stored";
-  const files =
-    options.files ??
-    (status === "stored" ? [fileEntry(options.userId, id, "adapter_config.json", '{"r":16}')] : []);
-  const score = options.score === undefined ? 4 : options.score;
-  const [row] = await db
-    .insert(modelArtifacts)
-    .values({
-      id,
-      userId: options.userId,
-      jobId: job.id,
-      datasetId,
-      name:
-        options.name ??
-        `${options.datasetName ?? "Support tickets v3"} - ${createdAt.toISOString().slice(0, 10)}`,
-      status,
-      qualityMetrics: status === "stored" ? qualityMetrics(score) : null,
-      trainingSummary: {
+  let made;
+  if (status === "processing") {
+    made = await insertArtifactInState(db, {
+      ...common,
+      state: "processing",
+      ...(options.bytesCopied === undefined ? {} : { bytesCopied: options.bytesCopied }),
+      ...(options.bytesTotal === undefined ? {} : { bytesTotal: options.bytesTotal }),
+    });
+  } else if (status === "failed") {
+    made = await insertArtifactInState(db, {
+      ...common,
+      state: "failed",
+      failureReason:
+        options.failureReason ?? "GPU cluster answered 404 for adapter_model.safetensors",
+    });
+  } else {
+    made = await insertStoredArtifact(db, {
+      ...common,
+      quality: qualityMetrics(options.score === undefined ? 4 : options.score),
+      summary: {
         epochs_completed: 3,
         total_steps: 200,
         final_loss: 1.1,
         training_duration_hours: 1.5,
         total_cost: 18.42,
       },
-      configuration: {
-        preset_id: options.presetId ?? "balanced",
-        hyperparameters: { learning_rate: 0.0002, batch_size: 8, epochs: 3, rank: 16 },
-        gpu_config: { type: "A100-80GB", count: 2 },
-      },
-      modelMetadata: { base_model: "meta-llama/Llama-3.1-8B", adapter_type: "lora" },
-      files,
-      artifacts: Object.fromEntries(files.map((file) => [file.name, file.storage_path])),
-      totalSizeBytes: files.reduce((sum, file) => sum + file.size_bytes, 0),
-      bytesCopied:
-        options.bytesCopied ??
-        (status === "stored" ? files.reduce((sum, f) => sum + f.size_bytes, 0) : 0),
-      bytesTotal: options.bytesTotal === undefined ? null : options.bytesTotal,
-      failureReason:
-        status === "failed"
-          ? (options.failureReason ?? "GPU cluster answered 404 for adapter_model.safetensors")
-          : null,
-      createdAt,
-      storedAt: status === "stored" ? createdAt : null,
-      deletedAt: options.deletedAt ?? null,
-      ...options.overrides,
-    })
-    .returning();
-  return { artifact: row!, job, datasetId };
+      ...(options.files ? { files: options.files } : {}),
+      ...(options.contents ? { contents: options.contents } : {}),
+    });
+  }
+  if (options.name) {
+    await renameArtifact(db, {
+      userId: options.userId,
+      artifactId: made.artifact.id,
+      name: options.name,
+    });
+  }
+  if (options.deletedAt) {
+    await softDeleteArtifact(db, {
+      userId: options.userId,
+      artifactId: made.artifact.id,
+      at: options.deletedAt,
+    });
+  }
+  const [artifact] = await db
+    .select()
+    .from(modelArtifacts)
+    .where(eq(modelArtifacts.id, made.artifact.id));
+  return { artifact: artifact!, job: made.job, datasetId: made.datasetId };
 }
 
 /** A stored artifact whose files really exist in `storage`. */
@@ -152,26 +124,16 @@ export async function insertStoredArtifactWithFiles(
     contents: Record<string, string | Buffer>;
   },
 ) {
-  const { contents, ...rest } = options;
-  const id = randomUUID();
-  const files: ArtifactFile[] = [];
-  for (const [name, content] of Object.entries(contents)) {
-    const entry = fileEntry(options.userId, id, name, content);
+  const made = await insertArtifact(db, { ...options, status: "stored" });
+  for (const file of made.artifact.files) {
+    const content = options.contents[file.name]!;
     await storage.put(
-      entry.storage_path,
+      file.storage_path,
       Readable.from([typeof content === "string" ? Buffer.from(content) : content]),
-      {
-        contentType: entry.content_type,
-      },
+      { contentType: file.content_type },
     );
-    files.push(entry);
   }
-  return insertArtifact(db, {
-    ...rest,
-    status: "stored",
-    files,
-    overrides: { id, ...rest.overrides },
-  });
+  return made;
 }
 
 /**

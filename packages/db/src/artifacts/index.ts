@@ -6,7 +6,7 @@
  *                     │  ▲   └─complete (job changed / linked elsewhere)─▶ (withdrawn: no row)
  *                     │  └─retry (SQL retry_artifact_ingestion)─┐
  *                     └─fail─▶ failed ─────────────────────────┘
- *   any live ─softDelete─▶ deleted
+ *   any live ─softDelete─▶ deleted          any live ─rename─▶ same state, new name
  */
 export { beginIngestion, type BeginIngestionResult } from "./begin";
 export {
@@ -28,5 +28,6 @@ export {
 export { artifactPageUrl, artifactReadyNotice, ingestionFailedNotice } from "./notices";
 export { ownedLiveArtifact } from "./ownership";
 export { recordAttemptFailure, recordIngestionProgress } from "./progress";
+export { ARTIFACT_NAME_MAX_LENGTH, renameArtifact } from "./rename";
 export type { Queryable, Transaction } from "./queryable";
 export { retryFailedIngestion, type RetryFailedIngestionResult } from "./retry";

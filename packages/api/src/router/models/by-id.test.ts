@@ -39,7 +39,7 @@ describe("models.byId", () => {
         total_training_pairs: 4_200,
       },
       job: { id: job.id, preset_id: "balanced" },
-      ingestion: { status: "stored", failure_reason: null, attempts: 0 },
+      ingestion: { status: "stored", failure_reason: null, attempts: 1 },
     });
     expect(model.files).toEqual([
       {

@@ -1,11 +1,11 @@
 /**
  * Every single-model query starts from `owned()`: the caller's user id and `deleted_at is null`
- * in SQL, so another user's model, a deleted one and a nonexistent one take the same path and
- * answer the same NOT_FOUND.
+ * in SQL (the lifecycle's ownedLiveArtifact), so another user's model, a deleted one and a
+ * nonexistent one take the same path and answer the same NOT_FOUND.
  */
-import { and, eq, isNull, type SQL } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 
-import { modelArtifacts } from "@mad/db";
+import { ownedLiveArtifact } from "@mad/db";
 
 import type { AuthenticatedContext } from "../../context";
 import { TRPCError } from "../../trpc";
@@ -16,11 +16,7 @@ export function notFound(): TRPCError {
   return new TRPCError({ code: "NOT_FOUND", message: MODEL_NOT_FOUND_MESSAGE });
 }
 
-/** The caller's live artifact with this id: the condition every single-model query starts from. */
+/** The caller's live artifact with this id. */
 export function owned(ctx: AuthenticatedContext, id: string): SQL {
-  return and(
-    eq(modelArtifacts.id, id),
-    eq(modelArtifacts.userId, ctx.userId),
-    isNull(modelArtifacts.deletedAt),
-  )!;
+  return ownedLiveArtifact(ctx.userId, id);
 }
