@@ -9,7 +9,7 @@ import {
   sha256OfFile,
   trainingArgs,
 } from "./index";
-import { parseSafetensorsHeader, sha256Hex } from "./test-helpers";
+import { parseSafetensorsHeader, sha256Hex } from "./testing/helpers";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

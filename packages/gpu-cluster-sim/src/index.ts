@@ -1,13 +1,11 @@
 export {
   type GpuClusterSim,
   type GpuClusterSimOptions,
-  type JobStats,
-  PATH_TRAVERSAL_NAMES,
   type SimLogEntry,
-  type SimRoute,
-  type SimStats,
   startGpuClusterSim,
 } from "./server";
+export { PATH_TRAVERSAL_NAMES } from "./routes/listing";
+export { type JobStats, type SimRoute, type SimStats } from "./state";
 export {
   adapterConfig,
   CHUNK_BYTES,

@@ -1,4 +1,4 @@
-// Test-only helpers (not exported from index): an independent safetensors reader and streaming
+// Test support (not exported from index): an independent safetensors reader and streaming
 // download helpers, so tests check the simulator's bytes against the format, not against itself.
 import { createHash } from "node:crypto";
 
