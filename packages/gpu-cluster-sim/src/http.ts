@@ -42,6 +42,15 @@ export function sendRaw(
   res.end(body);
 }
 
+/** The `Retry-After` header a fault answer carries (none when the spec says null). */
+export function retryAfterHeader(spec: {
+  faultRetryAfterSeconds: number | null;
+}): Record<string, string> {
+  return spec.faultRetryAfterSeconds === null
+    ? {}
+    : { "retry-after": String(spec.faultRetryAfterSeconds) };
+}
+
 /** Resolves true on 'drain', false if the response is closed first. */
 export function drained(res: ServerResponse): Promise<boolean> {
   return new Promise((resolve) => {
@@ -58,18 +67,26 @@ export function drained(res: ServerResponse): Promise<boolean> {
   });
 }
 
-/** Holds a response for `ms` milliseconds. Resolves true when the wait ran out, false when the
- * response is gone (client went away, or the server shuts down). */
+/**
+ * Holds a response for `ms` milliseconds (`null`: until the client goes away or the server
+ * shuts down). Resolves true when the wait ran out, false when the response is gone.
+ */
 export async function pause(
   res: ServerResponse,
-  ms: number,
+  ms: number | null,
   shutdown: AbortSignal,
 ): Promise<boolean> {
   const gone = new AbortController();
   const onClose = () => gone.abort();
   res.once("close", onClose);
+  const signal = AbortSignal.any([gone.signal, shutdown]);
   try {
-    await sleep(ms, undefined, { signal: AbortSignal.any([gone.signal, shutdown]) });
+    if (ms === null) {
+      if (!signal.aborted)
+        await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      return false;
+    }
+    await sleep(ms, undefined, { signal });
     return true;
   } catch {
     return false;

@@ -22,6 +22,8 @@ export const FAULT_MODES = [
   "auth_refused",
   "path_traversal",
   "bad_listing",
+  "file_not_ready",
+  "hang",
 ] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 
@@ -29,6 +31,26 @@ export type FaultMode = (typeof FAULT_MODES)[number];
 export const externalJobIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, "not a valid external job id");
+
+/** The statuses each status-bearing fault may answer with (`faultStatus`); the first is the default. */
+export const FAULT_STATUSES = {
+  http_500: [500, 502, 503, 504],
+  not_ready: [409, 404, 423, 425, 503],
+  auth_refused: [401, 403],
+  file_not_ready: [503, 404],
+} as const satisfies Partial<Record<FaultMode, readonly number[]>>;
+
+/** The faults that may carry a `Retry-After` header (`faultRetryAfterSeconds`). */
+export const RETRY_AFTER_FAULTS: readonly FaultMode[] = [
+  "http_500",
+  "not_ready",
+  "not_found",
+  "file_not_ready",
+  "missing_file",
+];
+
+/** Where a stalling fault (`slow`, `hang`) strikes: the listing, or `faultFile` before/mid body. */
+const STALL_VARIANTS = ["listing", "file_headers", "file_mid_body"];
 
 /** What the control API and `registerJob` accept: every field optional, defaults below. */
 export const jobSpecInputSchema = z
@@ -54,8 +76,13 @@ export const jobSpecInputSchema = z
     fault: z.enum(FAULT_MODES).optional(),
     /** The fault applies to the first `faultCount` requests of its kind; omitted = always. */
     faultCount: z.number().int().min(0).optional(),
-    /** Status for http_500 (500|502|503|504), not_ready (409|425), auth_refused (401|403). */
+    /** Status of http_500, not_ready, auth_refused, file_not_ready: see FAULT_STATUSES. */
     faultStatus: z.number().int().min(400).max(599).optional(),
+    /**
+     * `Retry-After` (delta-seconds) of the faults in RETRY_AFTER_FAULTS; `null` sends none.
+     * Default: 1 for not_ready, file_not_ready and http_500 with 503; none otherwise.
+     */
+    faultRetryAfterSeconds: z.number().int().min(0).max(86_400).nullable().optional(),
     /** Delay for `slow` (default 5000 ms). */
     faultDelayMs: z.number().int().min(0).max(600_000).optional(),
     /** The file a file-level fault targets (default adapter_model.safetensors). */
@@ -63,7 +90,40 @@ export const jobSpecInputSchema = z
     /** Sub-variant of a fault; see README. */
     faultVariant: z.string().max(40).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    const allowed = spec.fault
+      ? (FAULT_STATUSES as Partial<Record<FaultMode, readonly number[]>>)[spec.fault]
+      : undefined;
+    if (spec.faultStatus !== undefined && allowed && !allowed.includes(spec.faultStatus)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["faultStatus"],
+        message: `${spec.fault} answers one of ${allowed.join(", ")}`,
+      });
+    }
+    if (
+      spec.faultRetryAfterSeconds !== undefined &&
+      !(spec.fault && RETRY_AFTER_FAULTS.includes(spec.fault))
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["faultRetryAfterSeconds"],
+        message: `only ${RETRY_AFTER_FAULTS.join(", ")} send Retry-After`,
+      });
+    }
+    if (
+      spec.fault === "hang" &&
+      spec.faultVariant !== undefined &&
+      !STALL_VARIANTS.includes(spec.faultVariant)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["faultVariant"],
+        message: `hang strikes one of ${STALL_VARIANTS.join(", ")}`,
+      });
+    }
+  });
 
 export type JobSpecInput = z.infer<typeof jobSpecInputSchema>;
 
@@ -82,6 +142,8 @@ export interface JobSpec {
   fault: FaultMode | null;
   faultCount: number | null;
   faultStatus: number | null;
+  /** Seconds for `Retry-After`, or null for no header. */
+  faultRetryAfterSeconds: number | null;
   faultDelayMs: number;
   faultFile: ArtifactFileName;
   faultVariant: string | null;
@@ -90,6 +152,8 @@ export interface JobSpec {
 /** Fills in defaults; idempotent, so an already-resolved spec may be passed again. */
 export function resolveJobSpec(input: JobSpecInput | JobSpec = {}): JobSpec {
   const rank = input.rank ?? 16;
+  const fault = input.fault ?? null;
+  const faultStatus = input.faultStatus ?? null;
   const adapterSizeBytes = input.adapterSizeBytes ?? DEFAULT_ADAPTER_SIZE_BYTES;
   return {
     baseModel: input.baseModel ?? "meta-llama/Llama-3.1-8B",
@@ -99,11 +163,22 @@ export function resolveJobSpec(input: JobSpecInput | JobSpec = {}): JobSpec {
     dtype: input.dtype ?? "F16",
     adapterSizeBytes,
     includeChecksums: input.includeChecksums ?? adapterSizeBytes <= CHECKSUM_BY_DEFAULT_MAX_BYTES,
-    fault: input.fault ?? null,
+    fault,
     faultCount: input.faultCount ?? null,
-    faultStatus: input.faultStatus ?? null,
+    faultStatus,
+    faultRetryAfterSeconds:
+      input.faultRetryAfterSeconds === undefined
+        ? defaultRetryAfter(fault, faultStatus)
+        : input.faultRetryAfterSeconds,
     faultDelayMs: input.faultDelayMs ?? 5000,
     faultFile: input.faultFile ?? "adapter_model.safetensors",
     faultVariant: input.faultVariant ?? null,
   };
+}
+
+/** Retry-After as the simulator always sent it: 1 s on "come back soon" answers, none else. */
+function defaultRetryAfter(fault: FaultMode | null, status: number | null): number | null {
+  if (fault === "not_ready" || fault === "file_not_ready") return 1;
+  if (fault === "http_500" && status === 503) return 1;
+  return null;
 }

@@ -34,6 +34,13 @@ describe("control API", () => {
       { fault: "meteor" },
       { unknownField: 1 },
       { adapterSizeBytes: 2048, rank: 1024 },
+      { fault: "not_ready", faultStatus: 418 },
+      { fault: "http_500", faultStatus: 404 },
+      { fault: "file_not_ready", faultStatus: 409 },
+      { fault: "slow", faultRetryAfterSeconds: 1 },
+      { faultRetryAfterSeconds: 1 },
+      { fault: "not_ready", faultRetryAfterSeconds: -1 },
+      { fault: "hang", faultVariant: "forever" },
     ]) {
       const response = await putJob("job-bad", bad);
       expect(response.status, JSON.stringify(bad)).toBe(400);
@@ -44,6 +51,20 @@ describe("control API", () => {
     expect((await putJob("bad%20id", {})).status).toBe(400);
     expect(() => sim.registerJob("job-bad", { rank: -1 })).toThrow(/invalid job spec/);
     expect(() => sim.registerJob("../x", {})).toThrow();
+  });
+
+  it("names the field and the allowed values of a fault setting it refuses", async () => {
+    const response = await putJob("job-bad", { fault: "not_ready", faultStatus: 500 });
+    expect(await response.json()).toEqual({
+      error: "invalid_job_spec",
+      issues: [
+        { path: "faultStatus", message: "not_ready answers one of 409, 404, 423, 425, 503" },
+      ],
+    });
+    const described = await (
+      await putJob("job-ra", { fault: "not_ready", faultRetryAfterSeconds: null })
+    ).json();
+    expect(described).toMatchObject({ spec: { faultRetryAfterSeconds: null }, faultsLeft: null });
   });
 
   it("counts requests per job and route, and bytes sent", async () => {

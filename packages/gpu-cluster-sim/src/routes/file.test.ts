@@ -261,4 +261,94 @@ describe("file faults", () => {
     expect(stalled).toBe("stalled");
     controller.abort();
   });
+
+  describe("file_not_ready: faultFile answers 404/503 for faultCount requests, then is served", () => {
+    const cases = [404, 503].flatMap((status) => [
+      { status, retryAfter: 5 },
+      { status, retryAfter: null },
+    ]);
+    it.each(cases)("$status with Retry-After $retryAfter", async ({ status, retryAfter }) => {
+      const id = job({
+        fault: "file_not_ready",
+        faultStatus: status,
+        faultRetryAfterSeconds: retryAfter,
+        faultCount: 2,
+        adapterSizeBytes: 64 * KiB,
+      });
+      const body = await rawListing(id);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const response = await fetch(fileUrl(body));
+        expect(response.status).toBe(status);
+        expect(response.headers.get("retry-after")).toBe(
+          retryAfter === null ? null : String(retryAfter),
+        );
+        expect(await response.json()).toEqual({
+          error: status === 404 ? "file_not_found" : "file_not_ready",
+        });
+      }
+      const other = await fetch(fileUrl(body, "adapter_config.json"));
+      expect(other.status).toBe(200); // only faultFile is not ready
+      await other.body?.cancel();
+      const served = await streamBody((await fetch(fileUrl(body))).body);
+      expect(served.bytes).toBe(64 * KiB);
+      expect(served.sha256).toBe(body.checksums?.["adapter_model.safetensors"]);
+      expect(client.sim.stats().jobs[id]).toMatchObject({
+        fileRequests: { "adapter_model.safetensors": 3 },
+        faultsInjected: 2,
+      });
+    });
+
+    it("defaults to 503 with Retry-After: 1; the listing itself is never held back", async () => {
+      const id = job({ fault: "file_not_ready", faultFile: "training_args.json", faultCount: 1 });
+      const body = await rawListing(id);
+      const response = await fetch(fileUrl(body, "training_args.json"));
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("1");
+      await response.body?.cancel();
+      expect((await fetch(fileUrl(body, "training_args.json"))).status).toBe(200);
+    });
+  });
+
+  it("hang file_headers: faultFile never sends headers for faultCount requests, then is served", async () => {
+    const id = job({ fault: "hang", faultVariant: "file_headers", faultCount: 1 });
+    const body = await rawListing(id); // the listing itself does not hang
+    await expect(fetch(fileUrl(body), { signal: AbortSignal.timeout(300) })).rejects.toMatchObject({
+      name: "TimeoutError",
+    });
+    const second = await streamBody((await fetch(fileUrl(body))).body);
+    expect(second.sha256).toBe(body.checksums?.["adapter_model.safetensors"]);
+    expect(client.sim.stats().jobs[id]?.faultsInjected).toBe(1);
+  });
+
+  it("hang file_mid_body: sends half the body, then nothing, for faultCount requests", async () => {
+    const size = 2 * MiB;
+    const id = job({
+      fault: "hang",
+      faultVariant: "file_mid_body",
+      faultCount: 1,
+      adapterSizeBytes: size,
+    });
+    const body = await rawListing(id);
+    const controller = new AbortController();
+    const response = await fetch(fileUrl(body), { signal: controller.signal });
+    expect(response.status).toBe(200);
+    expect(Number(response.headers.get("content-length"))).toBe(size);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let received = 0;
+    while (received < size / 2) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.length;
+    }
+    expect(received).toBe(size / 2);
+    const stalled = await Promise.race([
+      reader.read().then(() => "data" as const),
+      new Promise<"stalled">((resolve) => setTimeout(() => resolve("stalled"), 500)),
+    ]);
+    expect(stalled).toBe("stalled");
+    controller.abort();
+    const second = await streamBody((await fetch(fileUrl(body))).body);
+    expect(second.bytes).toBe(size);
+    expect(second.sha256).toBe(body.checksums?.["adapter_model.safetensors"]);
+  });
 });

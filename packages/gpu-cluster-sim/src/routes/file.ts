@@ -2,12 +2,19 @@
 import { type IncomingMessage, type ServerResponse } from "node:http";
 
 import { buildFile, fileEtag } from "../files";
-import { drained, HttpError, parseRange, pause } from "../http";
+import { drained, HttpError, parseRange, pause, retryAfterHeader } from "../http";
 import { verifyFileSignature } from "../signing";
 import { type FaultMode } from "../spec";
 import { type RequestLog, type SimContext } from "./context";
 
-const FILE_FAULTS = new Set<FaultMode>(["reset_mid_file", "truncated", "missing_file"]);
+const FILE_FAULTS = new Set<FaultMode>([
+  "reset_mid_file",
+  "truncated",
+  "missing_file",
+  "file_not_ready",
+]);
+/** Faults that stall `faultFile` when their variant says so (before headers or mid body). */
+const STALL_FAULTS = new Set<FaultMode>(["slow", "hang"]);
 
 export interface FileRequest {
   jobId: string;
@@ -43,24 +50,32 @@ export async function handleFile(
   if (!file) throw new HttpError(404, { error: "file_not_found" });
 
   let fault: FaultMode | null = null;
-  const slowFile =
-    spec.fault === "slow" &&
+  const stallsFile =
+    spec.fault !== null &&
+    STALL_FAULTS.has(spec.fault) &&
     (spec.faultVariant === "file_headers" || spec.faultVariant === "file_mid_body");
   if (
     spec.fault &&
-    (FILE_FAULTS.has(spec.fault) || slowFile) &&
+    (FILE_FAULTS.has(spec.fault) || stallsFile) &&
     fileName === spec.faultFile &&
     state.takeFault(jobId, job)
   ) {
     fault = spec.fault;
   }
   log.fault = fault;
-  if (fault === "missing_file") throw new HttpError(404, { error: "file_not_found" });
-  if (
-    fault === "slow" &&
-    spec.faultVariant === "file_headers" &&
-    !(await pause(res, spec.faultDelayMs, ctx.shutdown))
-  )
+  if (fault === "missing_file" || fault === "file_not_ready") {
+    // A 404 is what object storage answers for an object not written yet; a 503 is a gateway's.
+    const status = fault === "missing_file" ? 404 : (spec.faultStatus ?? 503);
+    throw new HttpError(
+      status,
+      { error: status === 404 ? "file_not_found" : "file_not_ready" },
+      retryAfterHeader(spec),
+    );
+  }
+  // How long a stall lasts: `slow` waits faultDelayMs, `hang` until the client or server quits.
+  const stallMs = fault === "hang" ? null : spec.faultDelayMs;
+  const stalls = fault === "slow" || fault === "hang";
+  if (stalls && spec.faultVariant === "file_headers" && !(await pause(res, stallMs, ctx.shutdown)))
     return;
 
   const etag = fileEtag(jobId, spec, fileName, variant);
@@ -97,8 +112,7 @@ export async function handleFile(
     return;
   }
 
-  const pauseAt =
-    fault === "slow" && spec.faultVariant === "file_mid_body" ? Math.floor(length / 2) : -1;
+  const pauseAt = stalls && spec.faultVariant === "file_mid_body" ? Math.floor(length / 2) : -1;
   let sent = 0;
   let flushed: Promise<unknown> = Promise.resolve();
   const write = (piece: Buffer): boolean => {
@@ -119,7 +133,7 @@ export async function handleFile(
       const head = pauseAt - sent;
       write(piece.subarray(0, head));
       piece = piece.subarray(head);
-      if (!(await pause(res, spec.faultDelayMs, ctx.shutdown))) return;
+      if (!(await pause(res, stallMs, ctx.shutdown))) return;
     }
     if (!write(piece) && !(await drained(res))) return;
   }

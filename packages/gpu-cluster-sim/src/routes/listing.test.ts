@@ -104,6 +104,75 @@ describe("listing faults", () => {
     await rawListing(id);
   });
 
+  describe("not_ready then ready: every status a cluster may answer right after completion", () => {
+    const cases = [404, 409, 423, 425, 503].flatMap((status) => [
+      { status, retryAfter: 7 },
+      { status, retryAfter: null },
+    ]);
+    it.each(cases)(
+      "$status with Retry-After $retryAfter for faultCount listings, then the listing",
+      async ({ status, retryAfter }) => {
+        const id = job({
+          fault: "not_ready",
+          faultStatus: status,
+          faultRetryAfterSeconds: retryAfter,
+          faultCount: 2,
+        });
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const response = await getListing(id);
+          expect(response.status).toBe(status);
+          expect(response.headers.get("retry-after")).toBe(
+            retryAfter === null ? null : String(retryAfter),
+          );
+          expect(await response.json()).toEqual({
+            error: status === 404 ? "job_not_found" : "artifacts_not_ready",
+          });
+        }
+        const body = await rawListing(id);
+        expect(Object.keys(body.download_urls)).toContain("adapter_model.safetensors");
+        expect(client.sim.stats().jobs[id]).toMatchObject({
+          listingRequests: 3,
+          faultsInjected: 2,
+        });
+      },
+    );
+
+    it("a 404 not-ready answer is byte for byte the answer for an unknown job", async () => {
+      const notReady = await getListing(
+        job({ fault: "not_ready", faultStatus: 404, faultRetryAfterSeconds: null }),
+      );
+      const unknown = await getListing(job({ fault: "not_found" }));
+      expect(notReady.status).toBe(unknown.status);
+      expect(await notReady.text()).toBe(await unknown.text());
+      expect(notReady.headers.get("retry-after")).toBeNull();
+    });
+
+    it("defaults: not_ready sends Retry-After 1, not_found none unless asked", async () => {
+      const notReady = await getListing(job({ fault: "not_ready" }));
+      expect(notReady.headers.get("retry-after")).toBe("1");
+      await notReady.body?.cancel();
+      const notFound = await getListing(job({ fault: "not_found", faultRetryAfterSeconds: 30 }));
+      expect(notFound.status).toBe(404);
+      expect(notFound.headers.get("retry-after")).toBe("30");
+      await notFound.body?.cancel();
+      const http500 = await getListing(job({ fault: "http_500", faultRetryAfterSeconds: 2 }));
+      expect(http500.status).toBe(500);
+      expect(http500.headers.get("retry-after")).toBe("2");
+      await http500.body?.cancel();
+    });
+  });
+
+  it("hang accepts the listing and never answers for faultCount requests, then answers", async () => {
+    const id = job({ fault: "hang", faultCount: 2 });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await expect(getListing(id, { signal: AbortSignal.timeout(300) })).rejects.toMatchObject({
+        name: "TimeoutError",
+      });
+    }
+    await rawListing(id);
+    expect(client.sim.stats().jobs[id]).toMatchObject({ listingRequests: 3, faultsInjected: 2 });
+  });
+
   it("not_found answers 404", async () => {
     const id = job({ fault: "not_found" });
     const response = await getListing(id);

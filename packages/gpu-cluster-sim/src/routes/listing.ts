@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { type IncomingMessage, type ServerResponse } from "node:http";
 
-import { HttpError, pause, sendJson, sendRaw } from "../http";
+import { HttpError, pause, retryAfterHeader, sendJson, sendRaw } from "../http";
 import { secretsEqual, signedFileUrl } from "../signing";
 import {
   ARTIFACT_FILE_NAMES,
@@ -32,6 +32,8 @@ const LISTING_FAULTS = new Set<FaultMode>([
   "invalid_json",
   "bad_safetensors_header",
 ]);
+/** Faults that stall the listing unless their variant points them at a file. */
+const STALL_FAULTS = new Set<FaultMode>(["slow", "hang"]);
 
 function checkApiKey(req: IncomingMessage, apiKey: string): void {
   const authorization = req.headers.authorization ?? "";
@@ -68,34 +70,45 @@ export async function handleListing(
     });
 
   let fault: FaultMode | null = null;
-  const slowListing = spec.fault === "slow" && (spec.faultVariant ?? "listing") === "listing";
-  if (spec.fault && (LISTING_FAULTS.has(spec.fault) || slowListing) && state.takeFault(jobId, job))
+  const stallsListing =
+    spec.fault !== null &&
+    STALL_FAULTS.has(spec.fault) &&
+    (spec.faultVariant ?? "listing") === "listing";
+  if (
+    spec.fault &&
+    (LISTING_FAULTS.has(spec.fault) || stallsListing) &&
+    state.takeFault(jobId, job)
+  )
     fault = spec.fault;
   log.fault = fault;
+  const retryAfter = retryAfterHeader(spec);
 
   switch (fault) {
-    case "http_500": {
-      const status = spec.faultStatus ?? 500;
+    case "http_500":
+      throw new HttpError(
+        spec.faultStatus ?? 500,
+        { error: "internal_error", message: "simulated cluster failure" },
+        retryAfter,
+      );
+    case "not_ready": {
+      // A 404 "not ready" looks exactly like an unknown job: that is what makes it hard.
+      const status = spec.faultStatus ?? 409;
       throw new HttpError(
         status,
-        { error: "internal_error", message: "simulated cluster failure" },
-        status === 503 ? { "retry-after": "1" } : {},
+        { error: status === 404 ? "job_not_found" : "artifacts_not_ready" },
+        retryAfter,
       );
     }
-    case "not_ready":
-      throw new HttpError(
-        spec.faultStatus ?? 409,
-        { error: "artifacts_not_ready" },
-        { "retry-after": "1" },
-      );
     case "not_found":
-      throw new HttpError(404, { error: "job_not_found" });
+      throw new HttpError(404, { error: "job_not_found" }, retryAfter);
     case "auth_refused": {
       const status = spec.faultStatus ?? 401;
       throw new HttpError(status, { error: status === 403 ? "forbidden" : "unauthorized" });
     }
     case "slow":
-      if (!(await pause(res, spec.faultDelayMs, ctx.shutdown))) return;
+    case "hang":
+      // `hang` accepts the request and never answers: no status line, no headers.
+      if (!(await pause(res, fault === "hang" ? null : spec.faultDelayMs, ctx.shutdown))) return;
       break;
     case "bad_listing":
       switch (spec.faultVariant ?? "malformed_json") {
