@@ -1,21 +1,27 @@
 import { createHash } from "node:crypto";
 
-import {
-  adapterConfig,
-  brokenJsonFile,
-  bufferFile,
-  jsonFile,
-  safetensorsFile,
-  type SafetensorsVariant,
-  trainingArgs,
-  type VirtualFile,
-} from "./generate";
+import { adapterConfig } from "./peft";
+import { safetensorsFile, type SafetensorsVariant } from "./safetensors";
 import { type JobSpec } from "./spec";
+import { trainingArgs } from "./training-args";
+import { brokenJsonFile, bufferFile, jsonFile, type VirtualFile } from "./virtual-file";
 
 /** The spec fields that decide a job's bytes (faults and checksum listing do not). */
 function contentFingerprint(spec: JobSpec): string {
   const { baseModel, rank, loraAlpha, targetModules, dtype, adapterSizeBytes } = spec;
-  return JSON.stringify({ baseModel, rank, loraAlpha, targetModules, dtype, adapterSizeBytes });
+  const { modulesToSave, useDora, useRslora, taskType } = spec;
+  return JSON.stringify({
+    baseModel,
+    rank,
+    loraAlpha,
+    targetModules,
+    dtype,
+    adapterSizeBytes,
+    modulesToSave,
+    useDora,
+    useRslora,
+    taskType,
+  });
 }
 
 /** Names one served file version: checksum cache key and ETag source. */

@@ -27,6 +27,21 @@ export const FAULT_MODES = [
 ] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 
+/** Tensor dtypes of the adapter (the simulator's own padding tensor is always U8). */
+export const ADAPTER_DTYPES = ["F16", "BF16", "F32"] as const;
+export type AdapterDtype = (typeof ADAPTER_DTYPES)[number];
+
+/**
+ * PEFT task types the simulator models (PEFT's TaskType enum has more; the others would change
+ * the checkpoint's module tree). SEQ_CLS and TOKEN_CLS add a `score` head, as PEFT does.
+ */
+export const TASK_TYPES = ["CAUSAL_LM", "SEQ_CLS", "TOKEN_CLS"] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+
+/** Whole modules an adapter may save next to its LoRA weights (`modules_to_save`). */
+export const MODULES_TO_SAVE = ["embed_tokens", "lm_head"] as const;
+export type ModuleToSave = (typeof MODULES_TO_SAVE)[number];
+
 /** Job ids travel in URL paths; anything else is not a job the cluster could have produced. */
 export const externalJobIdSchema = z
   .string()
@@ -63,7 +78,18 @@ export const jobSpecInputSchema = z
       .min(1)
       .max(16)
       .optional(),
-    dtype: z.enum(["F16", "F32"]).optional(),
+    dtype: z.enum(ADAPTER_DTYPES).optional(),
+    /** Whole modules saved in full next to the LoRA weights (PEFT `modules_to_save`). */
+    modulesToSave: z
+      .array(z.enum(MODULES_TO_SAVE))
+      .max(MODULES_TO_SAVE.length)
+      .refine((names) => new Set(names).size === names.length, "names must not repeat")
+      .optional(),
+    /** DoRA: config `use_dora: true` and one magnitude vector per adapted module. */
+    useDora: z.boolean().optional(),
+    /** rsLoRA: config `use_rslora: true` (scaling alpha/√r instead of alpha/r; no tensor changes). */
+    useRslora: z.boolean().optional(),
+    taskType: z.enum(TASK_TYPES).optional(),
     /** Exact size of adapter_model.safetensors in bytes (16 TiB cap only to keep numbers exact). */
     adapterSizeBytes: z
       .number()
@@ -92,6 +118,13 @@ export const jobSpecInputSchema = z
   })
   .strict()
   .superRefine((spec, ctx) => {
+    if (spec.taskType && spec.taskType !== "CAUSAL_LM" && spec.modulesToSave?.includes("lm_head")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["modulesToSave"],
+        message: `a ${spec.taskType} model has a score head, not an lm_head`,
+      });
+    }
     const allowed = spec.fault
       ? (FAULT_STATUSES as Partial<Record<FaultMode, readonly number[]>>)[spec.fault]
       : undefined;
@@ -136,7 +169,11 @@ export interface JobSpec {
   rank: number;
   loraAlpha: number;
   targetModules: string[];
-  dtype: "F16" | "F32";
+  dtype: AdapterDtype;
+  modulesToSave: ModuleToSave[];
+  useDora: boolean;
+  useRslora: boolean;
+  taskType: TaskType;
   adapterSizeBytes: number;
   includeChecksums: boolean;
   fault: FaultMode | null;
@@ -161,6 +198,10 @@ export function resolveJobSpec(input: JobSpecInput | JobSpec = {}): JobSpec {
     loraAlpha: input.loraAlpha ?? rank * 2,
     targetModules: input.targetModules ?? ["q_proj", "v_proj"],
     dtype: input.dtype ?? "F16",
+    modulesToSave: input.modulesToSave ?? [],
+    useDora: input.useDora ?? false,
+    useRslora: input.useRslora ?? false,
+    taskType: input.taskType ?? "CAUSAL_LM",
     adapterSizeBytes,
     includeChecksums: input.includeChecksums ?? adapterSizeBytes <= CHECKSUM_BY_DEFAULT_MAX_BYTES,
     fault,

@@ -1,5 +1,5 @@
 import { buildFile, fileIdentity } from "./files";
-import { safetensorsLayout, sha256OfFile } from "./generate";
+import { safetensorsLayout } from "./safetensors";
 import {
   ARTIFACT_FILE_NAMES,
   type ArtifactFileName,
@@ -7,6 +7,7 @@ import {
   jobSpecInputSchema,
   resolveJobSpec,
 } from "./spec";
+import { sha256OfFile } from "./virtual-file";
 
 export type SimRoute = "listing" | "file" | "control" | "health" | "unknown";
 

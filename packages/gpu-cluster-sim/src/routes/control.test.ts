@@ -41,6 +41,13 @@ describe("control API", () => {
       { faultRetryAfterSeconds: 1 },
       { fault: "not_ready", faultRetryAfterSeconds: -1 },
       { fault: "hang", faultVariant: "forever" },
+      { modulesToSave: ["score"] },
+      { modulesToSave: ["lm_head", "lm_head"] },
+      { taskType: "SEQ_CLS", modulesToSave: ["lm_head"] },
+      { taskType: "SEQ_2_SEQ_LM" },
+      { useDora: "yes" },
+      { dtype: "F64" },
+      { rank: 256, adapterSizeBytes: 17_023 },
     ]) {
       const response = await putJob("job-bad", bad);
       expect(response.status, JSON.stringify(bad)).toBe(400);
@@ -65,6 +72,20 @@ describe("control API", () => {
       await putJob("job-ra", { fault: "not_ready", faultRetryAfterSeconds: null })
     ).json();
     expect(described).toMatchObject({ spec: { faultRetryAfterSeconds: null }, faultsLeft: null });
+  });
+
+  it("names the smallest size a spec fits in when adapterSizeBytes is too small", async () => {
+    const response = await putJob("job-bad", { rank: 256, useDora: true, adapterSizeBytes: 4096 });
+    expect(await response.json()).toEqual({
+      error: "invalid_job_spec",
+      issues: [
+        {
+          path: "adapterSizeBytes",
+          message:
+            "adapterSizeBytes 4096 is too small for rank 256 × 2 modules (F16, DoRA): this spec needs at least 17328 bytes",
+        },
+      ],
+    });
   });
 
   it("counts requests per job and route, and bytes sent", async () => {

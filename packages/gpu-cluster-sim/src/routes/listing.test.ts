@@ -71,6 +71,46 @@ describe("listing", () => {
   });
 });
 
+describe("adapter variants", () => {
+  it("serves the files of a DoRA + rsLoRA + modules_to_save adapter, described in its spec", async () => {
+    const spec = {
+      rank: 64,
+      useDora: true,
+      useRslora: true,
+      modulesToSave: ["embed_tokens", "lm_head"] as ("embed_tokens" | "lm_head")[],
+      dtype: "BF16" as const,
+      adapterSizeBytes: 2 * 1024 * KiB,
+    };
+    const described = (await (await client.putJob("job-variant", spec)).json()) as {
+      spec: Record<string, unknown>;
+      fileSizes: Record<string, number>;
+    };
+    expect(described.spec).toMatchObject({ ...spec, taskType: "CAUSAL_LM" });
+    const body = await listing("job-variant");
+    const config = (await (
+      await fetch(body.download_urls["adapter_config.json"])
+    ).json()) as Record<string, unknown>;
+    expect(config).toMatchObject({
+      r: 64,
+      use_dora: true,
+      use_rslora: true,
+      modules_to_save: ["embed_tokens", "lm_head"],
+      task_type: "CAUSAL_LM",
+    });
+    const served = await streamBody(
+      (await fetch(body.download_urls["adapter_model.safetensors"])).body,
+      described.fileSizes["adapter_model.safetensors"],
+    );
+    expect(served.bytes).toBe(spec.adapterSizeBytes);
+    expect(served.sha256).toBe(body.checksums?.["adapter_model.safetensors"]);
+    const header = parseSafetensorsHeader(served.prefix, served.bytes);
+    expect(header.tensors.get("base_model.model.lm_head.weight")?.dtype).toBe("BF16");
+    expect(
+      header.tensors.has("base_model.model.model.layers.0.self_attn.q_proj.lora_magnitude_vector"),
+    ).toBe(true);
+  });
+});
+
 describe("listing faults", () => {
   it("http_500 fails the first faultCount listings, then recovers", async () => {
     const id = job({ fault: "http_500", faultCount: 2 });
