@@ -8,7 +8,7 @@ import {
   safetensorsLayout,
   sha256OfFile,
 } from "./index";
-import { parseSafetensorsHeader } from "./testing/helpers";
+import { LLAMA_PROJECTIONS, parseSafetensorsHeader } from "./testing/helpers";
 
 const KiB = 1024;
 
@@ -197,7 +197,7 @@ describe("minimumAdapterSizeBytes", () => {
       useDora: true,
       taskType: "TOKEN_CLS",
       modulesToSave: ["embed_tokens"],
-      targetModules: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
+      targetModules: [...LLAMA_PROJECTIONS],
     },
   ]);
 

@@ -7,20 +7,10 @@ import {
   safetensorsStream,
   sha256OfFile,
 } from "./index";
-import { parseSafetensorsHeader, sha256Hex } from "./testing/helpers";
+import { LLAMA_PROJECTIONS, parseSafetensorsHeader, sha256Hex } from "./testing/helpers";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-
-const ALL_MODULES = [
-  "q_proj",
-  "k_proj",
-  "v_proj",
-  "o_proj",
-  "gate_proj",
-  "up_proj",
-  "down_proj",
-] as const;
 
 function readAll(chunks: Iterable<Buffer>): Buffer {
   return Buffer.concat([...chunks]);
@@ -33,20 +23,7 @@ describe("safetensorsLayout / safetensorsFile", () => {
     [256 * KiB, {}],
     [1_000_003, {}],
     [1 * MiB, { dtype: "F32" as const, rank: 64 }],
-    [
-      3 * MiB + 5,
-      {
-        targetModules: [
-          "q_proj",
-          "k_proj",
-          "v_proj",
-          "o_proj",
-          "gate_proj",
-          "up_proj",
-          "down_proj",
-        ],
-      },
-    ],
+    [3 * MiB + 5, { targetModules: [...LLAMA_PROJECTIONS] }],
   ])("a %i-byte request yields a valid file of exactly that size (%o)", (size, extra) => {
     const spec = { adapterSizeBytes: size, ...extra };
     const file = safetensorsFile("job-size", spec);
@@ -152,7 +129,7 @@ describe("stable bytes", () => {
     ],
     [
       "pin-r8",
-      { rank: 8, adapterSizeBytes: 8 * KiB, targetModules: [...ALL_MODULES] },
+      { rank: 8, adapterSizeBytes: 8 * KiB, targetModules: [...LLAMA_PROJECTIONS] },
       "515e2d141093db1073c42804818c737ced0859fc37ede58d56a6b4ca220f1243",
     ],
   ])("%s keeps its sha256", async (jobId, spec, sha256) => {

@@ -8,7 +8,7 @@ import {
   savedModuleTensors,
   vocabSizeFor,
 } from "./peft";
-import { type JobSpec, type JobSpecInput, resolveJobSpec } from "./spec";
+import { type JobSpec, type JobSpecInput, MIN_ADAPTER_SIZE_BYTES, resolveJobSpec } from "./spec";
 import { clampRange, type VirtualFile } from "./virtual-file";
 
 export interface SafetensorsLayout {
@@ -35,8 +35,6 @@ export const PADDING_TENSOR = "simulator_padding";
 const PREFERRED_HIDDEN = 4096;
 const MAX_LAYERS = 128;
 const MIN_HIDDEN = 8;
-/** The job spec's own floor for `adapterSizeBytes`. */
-const MIN_ADAPTER_SIZE_BYTES = 2048;
 
 const DTYPE_BYTES: Record<string, number> = { F16: 2, BF16: 2, F32: 4, U8: 1 };
 const elements = (tensor: { shape: number[] }) => tensor.shape.reduce((a, b) => a * b, 1);

@@ -67,6 +67,9 @@ export const RETRY_AFTER_FAULTS: readonly FaultMode[] = [
 /** Where a stalling fault (`slow`, `hang`) strikes: the listing, or `faultFile` before/mid body. */
 const STALL_VARIANTS = ["listing", "file_headers", "file_mid_body"];
 
+/** The floor of `adapterSizeBytes`; a spec may need more (`minimumAdapterSizeBytes`). */
+export const MIN_ADAPTER_SIZE_BYTES = 2048;
+
 /** What the control API and `registerJob` accept: every field optional, defaults below. */
 export const jobSpecInputSchema = z
   .object({
@@ -94,7 +97,7 @@ export const jobSpecInputSchema = z
     adapterSizeBytes: z
       .number()
       .int()
-      .min(2048)
+      .min(MIN_ADAPTER_SIZE_BYTES)
       .max(2 ** 44)
       .optional(),
     /** Default: true when the adapter is ≤ 256 MiB (hashing a multi-GB stream takes seconds). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { startGpuClusterSim } from "../index";
-import { parseSafetensorsHeader, sha256Hex, streamBody } from "../testing/helpers";
+import { parseSafetensorsHeader, readUntilStall, sha256Hex, streamBody } from "../testing/helpers";
 import { fileUrl, KiB, listingSchema, MiB, useSim } from "../testing/sim-client";
 
 const API_KEY = "test-api-key-123";
@@ -246,19 +246,9 @@ describe("file faults", () => {
     );
     const controller = new AbortController();
     const response = await fetch(fileUrl(body), { signal: controller.signal });
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    let received = 0;
-    while (received < size / 2) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      received += value.length;
-    }
+    const { received, after } = await readUntilStall(response.body, size / 2, 300);
     expect(received).toBe(size / 2);
-    const stalled = await Promise.race([
-      reader.read().then(() => "data" as const),
-      new Promise<"stalled">((resolve) => setTimeout(() => resolve("stalled"), 300)),
-    ]);
-    expect(stalled).toBe("stalled");
+    expect(after).toBe("stalled");
     controller.abort();
   });
 
@@ -333,19 +323,9 @@ describe("file faults", () => {
     const response = await fetch(fileUrl(body), { signal: controller.signal });
     expect(response.status).toBe(200);
     expect(Number(response.headers.get("content-length"))).toBe(size);
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    let received = 0;
-    while (received < size / 2) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      received += value.length;
-    }
+    const { received, after } = await readUntilStall(response.body, size / 2, 500);
     expect(received).toBe(size / 2);
-    const stalled = await Promise.race([
-      reader.read().then(() => "data" as const),
-      new Promise<"stalled">((resolve) => setTimeout(() => resolve("stalled"), 500)),
-    ]);
-    expect(stalled).toBe("stalled");
+    expect(after).toBe("stalled");
     controller.abort();
     const second = await streamBody((await fetch(fileUrl(body))).body);
     expect(second.bytes).toBe(size);

@@ -4,7 +4,7 @@ import { type IncomingMessage, type ServerResponse } from "node:http";
 import { buildFile, fileEtag } from "../files";
 import { drained, HttpError, parseRange, pause, retryAfterHeader } from "../http";
 import { verifyFileSignature } from "../signing";
-import { type FaultMode } from "../spec";
+import { FAULT_STATUSES, type FaultMode } from "../spec";
 import { type RequestLog, type SimContext } from "./context";
 
 const FILE_FAULTS = new Set<FaultMode>([
@@ -65,7 +65,8 @@ export async function handleFile(
   log.fault = fault;
   if (fault === "missing_file" || fault === "file_not_ready") {
     // A 404 is what object storage answers for an object not written yet; a 503 is a gateway's.
-    const status = fault === "missing_file" ? 404 : (spec.faultStatus ?? 503);
+    const status =
+      fault === "missing_file" ? 404 : (spec.faultStatus ?? FAULT_STATUSES.file_not_ready[0]);
     throw new HttpError(
       status,
       { error: status === 404 ? "file_not_found" : "file_not_ready" },

@@ -8,6 +8,7 @@ import {
   ARTIFACT_FILE_NAMES,
   type ArtifactFileName,
   externalJobIdSchema,
+  FAULT_STATUSES,
   type FaultMode,
 } from "../spec";
 import { type RequestLog, type SimContext } from "./context";
@@ -86,13 +87,13 @@ export async function handleListing(
   switch (fault) {
     case "http_500":
       throw new HttpError(
-        spec.faultStatus ?? 500,
+        spec.faultStatus ?? FAULT_STATUSES.http_500[0],
         { error: "internal_error", message: "simulated cluster failure" },
         retryAfter,
       );
     case "not_ready": {
       // A 404 "not ready" looks exactly like an unknown job: that is what makes it hard.
-      const status = spec.faultStatus ?? 409;
+      const status = spec.faultStatus ?? FAULT_STATUSES.not_ready[0];
       throw new HttpError(
         status,
         { error: status === 404 ? "job_not_found" : "artifacts_not_ready" },
@@ -102,7 +103,7 @@ export async function handleListing(
     case "not_found":
       throw new HttpError(404, { error: "job_not_found" }, retryAfter);
     case "auth_refused": {
-      const status = spec.faultStatus ?? 401;
+      const status = spec.faultStatus ?? FAULT_STATUSES.auth_refused[0];
       throw new HttpError(status, { error: status === 403 ? "forbidden" : "unauthorized" });
     }
     case "slow":
