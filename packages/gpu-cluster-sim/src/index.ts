@@ -1,34 +1,41 @@
 export {
   type GpuClusterSim,
   type GpuClusterSimOptions,
-  type JobStats,
-  PATH_TRAVERSAL_NAMES,
   type SimLogEntry,
-  type SimRoute,
-  type SimStats,
   startGpuClusterSim,
 } from "./server";
+export { PATH_TRAVERSAL_NAMES } from "./routes/listing";
+export { type JobStats, type SimRoute, type SimStats } from "./state";
+export { CHUNK_BYTES } from "./noise";
+export { adapterConfig, type AdapterTensor, VOCAB_PER_HIDDEN } from "./peft";
 export {
-  adapterConfig,
-  CHUNK_BYTES,
+  minimumAdapterSizeBytes,
+  PADDING_TENSOR,
   safetensorsFile,
   safetensorsLayout,
   type SafetensorsLayout,
   safetensorsStream,
   type SafetensorsVariant,
-  sha256OfFile,
-  trainingArgs,
-  type VirtualFile,
-} from "./generate";
+} from "./safetensors";
+export { trainingArgs } from "./training-args";
+export { sha256OfFile, type VirtualFile } from "./virtual-file";
 export {
+  ADAPTER_DTYPES,
+  type AdapterDtype,
   ARTIFACT_FILE_NAMES,
   type ArtifactFileName,
   DEFAULT_ADAPTER_SIZE_BYTES,
   externalJobIdSchema,
   FAULT_MODES,
+  FAULT_STATUSES,
   type FaultMode,
   type JobSpec,
   type JobSpecInput,
   jobSpecInputSchema,
+  MODULES_TO_SAVE,
+  type ModuleToSave,
   resolveJobSpec,
+  RETRY_AFTER_FAULTS,
+  TASK_TYPES,
+  type TaskType,
 } from "./spec";

@@ -34,3 +34,26 @@ export function secretsEqual(a: string, b: string): boolean {
   const digest = (value: string) => createHash("sha256").update(value).digest();
   return timingSafeEqual(digest(a), digest(b));
 }
+
+/** The URL a listing hands out for a file: `{origin}/files/{job}/{name}?v=&exp=&sig=`. */
+export function signedFileUrl(
+  origin: string,
+  secret: Buffer,
+  ttlSeconds: number,
+  ref: Omit<SignedFileRef, "expiresAt">,
+): string {
+  const expiresAt = Math.floor(Date.now() / 1000) + ttlSeconds;
+  const sig = signFileRef(secret, { ...ref, expiresAt });
+  const query = new URLSearchParams({
+    ...(ref.variant ? { v: ref.variant } : {}),
+    exp: String(expiresAt),
+    sig,
+  });
+  const job = encodeURIComponent(ref.jobId);
+  if (ref.variant === "probe") {
+    // Hostile names ("..", "a/b.json") cannot survive as a path segment (URL parsers resolve
+    // dot segments), so probe URLs carry the name in the query instead.
+    return `${origin}/files/${job}?${new URLSearchParams({ name: ref.fileName }).toString()}&${query.toString()}`;
+  }
+  return `${origin}/files/${job}/${encodeURIComponent(ref.fileName)}?${query.toString()}`;
+}

@@ -1,15 +1,13 @@
 import { describe, expect, it } from "vitest";
 
 import {
-  adapterConfig,
   CHUNK_BYTES,
   safetensorsFile,
   safetensorsLayout,
   safetensorsStream,
   sha256OfFile,
-  trainingArgs,
 } from "./index";
-import { parseSafetensorsHeader, sha256Hex } from "./test-helpers";
+import { LLAMA_PROJECTIONS, parseSafetensorsHeader, sha256Hex } from "./testing/helpers";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -25,20 +23,7 @@ describe("safetensorsLayout / safetensorsFile", () => {
     [256 * KiB, {}],
     [1_000_003, {}],
     [1 * MiB, { dtype: "F32" as const, rank: 64 }],
-    [
-      3 * MiB + 5,
-      {
-        targetModules: [
-          "q_proj",
-          "k_proj",
-          "v_proj",
-          "o_proj",
-          "gate_proj",
-          "up_proj",
-          "down_proj",
-        ],
-      },
-    ],
+    [3 * MiB + 5, { targetModules: [...LLAMA_PROJECTIONS] }],
   ])("a %i-byte request yields a valid file of exactly that size (%o)", (size, extra) => {
     const spec = { adapterSizeBytes: size, ...extra };
     const file = safetensorsFile("job-size", spec);
@@ -79,6 +64,9 @@ describe("safetensorsLayout / safetensorsFile", () => {
 
   it("refuses a size too small for the rank and modules", () => {
     expect(() => safetensorsLayout({ adapterSizeBytes: 2048, rank: 1024 })).toThrow(/too small/);
+    expect(() => safetensorsLayout({ adapterSizeBytes: 17_023, rank: 256 })).toThrow(
+      "adapterSizeBytes 17023 is too small for rank 256 × 2 modules (F16): this spec needs at least 17024 bytes",
+    );
   });
 
   it("is deterministic per job id and differs between job ids", () => {
@@ -129,31 +117,22 @@ describe("safetensorsLayout / safetensorsFile", () => {
   });
 });
 
-describe("adapterConfig / trainingArgs", () => {
-  it("adapterConfig is a PEFT LoRA config for the spec", () => {
-    const config = adapterConfig({
-      rank: 8,
-      targetModules: ["q_proj", "k_proj"],
-      baseModel: "mistralai/Mistral-7B-v0.3",
-    });
-    expect(config).toMatchObject({
-      r: 8,
-      lora_alpha: 16,
-      lora_dropout: 0.05,
-      target_modules: ["q_proj", "k_proj"],
-      base_model_name_or_path: "mistralai/Mistral-7B-v0.3",
-      peft_type: "LORA",
-      task_type: "CAUSAL_LM",
-      bias: "none",
-    });
-  });
-
-  it("trainingArgs carries the usual hyper-parameters, stable per job id", () => {
-    const args = trainingArgs("job-args");
-    expect(args).toEqual(trainingArgs("job-args"));
-    expect(typeof args.learning_rate).toBe("number");
-    expect(typeof args.num_train_epochs).toBe("number");
-    expect(typeof args.per_device_train_batch_size).toBe("number");
-    expect(args.output_dir).toBe("/checkpoints/job-args");
+describe("stable bytes", () => {
+  // Pinned before DoRA, modules_to_save and task types were added: specs that use none of them
+  // must keep producing the very same files.
+  it.each([
+    ["pin-default", {}, "8fd13d850f5c9d99b6755e18c81e10ff103a19f4836e35f7c5cf856ce3147a6c"],
+    [
+      "pin-r64",
+      { rank: 64, dtype: "F32" as const, adapterSizeBytes: 1 * MiB },
+      "35de6f0aac2350c60cc4df1a721e4ad34625595c6ab290fcc8c66787bb1fcb97",
+    ],
+    [
+      "pin-r8",
+      { rank: 8, adapterSizeBytes: 8 * KiB, targetModules: [...LLAMA_PROJECTIONS] },
+      "515e2d141093db1073c42804818c737ced0859fc37ede58d56a6b4ca220f1243",
+    ],
+  ])("%s keeps its sha256", async (jobId, spec, sha256) => {
+    expect(await sha256OfFile(safetensorsFile(jobId, spec))).toBe(sha256);
   });
 });

@@ -1,4 +1,4 @@
-// Test-only helpers (not exported from index): an independent safetensors reader and streaming
+// Test support (not exported from index): an independent safetensors reader and streaming
 // download helpers, so tests check the simulator's bytes against the format, not against itself.
 import { createHash } from "node:crypto";
 
@@ -90,3 +90,38 @@ export async function streamBody(
 }
 
 export const sha256Hex = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
+
+/** The seven projections of a Llama decoder layer (attention, then MLP). */
+export const LLAMA_PROJECTIONS = [
+  "q_proj",
+  "k_proj",
+  "v_proj",
+  "o_proj",
+  "gate_proj",
+  "up_proj",
+  "down_proj",
+] as const;
+
+/**
+ * Reads `bytes` bytes of a body, then waits `quietMs` for more: "stalled" when none came. The
+ * caller aborts the request afterwards.
+ */
+export async function readUntilStall(
+  body: ReadableStream<Uint8Array> | null,
+  bytes: number,
+  quietMs: number,
+): Promise<{ received: number; after: "stalled" | "data" }> {
+  if (!body) throw new Error("no body");
+  const reader = body.getReader();
+  let received = 0;
+  while (received < bytes) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.length;
+  }
+  const after = await Promise.race([
+    reader.read().then(() => "data" as const),
+    new Promise<"stalled">((resolve) => setTimeout(() => resolve("stalled"), quietMs)),
+  ]);
+  return { received, after };
+}
