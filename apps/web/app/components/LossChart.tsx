@@ -1,17 +1,9 @@
-import {
-  downsample,
-  finiteSeries,
-  type LossPoint,
-  niceTicks,
-  type SeriesPoint,
-  tickLabel,
-} from "../lib/chart";
+import { finiteSeries, type LossPoint, niceTicks, type SeriesPoint, tickLabel } from "../lib/chart";
 import { formatNumber } from "../lib/format";
 
 const WIDTH = 760;
 const HEIGHT = 320;
 const MARGIN = { top: 16, right: 20, bottom: 48, left: 64 };
-const MAX_DRAWN_POINTS = 600;
 const MAX_TABLE_ROWS = 200;
 
 function path(
@@ -33,7 +25,8 @@ function describe(series: SeriesPoint[], name: string): string | null {
 
 /**
  * Training and validation loss as an SVG drawn on the server: readable without JavaScript, with
- * a text summary for screen readers and the numbers as a table.
+ * a text summary for screen readers and the numbers as a table. Every point it is given is drawn:
+ * the API's `models.metrics` already downsamples a long history to what a chart can show.
  */
 export function LossChart({ points }: { points: LossPoint[] }) {
   const training = finiteSeries(points, "training_loss");
@@ -59,10 +52,16 @@ export function LossChart({ points }: { points: LossPoint[] }) {
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const x = (step: number) => MARGIN.left + ((step - xMin) / (xMax - xMin || 1)) * plotW;
-  const y = (value: number) => MARGIN.top + plotH - ((value - yMin) / (yMax - yMin || 1)) * plotH;
+  const plotBottom = MARGIN.top + plotH;
+  const y = (value: number) => plotBottom - ((value - yMin) / (yMax - yMin || 1)) * plotH;
 
-  const drawnTraining = downsample(training, MAX_DRAWN_POINTS);
-  const drawnValidation = downsample(validation, MAX_DRAWN_POINTS);
+  const axes = [
+    {
+      name: "x",
+      line: { x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: plotBottom, y2: plotBottom },
+    },
+    { name: "y", line: { x1: MARGIN.left, x2: MARGIN.left, y1: MARGIN.top, y2: plotBottom } },
+  ];
   const summary = [describe(training, "Training"), describe(validation, "Validation")]
     .filter(Boolean)
     .join(" ");
@@ -143,13 +142,13 @@ export function LossChart({ points }: { points: LossPoint[] }) {
             <line
               x1={x(tick)}
               x2={x(tick)}
-              y1={MARGIN.top + plotH}
-              y2={MARGIN.top + plotH + 5}
+              y1={plotBottom}
+              y2={plotBottom + 5}
               className="stroke-slate-500"
             />
             <text
               x={x(tick)}
-              y={MARGIN.top + plotH + 20}
+              y={plotBottom + 20}
               textAnchor="middle"
               className="fill-slate-600 text-[12px]"
             >
@@ -157,20 +156,9 @@ export function LossChart({ points }: { points: LossPoint[] }) {
             </text>
           </g>
         ))}
-        <line
-          x1={MARGIN.left}
-          x2={WIDTH - MARGIN.right}
-          y1={MARGIN.top + plotH}
-          y2={MARGIN.top + plotH}
-          className="stroke-slate-500"
-        />
-        <line
-          x1={MARGIN.left}
-          x2={MARGIN.left}
-          y1={MARGIN.top}
-          y2={MARGIN.top + plotH}
-          className="stroke-slate-500"
-        />
+        {axes.map((axis) => (
+          <line key={axis.name} {...axis.line} className="stroke-slate-500" />
+        ))}
         <text
           x={MARGIN.left + plotW / 2}
           y={HEIGHT - 6}
@@ -187,28 +175,28 @@ export function LossChart({ points }: { points: LossPoint[] }) {
           Loss
         </text>
         <path
-          d={path(drawnTraining, x, y)}
+          d={path(training, x, y)}
           fill="none"
           className="stroke-indigo-600"
           strokeWidth="2"
           strokeLinejoin="round"
           data-series="training"
-          data-drawn-points={drawnTraining.length}
+          data-drawn-points={training.length}
         />
-        {drawnValidation.length > 0 && (
+        {validation.length > 0 && (
           <path
-            d={path(drawnValidation, x, y)}
+            d={path(validation, x, y)}
             fill="none"
             className="stroke-orange-600"
             strokeWidth="2.5"
             strokeDasharray="6 4"
             strokeLinejoin="round"
             data-series="validation"
-            data-drawn-points={drawnValidation.length}
+            data-drawn-points={validation.length}
           />
         )}
-        {drawnValidation.length <= 60 &&
-          drawnValidation.map((p) => (
+        {validation.length <= 60 &&
+          validation.map((p) => (
             <circle
               key={p.step}
               cx={x(p.step)}
