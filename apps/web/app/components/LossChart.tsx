@@ -1,3 +1,5 @@
+import type { ComponentProps } from "react";
+
 import { finiteSeries, type LossPoint, niceTicks, type SeriesPoint, tickLabel } from "../lib/chart";
 import { formatNumber } from "../lib/format";
 
@@ -21,6 +23,57 @@ function describe(series: SeriesPoint[], name: string): string | null {
   const first = series[0]!;
   const last = series[series.length - 1]!;
   return `${name} loss went from ${formatNumber(first.value, 3)} at step ${first.step} to ${formatNumber(last.value, 3)} at step ${last.step} (${series.length} logged ${series.length === 1 ? "value" : "values"}).`;
+}
+
+const SERIES_STROKE = {
+  training: { className: "stroke-indigo-600", strokeWidth: "2" },
+  validation: { className: "stroke-orange-600", strokeWidth: "2.5", strokeDasharray: "6 4" },
+} as const;
+
+/** One loss series as a line through all of its points. */
+function SeriesPath({
+  name,
+  series,
+  x,
+  y,
+}: {
+  name: keyof typeof SERIES_STROKE;
+  series: SeriesPoint[];
+  x: (step: number) => number;
+  y: (value: number) => number;
+}) {
+  return (
+    <path
+      d={path(series, x, y)}
+      fill="none"
+      {...SERIES_STROKE[name]}
+      strokeLinejoin="round"
+      data-series={name}
+      data-drawn-points={series.length}
+    />
+  );
+}
+
+/** A tick of an axis: its mark (or grid line) and its label. */
+function Tick({
+  value,
+  line,
+  lineClassName,
+  label,
+}: {
+  value: number;
+  line: { x1: number; x2: number; y1: number; y2: number };
+  lineClassName: string;
+  label: ComponentProps<"text">;
+}) {
+  return (
+    <g>
+      <line {...line} className={lineClassName} />
+      <text {...label} className="fill-slate-600 text-[12px]">
+        {tickLabel(value)}
+      </text>
+    </g>
+  );
 }
 
 /**
@@ -118,43 +171,27 @@ export function LossChart({ points }: { points: LossPoint[] }) {
         <title id="loss-chart-title">Loss by training step</title>
         <desc id="loss-chart-desc">{summary}</desc>
         {yTicks.map((tick) => (
-          <g key={`y${tick}`}>
-            <line
-              x1={MARGIN.left}
-              x2={WIDTH - MARGIN.right}
-              y1={y(tick)}
-              y2={y(tick)}
-              className="stroke-slate-200"
-            />
-            <text
-              x={MARGIN.left - 8}
-              y={y(tick)}
-              textAnchor="end"
-              dominantBaseline="middle"
-              className="fill-slate-600 text-[12px]"
-            >
-              {tickLabel(tick)}
-            </text>
-          </g>
+          <Tick
+            key={`y${tick}`}
+            value={tick}
+            line={{ x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: y(tick), y2: y(tick) }}
+            lineClassName="stroke-slate-200"
+            label={{
+              x: MARGIN.left - 8,
+              y: y(tick),
+              textAnchor: "end",
+              dominantBaseline: "middle",
+            }}
+          />
         ))}
         {xTicks.map((tick) => (
-          <g key={`x${tick}`}>
-            <line
-              x1={x(tick)}
-              x2={x(tick)}
-              y1={plotBottom}
-              y2={plotBottom + 5}
-              className="stroke-slate-500"
-            />
-            <text
-              x={x(tick)}
-              y={plotBottom + 20}
-              textAnchor="middle"
-              className="fill-slate-600 text-[12px]"
-            >
-              {tickLabel(tick)}
-            </text>
-          </g>
+          <Tick
+            key={`x${tick}`}
+            value={tick}
+            line={{ x1: x(tick), x2: x(tick), y1: plotBottom, y2: plotBottom + 5 }}
+            lineClassName="stroke-slate-500"
+            label={{ x: x(tick), y: plotBottom + 20, textAnchor: "middle" }}
+          />
         ))}
         {axes.map((axis) => (
           <line key={axis.name} {...axis.line} className="stroke-slate-500" />
@@ -174,27 +211,8 @@ export function LossChart({ points }: { points: LossPoint[] }) {
         >
           Loss
         </text>
-        <path
-          d={path(training, x, y)}
-          fill="none"
-          className="stroke-indigo-600"
-          strokeWidth="2"
-          strokeLinejoin="round"
-          data-series="training"
-          data-drawn-points={training.length}
-        />
-        {validation.length > 0 && (
-          <path
-            d={path(validation, x, y)}
-            fill="none"
-            className="stroke-orange-600"
-            strokeWidth="2.5"
-            strokeDasharray="6 4"
-            strokeLinejoin="round"
-            data-series="validation"
-            data-drawn-points={validation.length}
-          />
-        )}
+        <SeriesPath name="training" series={training} x={x} y={y} />
+        {validation.length > 0 && <SeriesPath name="validation" series={validation} x={x} y={y} />}
         {validation.length <= 60 &&
           validation.map((p) => (
             <circle

@@ -1,30 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import {
-  ADA,
-  createHarness,
-  get,
-  GRACE,
-  type Harness,
-  loaderArgs,
-  outcome,
-  post,
-} from "../testing/harness";
-import { seedAdaAndGrace } from "../testing/seed";
+import { ADA, get, GRACE, loaderArgs, outcome, post } from "../testing/harness";
+import { useSeededHarness } from "../testing/seed";
 import * as login from "./login";
 import * as models from "./models._index";
 
-let harness: Harness;
-let graceModel: string;
-
-beforeAll(async () => {
-  harness = await createHarness();
-  ({ graceModel } = await seedAdaAndGrace(harness));
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
+const seeded = useSeededHarness();
 
 const submit = (form: Record<string, string>, options?: { origin?: string }) =>
   outcome(() => login.action(loaderArgs(post("/login", form, options))));
@@ -43,7 +24,7 @@ describe("the development login", () => {
     );
     expect(listed.status).toBe(200);
     expect((listed.data as { models: { id: string }[] }).models.map((m) => m.id)).toEqual([
-      graceModel,
+      seeded.graceModel,
     ]);
 
     for (const evil of [

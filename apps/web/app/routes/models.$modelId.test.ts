@@ -1,34 +1,13 @@
 import { createHash } from "node:crypto";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import {
-  ADA,
-  createHarness,
-  get,
-  type Harness,
-  loaderArgs,
-  outcome,
-  post,
-} from "../testing/harness";
-import { seedAdaAndGrace, seedModels } from "../testing/seed";
+import { ADA, get, loaderArgs, outcome, post } from "../testing/harness";
+import { seedModels, useSeededHarness } from "../testing/seed";
 import * as modelDetail from "./models.$modelId";
 import * as download from "./storage.v1.object.sign.$";
 
-let harness: Harness;
-let adaCookie: string;
-let adaModels: string[];
-let graceModel: string;
-
-beforeAll(async () => {
-  harness = await createHarness();
-  ({ adaModels, graceModel } = await seedAdaAndGrace(harness));
-  adaCookie = await harness.cookieFor(ADA.id);
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
+const seeded = useSeededHarness();
 
 /** The model page's loader for `modelId` (a path segment as the router would pass it). */
 const page = (modelId: string, options: { query?: string; cookie?: string } = {}) =>
@@ -37,7 +16,7 @@ const page = (modelId: string, options: { query?: string; cookie?: string } = {}
       loaderArgs(
         get(
           `/models/${encodeURIComponent(modelId)}${options.query ?? ""}`,
-          options.cookie ?? adaCookie,
+          options.cookie ?? seeded.adaCookie,
         ),
         { modelId },
       ),
@@ -54,7 +33,7 @@ const submit = (
     modelDetail.action(
       loaderArgs(
         post(`/models/${modelId}${options.query ?? ""}`, form, {
-          cookie: adaCookie,
+          cookie: seeded.adaCookie,
           origin: options.origin,
         }),
         { modelId },
@@ -66,13 +45,15 @@ const backQuery = (href: string) => `?back=${encodeURIComponent(href)}`;
 
 describe("authentication", () => {
   it("treats a forged session token as logged out", async () => {
-    const session = await harness.context.sessionStorage.getSession();
+    const session = await seeded.harness.context.sessionStorage.getSession();
     // A well-formed token whose signature is garbage (built here so no token-shaped literal
     // sits in the repository).
     const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
     session.set("accessToken", `${part({ alg: "HS256" })}.${part({ sub: "x" })}.forged`);
-    const cookie = (await harness.context.sessionStorage.commitSession(session)).split(";")[0]!;
-    const result = await page(adaModels[0]!, { cookie });
+    const cookie = (await seeded.harness.context.sessionStorage.commitSession(session)).split(
+      ";",
+    )[0]!;
+    const result = await page(seeded.adaModels[0]!, { cookie });
     expect(result.status).toBe(302);
     expect(result.location).toMatch(/^\/login\?redirectTo=%2Fmodels%2F/);
   });
@@ -81,7 +62,7 @@ describe("authentication", () => {
 describe("the model page", () => {
   it("answers the same 404 for another user's model, a malformed id and an unknown id", async () => {
     for (const modelId of [
-      graceModel,
+      seeded.graceModel,
       "not-a-uuid",
       "00000000-0000-4000-8000-000000000000",
       "' or 1=1 --",
@@ -95,7 +76,7 @@ describe("the model page", () => {
   });
 
   it("keeps only a list URL as the way back", async () => {
-    const id = adaModels[0]!;
+    const id = seeded.adaModels[0]!;
     const good = await page(id, { query: backQuery("/models?sort=quality&page=2") });
     expect((good.data as { back: string }).back).toBe("/models?sort=quality&page=2");
     const evil = await page(id, { query: backQuery("https://evil.example/models") });
@@ -103,7 +84,7 @@ describe("the model page", () => {
   });
 
   it("redirects a single-file download to a signed URL that serves the exact bytes", async () => {
-    const id = adaModels[0]!;
+    const id = seeded.adaModels[0]!;
     const detail = await page(id);
     const file = (detail.data as { model: { files: { name: string; sha256: string }[] } }).model
       .files[0]!;
@@ -123,7 +104,7 @@ describe("the model page", () => {
   });
 
   it("answers 'Download all' with every file's link and when they expire", async () => {
-    const result = await submit(adaModels[1]!, { intent: "download-all" });
+    const result = await submit(seeded.adaModels[1]!, { intent: "download-all" });
     expect(result.status).toBe(200);
     const data = result.data as {
       kind: string;
@@ -142,13 +123,16 @@ describe("the model page", () => {
   });
 
   it("explains a download of a file the model does not have", async () => {
-    const result = await submit(adaModels[1]!, { intent: "download", file: "../../etc/passwd" });
+    const result = await submit(seeded.adaModels[1]!, {
+      intent: "download",
+      file: "../../etc/passwd",
+    });
     expect(result.status).toBe(400);
     expect((result.data as { message: string }).message).toMatch(/Unknown file/);
   });
 
   it("refuses a cross-site delete and deletes after confirmation", async () => {
-    const id = adaModels[2]!;
+    const id = seeded.adaModels[2]!;
     const crossSite = await submit(
       id,
       { intent: "delete", confirm: "yes" },
@@ -172,7 +156,7 @@ describe("the model page", () => {
   });
 
   it("says why a retry is refused for a model that did not fail", async () => {
-    const result = await submit(adaModels[0]!, { intent: "retry" });
+    const result = await submit(seeded.adaModels[0]!, { intent: "retry" });
     expect(result.status).toBe(409);
     expect((result.data as { message: string }).message).toMatch(
       /Only a failed ingestion can be retried/,
@@ -182,8 +166,8 @@ describe("the model page", () => {
 
 describe("retrying a failed ingestion", () => {
   it("puts a failed model back to processing and says so", async () => {
-    await seedModels(harness, { counts: { ada: 0, grace: 0 }, withInFlight: true });
-    const [failed] = await harness.db.sql<{ id: string }[]>`
+    await seedModels(seeded.harness, { counts: { ada: 0, grace: 0 }, withInFlight: true });
+    const [failed] = await seeded.harness.db.sql<{ id: string }[]>`
       select id from model_artifacts where user_id = ${ADA.id} and status = 'failed' limit 1`;
     const id = failed!.id;
     const before = await page(id);
@@ -193,7 +177,7 @@ describe("retrying a failed ingestion", () => {
 
     const retried = await submit(id, { intent: "retry" });
     expect(retried.data).toEqual({ kind: "retried" });
-    const [after] = await harness.db.sql<
+    const [after] = await seeded.harness.db.sql<
       { status: string }[]
     >`select status from model_artifacts where id = ${id}`;
     expect(after!.status).toBe("processing");

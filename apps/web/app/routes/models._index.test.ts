@@ -1,31 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import {
-  ADA,
-  createHarness,
-  get,
-  type Harness,
-  LINUS,
-  loaderArgs,
-  outcome,
-} from "../testing/harness";
-import { seedAdaAndGrace } from "../testing/seed";
+import { get, LINUS, loaderArgs, outcome } from "../testing/harness";
+import { useSeededHarness } from "../testing/seed";
 import * as models from "./models._index";
 
-let harness: Harness;
-let adaCookie: string;
+const seeded = useSeededHarness();
 
-beforeAll(async () => {
-  harness = await createHarness();
-  await seedAdaAndGrace(harness);
-  adaCookie = await harness.cookieFor(ADA.id);
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
-
-const list = (query: string, cookie = adaCookie) =>
+const list = (query: string, cookie = seeded.adaCookie) =>
   outcome(() => models.loader(loaderArgs(get(`/models${query}`, cookie))));
 
 describe("authentication", () => {
@@ -78,7 +59,7 @@ describe("the model list's query parameters", () => {
   });
 
   it("shows Linus an empty list", async () => {
-    const result = await list("", await harness.cookieFor(LINUS.id));
+    const result = await list("", await seeded.harness.cookieFor(LINUS.id));
     expect((result.data as { pagination: { total: number } }).pagination.total).toBe(0);
   });
 });

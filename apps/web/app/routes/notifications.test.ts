@@ -1,39 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import {
-  ADA,
-  createHarness,
-  get,
-  type Harness,
-  loaderArgs,
-  outcome,
-  post,
-} from "../testing/harness";
-import { seedAdaAndGrace } from "../testing/seed";
+import { get, loaderArgs, outcome, post } from "../testing/harness";
+import { useSeededHarness } from "../testing/seed";
 import * as notifications from "./notifications";
 
-let harness: Harness;
-let adaCookie: string;
-
-beforeAll(async () => {
-  harness = await createHarness();
-  await seedAdaAndGrace(harness);
-  adaCookie = await harness.cookieFor(ADA.id);
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
+const seeded = useSeededHarness();
 
 const submit = (form: Record<string, string>) =>
   outcome(() =>
-    notifications.action(loaderArgs(post("/notifications", form, { cookie: adaCookie }))),
+    notifications.action(loaderArgs(post("/notifications", form, { cookie: seeded.adaCookie }))),
   );
 
 describe("notifications", () => {
   it("lists the user's notifications and marks one, then all, as read", async () => {
     const listed = await outcome(() =>
-      notifications.loader(loaderArgs(get("/notifications", adaCookie))),
+      notifications.loader(loaderArgs(get("/notifications", seeded.adaCookie))),
     );
     const data = listed.data as {
       notifications: { id: string; action_url: string }[];
