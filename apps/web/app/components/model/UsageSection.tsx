@@ -2,15 +2,16 @@ import { adapterDirName, peftSnippet, vllmSnippet } from "../../lib/snippets";
 import { CopyButton } from "../CopyButton";
 import { Section } from "./Section";
 
+const INLINE_CODE = "rounded bg-slate-100 px-1 font-mono";
+
 /** How to load the adapter on its base model: PEFT and vLLM snippets to copy. */
 export function UsageSection({ modelName, baseModel }: { modelName: string; baseModel: string }) {
   const dir = adapterDirName(modelName);
   return (
     <Section id="use-title" title="Use this adapter">
       <p className="text-sm text-slate-700">
-        Download the files into <code className="rounded bg-slate-100 px-1 font-mono">./{dir}</code>
-        , then load them on top of the base model{" "}
-        <code className="rounded bg-slate-100 px-1 font-mono">{baseModel}</code>.
+        Download the files into <code className={INLINE_CODE}>./{dir}</code>, then load them on top
+        of the base model <code className={INLINE_CODE}>{baseModel}</code>.
       </p>
       {[
         { label: "Python (PEFT)", code: peftSnippet(baseModel, dir) },
