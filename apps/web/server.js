@@ -1,27 +1,38 @@
 // Production HTTP server of the dashboard: the Remix build behind Express, optionally one
-// process per core (WEB_CONCURRENCY). Used instead of `remix-serve` because remix-serve insists on
-// a Vite dev server whenever NODE_ENV=development, and cannot use more than one core.
+// process per core (WEB_CONCURRENCY). Used instead of `remix-serve` (docs/decisions/0011):
+// remix-serve insists on a Vite dev server whenever NODE_ENV=development, and cannot use more
+// than one core.
 import cluster from "node:cluster";
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 import { createRequestHandler } from "@remix-run/express";
 import express from "express";
+import { register } from "tsx/esm/api";
 
 process.env.NODE_ENV ??= "production";
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
 const workers = Math.max(1, Number(process.env.WEB_CONCURRENCY ?? 1));
 
-const log = (msg, extra = {}) =>
-  console.log(JSON.stringify({ level: "info", time: new Date().toISOString(), msg, ...extra }));
+// The logger and the request-id rules are TypeScript sources (docs/decisions/0002). tsx compiles
+// them here and is removed again: the server runs with no loader hooks and no source-map
+// rewriting of stack traces, exactly as the bundled build expects.
+const unregisterTsx = register();
+const [{ createLogger, redactUrl }, { REQUEST_ID_HEADER, requestIdFrom }] = await Promise.all([
+  import("@mad/logger"),
+  import("./app/server/request-id.server.ts"),
+]);
+await unregisterTsx();
+
+const logger = createLogger({ name: "web" });
 
 if (cluster.isPrimary && workers > 1) {
   let stopping = false;
   for (let i = 0; i < workers; i++) cluster.fork();
   cluster.on("exit", (worker, code) => {
     if (stopping) return;
-    log("dashboard worker exited; starting another", { pid: worker.process.pid, code });
+    logger.warn({ pid: worker.process.pid, code }, "dashboard worker exited; starting another");
     cluster.fork();
   });
   const stop = () => {
@@ -35,6 +46,27 @@ if (cluster.isPrimary && workers > 1) {
   const clientDir = fileURLToPath(new URL("./build/client", import.meta.url));
   const app = express();
   app.disable("x-powered-by");
+  // One line per request, with the id that the pages and the API log under too. The URL goes
+  // through redactUrl: signed download links carry their token in the query.
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdFrom(req.get(REQUEST_ID_HEADER));
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    res.once("finish", () => {
+      logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: redactUrl(req.originalUrl),
+          status: res.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        "request",
+      );
+    });
+    next();
+  });
   // Fingerprinted assets never change; everything else under build/client may.
   app.use("/assets", express.static(`${clientDir}/assets`, { immutable: true, maxAge: "1y" }));
   // The other public files (favicon, robots.txt…) are few and fixed at build time: only their
@@ -53,7 +85,7 @@ if (cluster.isPrimary && workers > 1) {
 
   const server = app.listen(port, host, () => {
     if (!cluster.isWorker || cluster.worker?.id === 1) {
-      log("dashboard listening", { url: `http://${host}:${port}`, workers });
+      logger.info({ url: `http://${host}:${port}`, workers }, "dashboard listening");
     }
   });
   server.keepAliveTimeout = 65_000;

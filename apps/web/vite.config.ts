@@ -19,8 +19,8 @@ export default defineConfig({
       ? []
       : [
           remix({
-            // Route tests sit next to their routes; they are not routes.
-            ignoredRouteFiles: ["**/*.test.ts", "**/.*"],
+            // Route tests and a route's server module sit next to it; they are not routes.
+            ignoredRouteFiles: ["**/*.test.ts", "**/*.server.ts", "**/.*"],
             future: {
               v3_fetcherPersist: true,
               v3_relativeSplatPath: true,

@@ -5,24 +5,60 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 
-import type { EntryContext } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { redactUrl } from "@mad/logger";
+import type { EntryContext, HandleErrorFunction } from "@remix-run/node";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 
 import { NonceContext } from "./lib/nonce";
 import { getServerContext } from "./server/context.server";
 import { securityHeaders } from "./server/headers.server";
+import { logger } from "./server/logger.server";
+import { requestIdOf } from "./server/request-id.server";
 
 export const streamTimeout = 5_000;
 
 // Validate the configuration at start-up, not on the first request: a wrong env var stops
 // the server with a message that names it.
 getServerContext().catch((error: unknown) => {
-  console.error(
+  logger.fatal(
     `The dashboard cannot start. ${error instanceof Error ? error.message : String(error)}`,
   );
   process.exit(1);
 });
+
+/** What a log line says about the request it belongs to (never its headers or a URL's token). */
+function requestFields(request: Request) {
+  const url = new URL(request.url);
+  return {
+    requestId: requestIdOf(request),
+    method: request.method,
+    path: redactUrl(url.pathname + url.search),
+  };
+}
+
+/**
+ * Errors of loaders, actions and rendering, logged as Remix's default does (not when the client
+ * went away), but as structured lines carrying the request id. Route error responses that Remix
+ * made itself (no such route, method not allowed) are warnings; everything else is an error.
+ */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error)) {
+    // Remix keeps the router's own error (e.g. "No route matches URL") here; its stack says nothing.
+    const cause = (error as { error?: unknown }).error;
+    logger.warn(
+      {
+        ...requestFields(request),
+        status: error.status,
+        reason: cause instanceof Error ? cause.message : error.statusText,
+      },
+      "request answered with an error page",
+    );
+    return;
+  }
+  logger.error({ ...requestFields(request), err: error }, "request failed");
+};
 
 /** Data requests (client navigations, fetchers) get the same non-CSP hardening headers. */
 export function handleDataRequest(response: Response) {
@@ -82,7 +118,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           status = 500;
-          console.error(error);
+          logger.error({ ...requestFields(request), err: error }, "rendering failed");
         },
       },
     );

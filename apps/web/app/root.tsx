@@ -16,12 +16,12 @@ import {
   useNavigation,
   useRouteError,
   useRouteLoaderData,
-  type ShouldRevalidateFunction,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 
 import { ErrorPage } from "./components/ErrorPage";
 import { useNonce } from "./lib/nonce";
+import { skipRevalidationAfterSigning } from "./lib/revalidation";
 import { consumeFlash, getOptionalUser } from "./server/session.server";
 import stylesheet from "./tailwind.css?url";
 
@@ -48,13 +48,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 /** The header's data does not change when a model's download links are signed. */
-export const shouldRevalidate: ShouldRevalidateFunction = ({
-  formData,
-  defaultShouldRevalidate,
-}) => {
-  const intent = formData?.get("intent");
-  return intent === "download" || intent === "download-all" ? false : defaultShouldRevalidate;
-};
+export const shouldRevalidate = skipRevalidationAfterSigning;
 
 export type RootLoaderData = Awaited<ReturnType<typeof loader>>;
 

@@ -10,9 +10,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { DEMO_USERS } from "@mad/db";
+import { startStack } from "@mad/dev-stack";
 
 import { mintSessionCookie } from "../e2e/support/session";
-import { startStack } from "../e2e/support/stack";
+import { benchStackOptions, stackInfoOf } from "../e2e/support/stacks";
 
 const route = process.argv[2] ?? "/models";
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -20,24 +21,22 @@ const profileDir = process.env.PROFILE_DIR ?? (await mkdtemp(path.join(os.tmpdir
 const loadScript = fileURLToPath(new URL("./load.ts", import.meta.url));
 
 const [ada] = DEMO_USERS;
-const stack = await startStack({
-  seed: "fallback",
-  nodeEnv: "production",
-  enableDevLogin: false,
-  reuseBuild: process.env.BENCH_SKIP_BUILD === "1",
-  fallbackCounts: { ada: 40, grace: 5 },
-  webEnv: { WEB_CONCURRENCY: "1", NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` },
-  log: (line) => console.error(`[stack] ${line}`),
-});
+const stack = await startStack(
+  benchStackOptions({
+    reuseBuild: process.env.BENCH_SKIP_BUILD === "1",
+    webEnv: { WEB_CONCURRENCY: "1", NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` },
+  }),
+);
+const info = stackInfoOf(stack);
 try {
-  const pair = await mintSessionCookie(stack.info, ada);
+  const pair = await mintSessionCookie(info, ada);
   const cookie = `${pair.name}=${pair.value}`;
   await new Promise<void>((resolve, reject) => {
     const args = [
       "--import",
       "tsx",
       loadScript,
-      stack.info.baseUrl + route,
+      info.baseUrl + route,
       "16",
       String(seconds),
       cookie,

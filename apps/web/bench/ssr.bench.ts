@@ -13,9 +13,10 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 import { DEMO_USERS } from "@mad/db";
+import { startStack } from "@mad/dev-stack";
 
 import { mintSessionCookie } from "../e2e/support/session";
-import { startStack } from "../e2e/support/stack";
+import { benchStackOptions, stackInfoOf } from "../e2e/support/stacks";
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -56,38 +57,36 @@ const [ada] = DEMO_USERS;
 
 /** Starts a fresh stack whose server runs `workers` processes and loads each route. */
 async function measure(workers: string, allRoutes: boolean): Promise<RouteResult[]> {
-  const stack = await startStack({
-    seed: "fallback",
-    nodeEnv: "production",
-    enableDevLogin: false,
-    // The first stack builds (unless told not to); the others reuse that build.
-    reuseBuild: process.env.BENCH_SKIP_BUILD === "1" || built,
-    fallbackCounts: { ada: 40, grace: 5 },
-    webEnv: { WEB_CONCURRENCY: workers },
-    log: (line) => console.error(`[stack] ${line}`),
-  });
+  const stack = await startStack(
+    benchStackOptions({
+      // The first stack builds (unless told not to); the others reuse that build.
+      reuseBuild: process.env.BENCH_SKIP_BUILD === "1" || built,
+      webEnv: { WEB_CONCURRENCY: workers },
+    }),
+  );
   built = true;
+  const info = stackInfoOf(stack);
   try {
-    const cookiePair = await mintSessionCookie(stack.info, ada);
+    const cookiePair = await mintSessionCookie(info, ada);
     const cookie = `${cookiePair.name}=${cookiePair.value}`;
-    const probe = await fetch(`${stack.info.baseUrl}/models`, { headers: { Cookie: cookie } });
+    const probe = await fetch(`${info.baseUrl}/models`, { headers: { Cookie: cookie } });
     const html = await probe.text();
     const modelId = /href="\/models\/([0-9a-f-]{36})"/.exec(html)?.[1];
     if (probe.status !== 200 || !modelId)
       throw new Error(`/models did not render for the benchmark user (${probe.status})`);
 
     const routes = [
-      { name: "/healthz (baseline)", url: `${stack.info.baseUrl}/healthz`, cookie: undefined },
-      { name: "/models", url: `${stack.info.baseUrl}/models`, cookie },
+      { name: "/healthz (baseline)", url: `${info.baseUrl}/healthz`, cookie: undefined },
+      { name: "/models", url: `${info.baseUrl}/models`, cookie },
     ];
     if (allRoutes) {
       routes.push(
         {
           name: "/models?sort=quality&page=2",
-          url: `${stack.info.baseUrl}/models?sort=quality&page=2`,
+          url: `${info.baseUrl}/models?sort=quality&page=2`,
           cookie,
         },
-        { name: "/models/:id", url: `${stack.info.baseUrl}/models/${modelId}`, cookie },
+        { name: "/models/:id", url: `${info.baseUrl}/models/${modelId}`, cookie },
       );
     }
     const results: RouteResult[] = [];

@@ -5,7 +5,7 @@ import { createDb, type DbClient, DEMO_USERS } from "@mad/db";
 import { type BrowserContext, test as base } from "@playwright/test";
 
 import { mintSessionCookie } from "./support/session";
-import type { StackInfo } from "./support/stack";
+import type { StackInfo } from "./support/stacks";
 
 export const [ADA, GRACE, LINUS] = DEMO_USERS;
 

@@ -1,6 +1,10 @@
+export { calculateQualityMetrics, type MetricsPointInput, type QualityMetrics } from "./quality";
 export {
-  calculateQualityMetrics,
+  BELOW_BANDS,
   type ConvergenceQuality,
-  type MetricsPointInput,
-  type QualityMetrics,
-} from "./quality";
+  OVERFIT_GAP,
+  OVERFIT_SCORE_FLOOR,
+  REDUCTION_BANDS,
+  reductionBand,
+  type ReductionBand,
+} from "./bands";

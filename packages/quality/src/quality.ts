@@ -3,7 +3,13 @@
  * randomness, so the ingester, the API and tests all get the same answer for the same points.
  */
 
-export type ConvergenceQuality = "excellent" | "good" | "fair" | "poor" | "overfit" | "unknown";
+import {
+  BELOW_BANDS,
+  type ConvergenceQuality,
+  OVERFIT_GAP,
+  OVERFIT_SCORE_FLOOR,
+  reductionBand,
+} from "./bands";
 
 export interface MetricsPointInput {
   training_loss: number | null;
@@ -20,20 +26,6 @@ export interface QualityMetrics {
   perplexity: number | null;
   loss_reduction_percent: number | null;
 }
-
-/** Gap between final validation and final training loss above which a model is overfit. */
-export const OVERFIT_GAP = 0.5;
-
-const REDUCTION_BANDS: ReadonlyArray<{
-  above: number;
-  score: 2 | 3 | 4 | 5;
-  quality: ConvergenceQuality;
-}> = [
-  { above: 50, score: 5, quality: "excellent" },
-  { above: 30, score: 4, quality: "good" },
-  { above: 15, score: 3, quality: "fair" },
-  { above: 5, score: 2, quality: "poor" },
-];
 
 function finiteOrNull(value: unknown): number | null {
   // `+ 0` turns -0 into 0, so the stored JSON equals what was computed.
@@ -80,14 +72,14 @@ export function calculateQualityMetrics(
   // A subnormal initial loss can overflow the ratio to -Infinity; the loss still clearly went
   // up (1 star), but the percentage itself is not a number we can report.
   const reduction = finiteOrNull(rawReduction);
-  const band = REDUCTION_BANDS.find((b) => rawReduction > b.above);
-  let score: 1 | 2 | 3 | 4 | 5 = band?.score ?? 1;
-  let quality: ConvergenceQuality = band?.quality ?? "poor";
+  const band = reductionBand(rawReduction);
+  let score: 1 | 2 | 3 | 4 | 5 = band?.score ?? BELOW_BANDS.score;
+  let quality: ConvergenceQuality = band?.quality ?? BELOW_BANDS.quality;
 
   if (finalValidationLoss !== null && finalValidationLoss - finalTrainingLoss > OVERFIT_GAP) {
     quality = "overfit";
-    // One star off, never below 2, and never a raise: 1 stays 1, 2 stays 2.
-    if (score > 2) score = (score - 1) as 2 | 3 | 4;
+    // One star off, never below the floor, and never a raise: 1 stays 1, 2 stays 2.
+    if (score > OVERFIT_SCORE_FLOOR) score = (score - 1) as 2 | 3 | 4;
   }
 
   return {

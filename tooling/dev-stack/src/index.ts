@@ -3,7 +3,10 @@ export {
   startStack,
   repoRoot,
   type RunningStack,
+  type SeedFunction,
   type Stack,
+  type StackAddresses,
   type StackOptions,
 } from "./stack";
-export { loadOrCreateDevSecrets } from "./secrets";
+export { THROWAWAY_STACK_PREFIX } from "./database";
+export { loadOrCreateDevSecrets, type DevSecrets } from "./secrets";

@@ -4,7 +4,7 @@ import { DEMO_USERS } from "@mad/db";
 import { createStack } from "./stack";
 
 const verbose = process.argv.includes("--verbose");
-const stack = createStack({ verbose, seed: true });
+const stack = createStack({ verbose, seed: "pipeline" });
 
 let stopping = false;
 const shutdown = (signal: string) => {

@@ -1,9 +1,11 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { resolveDatabase } from "@mad/db";
-import postgres from "postgres";
+import { findFreePort } from "@mad/db";
 
+import { type StackDatabase, startPersistentDatabase, startThrowawayDatabase } from "./database";
+import { queueReady, waitForIngestion } from "./ingestion";
 import {
   httpAnswers,
   type ManagedProcess,
@@ -11,27 +13,75 @@ import {
   startProcess,
   waitFor,
 } from "./processes";
-import { loadOrCreateDevSecrets } from "./secrets";
+import { type DevSecrets, loadOrCreateDevSecrets } from "./secrets";
 
 export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
+const webDir = path.join(repoRoot, "apps", "web");
+const STORAGE_BUCKET = "lora-models";
+
+/** Where a running stack's parts are and the secrets they share. */
+export interface StackAddresses {
+  webUrl: string;
+  databaseUrl: string;
+  /** Root folder of the local storage backend (STORAGE_BACKEND=local). */
+  storageDir: string;
+  storageBucket: string;
+  /** Secrets the apps were started with: never print them. */
+  secrets: DevSecrets;
+}
+
+/** Writes the stack's data itself, before the dashboard starts (e.g. the benchmark's rows). */
+export type SeedFunction = (stack: StackAddresses) => Promise<void>;
 
 export interface StackOptions {
-  /** Folder for Postgres data, stored files and secrets. Default: `<repo>/.data`. */
+  /**
+   * Folder for Postgres data, stored files and secrets, kept between runs. Default: `<repo>/.data`.
+   * Ignored with `throwaway`.
+   */
   dataDir?: string;
-  webPort?: number;
-  simulatorPort?: number;
-  postgresPort?: number;
-  /** Run the demo seed (idempotent). */
-  seed?: boolean;
+  /**
+   * A fresh folder in the OS temp dir instead, with its own embedded Postgres (no durability)
+   * and fresh secrets; gone after `stop()`, and also when this process is killed.
+   */
+  throwaway?: boolean;
+  /** "free": ports the OS picks. Default: web 3000, simulator 4010, Postgres 54329. */
+  ports?: "free" | { web?: number; simulator?: number; postgres?: number };
+  /** Host name in the dashboard's URL and PUBLIC_BASE_URL (it listens on 127.0.0.1). Default: localhost. */
+  webHost?: string;
+  /** NODE_ENV of the apps. Default: "development". */
+  nodeEnv?: "development" | "test" | "production";
+  /** The development login (ENABLE_DEV_LOGIN; never in production). Default: on. */
+  devLogin?: boolean;
+  /** Use the dashboard's existing production build instead of building it (if there is one). */
+  reuseBuild?: boolean;
+  /** More environment for the dashboard only (WEB_CONCURRENCY, NODE_OPTIONS…). */
+  webEnv?: Record<string, string>;
+  /** More environment for the ingester only (retry delays, LOG_LEVEL…). */
+  ingesterEnv?: Record<string, string>;
+  /**
+   * What fills the database. "pipeline" (default): the GPU-cluster simulator and the ingester run
+   * and the demo seed's jobs flow through the real trigger → pg-boss → ingester pipeline.
+   * "none": the same services, no seed. A function: neither simulator nor ingester; the function
+   * writes the data itself.
+   */
+  seed?: "pipeline" | "none" | SeedFunction;
+  /** With the pipeline seed: resolve only once the ingester has stored every seeded job's artifact. */
+  awaitIngestion?: boolean;
   /** Relay the children's logs to this process's output. */
   verbose?: boolean;
+  /** The stack's own progress lines. Default: console.log. */
   log?: (line: string) => void;
 }
 
-export interface RunningStack {
-  webUrl: string;
-  simulatorUrl: string;
-  databaseUrl: string;
+export interface RunningStack extends StackAddresses {
+  /** Null when the stack runs without the pipeline (a seed function). */
+  simulatorUrl: string | null;
+  dataDir: string;
+  /**
+   * Who stored the seeded artifacts, as far as the stack checked: "ingester" once `awaitIngestion`
+   * saw them stored, "seed function" for a seed function, otherwise null.
+   */
+  storedBy: "ingester" | "seed function" | null;
   /** The environment the apps were started with (secrets included: never print it). */
   env: NodeJS.ProcessEnv;
   stop: () => Promise<void>;
@@ -40,7 +90,8 @@ export interface RunningStack {
 /**
  * Brings up the whole product the way production runs it, on one machine: Postgres (embedded
  * unless DATABASE_URL is set), the GPU-cluster simulator, the ingester, the demo seed flowing
- * through the real trigger → pg-boss → ingester pipeline, and the built dashboard.
+ * through the real trigger → pg-boss → ingester pipeline, and the built dashboard (server.js).
+ * The run command, the browser tests and the benchmark all start it, with different options.
  */
 export interface Stack {
   /** Starts everything; rejects (after stopping what did start) if any part fails. */
@@ -55,7 +106,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 
 export function createStack(options: StackOptions = {}): Stack {
   const processes: ManagedProcess[] = [];
-  let stopDatabase: () => Promise<void> = async () => {};
+  let database: StackDatabase | undefined;
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
@@ -65,7 +116,7 @@ export function createStack(options: StackOptions = {}): Stack {
       const others = processes.filter((child) => child.name !== "web");
       await Promise.all(web.map((child) => child.stop()));
       await Promise.all(others.map((child) => child.stop()));
-      await stopDatabase();
+      await database?.stop();
     })());
   const track = (child: ManagedProcess) => {
     processes.push(child);
@@ -73,100 +124,152 @@ export function createStack(options: StackOptions = {}): Stack {
     if (stopping) void child.stop();
     return child;
   };
-  return { start: () => start(options, track, stop, (fn) => (stopDatabase = fn)), stop };
+  const useDatabase = async (started: StackDatabase) => {
+    database = started;
+    if (stopping) await started.stop();
+  };
+  return { start: () => start(options, { track, useDatabase, stop }), stop };
 }
 
-async function start(
-  options: StackOptions,
-  track: (child: ManagedProcess) => ManagedProcess,
-  stop: () => Promise<void>,
-  setStopDatabase: (stop: () => Promise<void>) => void,
-): Promise<RunningStack> {
-  const log = options.log ?? ((line: string) => console.log(line));
-  const dataDir = path.resolve(options.dataDir ?? path.join(repoRoot, ".data"));
-  const webPort = options.webPort ?? 3000;
-  const simulatorPort = options.simulatorPort ?? 4010;
-  const webUrl = `http://localhost:${webPort}`;
-  const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
+interface Lifecycle {
+  track: (child: ManagedProcess) => ManagedProcess;
+  useDatabase: (database: StackDatabase) => Promise<void>;
+  stop: () => Promise<void>;
+}
 
-  const secrets = await loadOrCreateDevSecrets(path.join(dataDir, "dev-secrets.env"));
-  if (!process.env.DATABASE_URL) {
-    process.env.PGDATA_DIR ??= path.join(dataDir, "postgres");
-    if (options.postgresPort) process.env.EMBEDDED_PG_PORT = String(options.postgresPort);
+async function portsFor(options: StackOptions) {
+  if (options.ports === "free") {
+    return {
+      web: await findFreePort(),
+      simulator: await findFreePort(),
+      postgres: await findFreePort(),
+    };
   }
-  log("starting Postgres and applying migrations…");
-  // The embedded server runs under a supervisor process of its own (@mad/db), so Ctrl-C reaches
-  // only this process, which stops the children first and Postgres last.
-  const database = await resolveDatabase();
-  setStopDatabase(database.stop);
-
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...secrets,
-    DATABASE_URL: database.url,
-    STORAGE_BACKEND: process.env.STORAGE_BACKEND ?? "local",
-    LOCAL_STORAGE_DIR: path.join(dataDir, "storage"),
-    STORAGE_BUCKET: "lora-models",
-    PUBLIC_BASE_URL: webUrl,
-    GPU_CLUSTER_API_URL: simulatorUrl,
-    GPU_CLUSTER_SIM_PORT: String(simulatorPort),
-    AUTH_JWT_AUDIENCE: "authenticated",
-    ENABLE_DEV_LOGIN: "true",
-    // A development run: the dev login is on and cookies work over plain http://localhost.
-    NODE_ENV: "development",
-    PORT: String(webPort),
-    HOST: "127.0.0.1",
+  return {
+    web: options.ports?.web ?? 3000,
+    simulator: options.ports?.simulator ?? 4010,
+    postgres: options.ports?.postgres,
   };
-  const spawnOptions = { env, cwd: repoRoot, quiet: !options.verbose };
+}
+
+async function start(options: StackOptions, lifecycle: Lifecycle): Promise<RunningStack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const seed = options.seed ?? "pipeline";
+  const pipeline = typeof seed === "string";
+  const ports = await portsFor(options);
+  const webUrl = `http://${options.webHost ?? "localhost"}:${ports.web}`;
+  const simulatorUrl = `http://127.0.0.1:${ports.simulator}`;
+
+  log("starting Postgres and applying migrations…");
+  const database = options.throwaway
+    ? await startThrowawayDatabase({ port: ports.postgres })
+    : await startPersistentDatabase({
+        dataDir: path.resolve(options.dataDir ?? path.join(repoRoot, ".data")),
+        port: ports.postgres,
+      });
+  await lifecycle.useDatabase(database);
+
   try {
-    log("building the dashboard (cached after the first run)…");
-    await runToCompletion(
-      "build",
-      "pnpm",
-      ["exec", "turbo", "run", "build", "--filter=@mad/web", "--output-logs=errors-only"],
-      spawnOptions,
-    );
+    const secrets = await loadOrCreateDevSecrets(path.join(database.dataDir, "dev-secrets.env"));
+    const addresses: StackAddresses = {
+      webUrl,
+      databaseUrl: database.url,
+      storageDir: path.join(database.dataDir, "storage"),
+      storageBucket: STORAGE_BUCKET,
+      secrets,
+    };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...secrets,
+      DATABASE_URL: database.url,
+      STORAGE_BACKEND: options.throwaway ? "local" : (process.env.STORAGE_BACKEND ?? "local"),
+      LOCAL_STORAGE_DIR: addresses.storageDir,
+      STORAGE_BUCKET,
+      PUBLIC_BASE_URL: webUrl,
+      GPU_CLUSTER_API_URL: simulatorUrl,
+      GPU_CLUSTER_SIM_PORT: String(ports.simulator),
+      GPU_CLUSTER_SIM_HOST: "127.0.0.1",
+      AUTH_JWT_AUDIENCE: "authenticated",
+      ENABLE_DEV_LOGIN: (options.devLogin ?? true) ? "true" : "false",
+      // Development by default: the dev login is on and cookies work over plain http://localhost.
+      NODE_ENV: options.nodeEnv ?? "development",
+      PORT: String(ports.web),
+      HOST: "127.0.0.1",
+    };
+    const quiet = !options.verbose;
+    const spawnOptions = { env, cwd: repoRoot, quiet };
 
-    const simulator = track(
-      startProcess(
-        "gpu-cluster-sim",
+    if (options.reuseBuild && existsSync(path.join(webDir, "build", "server", "index.js"))) {
+      log("reusing the dashboard's existing build");
+    } else {
+      log("building the dashboard (cached after the first run)…");
+      await runToCompletion(
+        "build",
         "pnpm",
-        ["--filter", "@mad/gpu-cluster-sim", "start"],
-        spawnOptions,
-      ),
-    );
-    await waitFor("the GPU-cluster simulator", () => httpAnswers(`${simulatorUrl}/healthz`), {
-      process: simulator,
-    });
+        ["exec", "turbo", "run", "build", "--filter=@mad/web", "--output-logs=errors-only"],
+        { ...spawnOptions, env: { ...env, NODE_ENV: "production" } },
+      );
+    }
 
-    const ingester = track(
-      startProcess("ingester", "pnpm", ["--filter", "@mad/ingester", "start"], spawnOptions),
-    );
-    await waitFor("the ingester's queue", () => queueReady(database.url), { process: ingester });
+    let storedBy: RunningStack["storedBy"] = null;
+    let ingester: ManagedProcess | undefined;
+    if (pipeline) {
+      const simulator = lifecycle.track(
+        startProcess(
+          "gpu-cluster-sim",
+          "pnpm",
+          ["--filter", "@mad/gpu-cluster-sim", "start"],
+          spawnOptions,
+        ),
+      );
+      await waitFor("the GPU-cluster simulator", () => httpAnswers(`${simulatorUrl}/healthz`), {
+        process: simulator,
+      });
+      ingester = lifecycle.track(
+        startProcess("ingester", "pnpm", ["--filter", "@mad/ingester", "start"], {
+          ...spawnOptions,
+          env: { ...env, ...options.ingesterEnv },
+        }),
+      );
+      await waitFor("the ingester's queue", () => queueReady(database.url), {
+        process: ingester,
+      });
+    } else {
+      log("writing the seed function's data…");
+      await seed(addresses);
+      storedBy = "seed function";
+    }
 
-    const web = track(startProcess("web", "pnpm", ["--filter", "@mad/web", "start"], spawnOptions));
+    // The dashboard runs as this process's direct child (no pnpm in between), as in production.
+    const web = lifecycle.track(
+      startProcess("web", process.execPath, ["server.js"], {
+        ...spawnOptions,
+        env: { ...env, ...options.webEnv },
+        cwd: webDir,
+      }),
+    );
     await waitFor("the dashboard", () => httpAnswers(`${webUrl}/healthz`), { process: web });
 
-    if (options.seed ?? true) {
+    if (seed === "pipeline") {
       log("seeding demo training jobs (they complete and flow through the real pipeline)…");
       await runToCompletion("seed", "pnpm", ["--filter", "@mad/ingester", "seed"], spawnOptions);
+      if (options.awaitIngestion && ingester) {
+        log("waiting for the ingester to store the artifacts…");
+        const stored = await waitForIngestion(database.url, ingester);
+        log(`the ingester stored ${stored} artifacts`);
+        storedBy = "ingester";
+      }
     }
+    return {
+      ...addresses,
+      simulatorUrl: pipeline ? simulatorUrl : null,
+      dataDir: database.dataDir,
+      storedBy,
+      env,
+      stop: lifecycle.stop,
+    };
   } catch (error) {
-    await stop();
+    await lifecycle.stop();
     throw error;
-  }
-
-  return { webUrl, simulatorUrl, databaseUrl: database.url, env, stop };
-}
-
-async function queueReady(url: string): Promise<boolean> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  try {
-    const rows = await sql`select 1 from pg_namespace where nspname = 'pgboss'`;
-    if (rows.length === 0) return false;
-    const queues = await sql`select 1 from pgboss.queue limit 1`;
-    return queues.length > 0;
-  } finally {
-    await sql.end({ timeout: 1 });
   }
 }

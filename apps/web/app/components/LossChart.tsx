@@ -1,17 +1,11 @@
-import {
-  downsample,
-  finiteSeries,
-  type LossPoint,
-  niceTicks,
-  type SeriesPoint,
-  tickLabel,
-} from "../lib/chart";
+import type { ComponentProps } from "react";
+
+import { finiteSeries, type LossPoint, niceTicks, type SeriesPoint, tickLabel } from "../lib/chart";
 import { formatNumber } from "../lib/format";
 
 const WIDTH = 760;
 const HEIGHT = 320;
 const MARGIN = { top: 16, right: 20, bottom: 48, left: 64 };
-const MAX_DRAWN_POINTS = 600;
 const MAX_TABLE_ROWS = 200;
 
 function path(
@@ -31,9 +25,61 @@ function describe(series: SeriesPoint[], name: string): string | null {
   return `${name} loss went from ${formatNumber(first.value, 3)} at step ${first.step} to ${formatNumber(last.value, 3)} at step ${last.step} (${series.length} logged ${series.length === 1 ? "value" : "values"}).`;
 }
 
+const SERIES_STROKE = {
+  training: { className: "stroke-indigo-600", strokeWidth: "2" },
+  validation: { className: "stroke-orange-600", strokeWidth: "2.5", strokeDasharray: "6 4" },
+} as const;
+
+/** One loss series as a line through all of its points. */
+function SeriesPath({
+  name,
+  series,
+  x,
+  y,
+}: {
+  name: keyof typeof SERIES_STROKE;
+  series: SeriesPoint[];
+  x: (step: number) => number;
+  y: (value: number) => number;
+}) {
+  return (
+    <path
+      d={path(series, x, y)}
+      fill="none"
+      {...SERIES_STROKE[name]}
+      strokeLinejoin="round"
+      data-series={name}
+      data-drawn-points={series.length}
+    />
+  );
+}
+
+/** A tick of an axis: its mark (or grid line) and its label. */
+function Tick({
+  value,
+  line,
+  lineClassName,
+  label,
+}: {
+  value: number;
+  line: { x1: number; x2: number; y1: number; y2: number };
+  lineClassName: string;
+  label: ComponentProps<"text">;
+}) {
+  return (
+    <g>
+      <line {...line} className={lineClassName} />
+      <text {...label} className="fill-slate-600 text-[12px]">
+        {tickLabel(value)}
+      </text>
+    </g>
+  );
+}
+
 /**
  * Training and validation loss as an SVG drawn on the server: readable without JavaScript, with
- * a text summary for screen readers and the numbers as a table.
+ * a text summary for screen readers and the numbers as a table. Every point it is given is drawn:
+ * the API's `models.metrics` already downsamples a long history to what a chart can show.
  */
 export function LossChart({ points }: { points: LossPoint[] }) {
   const training = finiteSeries(points, "training_loss");
@@ -59,10 +105,16 @@ export function LossChart({ points }: { points: LossPoint[] }) {
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const x = (step: number) => MARGIN.left + ((step - xMin) / (xMax - xMin || 1)) * plotW;
-  const y = (value: number) => MARGIN.top + plotH - ((value - yMin) / (yMax - yMin || 1)) * plotH;
+  const plotBottom = MARGIN.top + plotH;
+  const y = (value: number) => plotBottom - ((value - yMin) / (yMax - yMin || 1)) * plotH;
 
-  const drawnTraining = downsample(training, MAX_DRAWN_POINTS);
-  const drawnValidation = downsample(validation, MAX_DRAWN_POINTS);
+  const axes = [
+    {
+      name: "x",
+      line: { x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: plotBottom, y2: plotBottom },
+    },
+    { name: "y", line: { x1: MARGIN.left, x2: MARGIN.left, y1: MARGIN.top, y2: plotBottom } },
+  ];
   const summary = [describe(training, "Training"), describe(validation, "Validation")]
     .filter(Boolean)
     .join(" ");
@@ -119,58 +171,31 @@ export function LossChart({ points }: { points: LossPoint[] }) {
         <title id="loss-chart-title">Loss by training step</title>
         <desc id="loss-chart-desc">{summary}</desc>
         {yTicks.map((tick) => (
-          <g key={`y${tick}`}>
-            <line
-              x1={MARGIN.left}
-              x2={WIDTH - MARGIN.right}
-              y1={y(tick)}
-              y2={y(tick)}
-              className="stroke-slate-200"
-            />
-            <text
-              x={MARGIN.left - 8}
-              y={y(tick)}
-              textAnchor="end"
-              dominantBaseline="middle"
-              className="fill-slate-600 text-[12px]"
-            >
-              {tickLabel(tick)}
-            </text>
-          </g>
+          <Tick
+            key={`y${tick}`}
+            value={tick}
+            line={{ x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: y(tick), y2: y(tick) }}
+            lineClassName="stroke-slate-200"
+            label={{
+              x: MARGIN.left - 8,
+              y: y(tick),
+              textAnchor: "end",
+              dominantBaseline: "middle",
+            }}
+          />
         ))}
         {xTicks.map((tick) => (
-          <g key={`x${tick}`}>
-            <line
-              x1={x(tick)}
-              x2={x(tick)}
-              y1={MARGIN.top + plotH}
-              y2={MARGIN.top + plotH + 5}
-              className="stroke-slate-500"
-            />
-            <text
-              x={x(tick)}
-              y={MARGIN.top + plotH + 20}
-              textAnchor="middle"
-              className="fill-slate-600 text-[12px]"
-            >
-              {tickLabel(tick)}
-            </text>
-          </g>
+          <Tick
+            key={`x${tick}`}
+            value={tick}
+            line={{ x1: x(tick), x2: x(tick), y1: plotBottom, y2: plotBottom + 5 }}
+            lineClassName="stroke-slate-500"
+            label={{ x: x(tick), y: plotBottom + 20, textAnchor: "middle" }}
+          />
         ))}
-        <line
-          x1={MARGIN.left}
-          x2={WIDTH - MARGIN.right}
-          y1={MARGIN.top + plotH}
-          y2={MARGIN.top + plotH}
-          className="stroke-slate-500"
-        />
-        <line
-          x1={MARGIN.left}
-          x2={MARGIN.left}
-          y1={MARGIN.top}
-          y2={MARGIN.top + plotH}
-          className="stroke-slate-500"
-        />
+        {axes.map((axis) => (
+          <line key={axis.name} {...axis.line} className="stroke-slate-500" />
+        ))}
         <text
           x={MARGIN.left + plotW / 2}
           y={HEIGHT - 6}
@@ -186,29 +211,10 @@ export function LossChart({ points }: { points: LossPoint[] }) {
         >
           Loss
         </text>
-        <path
-          d={path(drawnTraining, x, y)}
-          fill="none"
-          className="stroke-indigo-600"
-          strokeWidth="2"
-          strokeLinejoin="round"
-          data-series="training"
-          data-drawn-points={drawnTraining.length}
-        />
-        {drawnValidation.length > 0 && (
-          <path
-            d={path(drawnValidation, x, y)}
-            fill="none"
-            className="stroke-orange-600"
-            strokeWidth="2.5"
-            strokeDasharray="6 4"
-            strokeLinejoin="round"
-            data-series="validation"
-            data-drawn-points={drawnValidation.length}
-          />
-        )}
-        {drawnValidation.length <= 60 &&
-          drawnValidation.map((p) => (
+        <SeriesPath name="training" series={training} x={x} y={y} />
+        {validation.length > 0 && <SeriesPath name="validation" series={validation} x={x} y={y} />}
+        {validation.length <= 60 &&
+          validation.map((p) => (
             <circle
               key={p.step}
               cx={x(p.step)}

@@ -24,32 +24,6 @@ export function finiteSeries(
   return series;
 }
 
-/**
- * Keeps at most `max` points for drawing: the extremes of each bucket, so spikes survive, plus
- * the first and last points. Small series are returned as they are.
- */
-export function downsample(series: SeriesPoint[], max: number): SeriesPoint[] {
-  if (series.length <= max) return series;
-  const buckets = Math.max(1, Math.floor((max - 2) / 2));
-  const inner = series.slice(1, -1);
-  const size = inner.length / buckets;
-  const kept: SeriesPoint[] = [series[0]!];
-  for (let b = 0; b < buckets; b++) {
-    const bucket = inner.slice(Math.floor(b * size), Math.floor((b + 1) * size));
-    if (bucket.length === 0) continue;
-    let low = bucket[0]!;
-    let high = bucket[0]!;
-    for (const p of bucket) {
-      if (p.value < low.value) low = p;
-      if (p.value > high.value) high = p;
-    }
-    if (low === high) kept.push(low);
-    else kept.push(...(low.step < high.step ? [low, high] : [high, low]));
-  }
-  kept.push(series[series.length - 1]!);
-  return kept;
-}
-
 /** Round tick values ("nice numbers") covering [min, max]. */
 export function niceTicks(min: number, max: number, count = 5): number[] {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [];

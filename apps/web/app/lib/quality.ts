@@ -1,5 +1,14 @@
-/** How the dashboard presents SPEC §5's quality metrics. */
-export type Convergence = "excellent" | "good" | "fair" | "poor" | "overfit" | "unknown";
+/** How the dashboard presents SPEC §5's quality metrics; the rules themselves are @mad/quality's. */
+import {
+  BELOW_BANDS,
+  type ConvergenceQuality,
+  OVERFIT_GAP,
+  OVERFIT_SCORE_FLOOR,
+  REDUCTION_BANDS,
+  reductionBand,
+} from "@mad/quality";
+
+export type Convergence = ConvergenceQuality;
 
 export const CONVERGENCE_LABEL: Record<Convergence, string> = {
   excellent: "Excellent",
@@ -34,12 +43,7 @@ export interface QualityInputs {
   loss_reduction_percent: number | null;
 }
 
-const BANDS = [
-  { above: 50, score: 5, label: "more than 50 %" },
-  { above: 30, score: 4, label: "more than 30 %" },
-  { above: 15, score: 3, label: "more than 15 %" },
-  { above: 5, score: 2, label: "more than 5 %" },
-] as const;
+const LOWEST_BAND = REDUCTION_BANDS.at(-1)!;
 
 /**
  * A plain-language account of why the score is what it is (SPEC §5): the loss-reduction band,
@@ -52,33 +56,33 @@ export function explainQuality(metrics: QualityInputs | null): string[] {
     ];
   }
   const reduction = metrics.loss_reduction_percent;
-  const band = BANDS.find((b) => reduction > b.above);
+  const band = reductionBand(reduction);
   const lines: string[] = [];
   if (band) {
     lines.push(
-      `Training loss fell by ${reduction.toFixed(1)} % from the first to the last step — ${band.label}, which earns ${band.score} stars.`,
+      `Training loss fell by ${reduction.toFixed(1)} % from the first to the last step — more than ${band.above} %, which earns ${band.score} stars.`,
     );
   } else if (reduction <= 0) {
     lines.push(
-      `Training loss did not fall (${reduction.toFixed(1)} % change from first to last step), which earns 1 star.`,
+      `Training loss did not fall (${reduction.toFixed(1)} % change from first to last step), which earns ${BELOW_BANDS.score} star.`,
     );
   } else {
     lines.push(
-      `Training loss fell by only ${reduction.toFixed(1)} % (5 % or less), which earns 1 star.`,
+      `Training loss fell by only ${reduction.toFixed(1)} % (${LOWEST_BAND.above} % or less), which earns ${BELOW_BANDS.score} star.`,
     );
   }
   const { final_training_loss: train, final_validation_loss: validation } = metrics;
   if (metrics.convergence_quality === "overfit" && train !== null && validation !== null) {
     const gap = validation - train;
-    const before = band?.score ?? 1;
+    const before = band?.score ?? BELOW_BANDS.score;
     lines.push(
-      before > 2
-        ? `Final validation loss is ${gap.toFixed(2)} above training loss (more than 0.5): the model is overfitting, so it loses one star (${before} → ${metrics.overall_score}).`
-        : `Final validation loss is ${gap.toFixed(2)} above training loss (more than 0.5): the model is overfitting; the score stays at ${metrics.overall_score} (the penalty never goes below 2 stars).`,
+      before > OVERFIT_SCORE_FLOOR
+        ? `Final validation loss is ${gap.toFixed(2)} above training loss (more than ${OVERFIT_GAP}): the model is overfitting, so it loses one star (${before} → ${metrics.overall_score}).`
+        : `Final validation loss is ${gap.toFixed(2)} above training loss (more than ${OVERFIT_GAP}): the model is overfitting; the score stays at ${metrics.overall_score} (the penalty never goes below ${OVERFIT_SCORE_FLOOR} stars).`,
     );
   } else if (train !== null && validation !== null) {
     lines.push(
-      `Validation loss ends ${(validation - train).toFixed(2)} from training loss (within 0.5), so there is no sign of overfitting.`,
+      `Validation loss ends ${(validation - train).toFixed(2)} from training loss (within ${OVERFIT_GAP}), so there is no sign of overfitting.`,
     );
   } else {
     lines.push("No validation loss was logged, so overfitting could not be checked.");

@@ -22,6 +22,7 @@ import {
 } from "@remix-run/node";
 
 import { defaultLocalStorageDir, devLoginEnabled, readWebEnv, type WebEnv } from "../env.server";
+import { logger } from "./logger.server";
 
 export interface SessionData {
   accessToken: string;
@@ -91,7 +92,7 @@ export async function createServerContext(
     audience: env.AUTH_JWT_AUDIENCE,
     jwksUrl: env.AUTH_JWKS_URL,
   });
-  const apiDeps: ApiDeps = { db: db.db, storage, auth };
+  const apiDeps: ApiDeps = { db: db.db, storage, auth, logger };
 
   const sessionStorage = createCookieSessionStorage<SessionData>({
     cookie: {

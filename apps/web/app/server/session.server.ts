@@ -6,6 +6,7 @@ import { data, redirect } from "@remix-run/node";
 
 import { safeRedirectPath } from "../lib/safe-redirect";
 import { getServerContext, type ServerCaller, type ServerContext } from "./context.server";
+import { requestIdOf } from "./request-id.server";
 
 export { safeRedirectPath };
 
@@ -69,7 +70,11 @@ export async function getOptionalUser(request: Request): Promise<AuthenticatedRe
   const now = Date.now();
   const cached = verifiedSessions.get(cookieHeader);
   if (cached && cached.expiresAt > now) {
-    return { user: cached.user, context, caller: context.callerFor(cached.user.id) };
+    return {
+      user: cached.user,
+      context,
+      caller: context.callerFor(cached.user.id, requestIdOf(request)),
+    };
   }
   if (cached) verifiedSessions.delete(cookieHeader);
 
@@ -84,7 +89,7 @@ export async function getOptionalUser(request: Request): Promise<AuthenticatedRe
     if (verifiedSessions.size >= VERIFIED_SESSION_MAX) verifiedSessions.clear();
     verifiedSessions.set(cookieHeader, { user, expiresAt });
   }
-  return { user, context, caller: context.callerFor(user.id) };
+  return { user, context, caller: context.callerFor(user.id, requestIdOf(request)) };
 }
 
 /** The logged-in user; otherwise throws a redirect to `/login?redirectTo=<this page>`. */

@@ -1,21 +1,31 @@
 /**
  * `pnpm exec tsx e2e/support/serve.ts [--fallback] [--reuse-build]`: the e2e stack for a person
- * to look at (prints the URL and a login cookie); Ctrl-C stops everything.
+ * to look at (its coordinates, secrets included, in /tmp/mad-web-stack.json while it runs);
+ * Ctrl-C stops everything.
  */
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 
-import { startStack } from "./stack";
+import { createStack } from "@mad/dev-stack";
 
-const stack = await startStack({
-  seed: process.argv.includes("--fallback") ? "fallback" : "pipeline",
-  nodeEnv: "test",
-  enableDevLogin: true,
-  reuseBuild: process.argv.includes("--reuse-build"),
-});
-writeFileSync("/tmp/mad-web-stack.json", JSON.stringify(stack.info, null, 2));
-console.log(JSON.stringify(stack.info, null, 2));
+import { e2eStackOptions, stackInfoOf } from "./stacks";
+
+const infoFile = "/tmp/mad-web-stack.json";
+const stack = createStack(
+  e2eStackOptions({
+    reuseBuild: process.argv.includes("--reuse-build"),
+    fallback: process.argv.includes("--fallback"),
+    log: (line) => console.log(`[stack] ${line}`),
+  }),
+);
 const shutdown = () => {
-  void stack.stop().then(() => process.exit(0));
+  void stack.stop().then(() => {
+    rmSync(infoFile, { force: true });
+    process.exit(0);
+  });
 };
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);
+
+const info = stackInfoOf(await stack.start());
+writeFileSync(infoFile, JSON.stringify(info, null, 2), { mode: 0o600 });
+console.log(`Dashboard: ${info.baseUrl}/models (stack details in ${infoFile})`);

@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { fallbackSeed } from "../../e2e/support/fallback-seed";
 import { ADA, createHarness, type Harness, loaderArgs, ORIGIN } from "../testing/harness";
+import { seedModels } from "../testing/seed";
 import * as trpc from "./api.trpc.$";
-import * as health from "./healthz";
 
 let harness: Harness;
 
 beforeAll(async () => {
   harness = await createHarness();
-  await fallbackSeed({
-    client: harness.db,
-    storage: harness.context.storage,
-    counts: { ada: 2, grace: 1 },
-    steps: 20,
-  });
+  await seedModels(harness, { counts: { ada: 2, grace: 1 }, steps: 20 });
 });
 
 afterAll(async () => {
@@ -50,13 +44,5 @@ describe("/api/trpc for other services", () => {
       loaderArgs(new Request(listUrl, { headers: { Cookie: cookie } })),
     );
     expect(response.status).toBe(200);
-  });
-});
-
-describe("/healthz", () => {
-  it("answers ok without touching the database or the session", async () => {
-    const response = health.loader();
-    expect(response.status).toBe(200);
-    expect(await response.text()).toBe("ok");
   });
 });

@@ -1,0 +1,16 @@
+/** What the model page's loader and action hand to its sections. */
+import type { RouterOutputs } from "@mad/api";
+
+export type ModelDetail = RouterOutputs["models"]["byId"];
+export type ModelMetrics = RouterOutputs["models"]["metrics"];
+
+export interface DownloadLinks {
+  kind: "links";
+  links: { name: string; url: string }[];
+  expiresAt: string;
+  /** "all" when the user asked for every file (the page then starts the downloads itself). */
+  scope: "all" | "one";
+}
+
+export type ModelActionResult =
+  DownloadLinks | { kind: "error"; title: string; message: string } | { kind: "retried" };

@@ -1,0 +1,185 @@
+import { createHash } from "node:crypto";
+
+import { describe, expect, it } from "vitest";
+
+import { ADA, get, loaderArgs, outcome, post } from "../testing/harness";
+import { seedModels, useSeededHarness } from "../testing/seed";
+import * as modelDetail from "./models.$modelId";
+import * as download from "./storage.v1.object.sign.$";
+
+const seeded = useSeededHarness();
+
+/** The model page's loader for `modelId` (a path segment as the router would pass it). */
+const page = (modelId: string, options: { query?: string; cookie?: string } = {}) =>
+  outcome(() =>
+    modelDetail.loader(
+      loaderArgs(
+        get(
+          `/models/${encodeURIComponent(modelId)}${options.query ?? ""}`,
+          options.cookie ?? seeded.adaCookie,
+        ),
+        { modelId },
+      ),
+    ),
+  );
+
+/** Posts a form of the model page, as Ada from this site unless told otherwise. */
+const submit = (
+  modelId: string,
+  form: Record<string, string>,
+  options: { query?: string; origin?: string } = {},
+) =>
+  outcome(() =>
+    modelDetail.action(
+      loaderArgs(
+        post(`/models/${modelId}${options.query ?? ""}`, form, {
+          cookie: seeded.adaCookie,
+          origin: options.origin,
+        }),
+        { modelId },
+      ),
+    ),
+  );
+
+const backQuery = (href: string) => `?back=${encodeURIComponent(href)}`;
+
+describe("authentication", () => {
+  it("treats a forged session token as logged out", async () => {
+    const session = await seeded.harness.context.sessionStorage.getSession();
+    // A well-formed token whose signature is garbage (built here so no token-shaped literal
+    // sits in the repository).
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    session.set("accessToken", `${part({ alg: "HS256" })}.${part({ sub: "x" })}.forged`);
+    const cookie = (await seeded.harness.context.sessionStorage.commitSession(session)).split(
+      ";",
+    )[0]!;
+    const result = await page(seeded.adaModels[0]!, { cookie });
+    expect(result.status).toBe(302);
+    expect(result.location).toMatch(/^\/login\?redirectTo=%2Fmodels%2F/);
+  });
+});
+
+describe("the model page", () => {
+  it("answers the same 404 for another user's model, a malformed id and an unknown id", async () => {
+    for (const modelId of [
+      seeded.graceModel,
+      "not-a-uuid",
+      "00000000-0000-4000-8000-000000000000",
+      "' or 1=1 --",
+    ]) {
+      const result = await page(modelId);
+      expect(result.status, modelId).toBe(404);
+      expect(result.data).toEqual({
+        message: "This model does not exist, was deleted, or belongs to someone else.",
+      });
+    }
+  });
+
+  it("keeps only a list URL as the way back", async () => {
+    const id = seeded.adaModels[0]!;
+    const good = await page(id, { query: backQuery("/models?sort=quality&page=2") });
+    expect((good.data as { back: string }).back).toBe("/models?sort=quality&page=2");
+    const evil = await page(id, { query: backQuery("https://evil.example/models") });
+    expect((evil.data as { back: string }).back).toBe("/models");
+  });
+
+  it("redirects a single-file download to a signed URL that serves the exact bytes", async () => {
+    const id = seeded.adaModels[0]!;
+    const detail = await page(id);
+    const file = (detail.data as { model: { files: { name: string; sha256: string }[] } }).model
+      .files[0]!;
+    const result = await submit(id, { intent: "download", file: file.name });
+    expect(result.status).toBe(302);
+    const signed = new URL(result.location!);
+    expect(signed.pathname).toMatch(/^\/storage\/v1\/object\/sign\/lora-models\//);
+    const response = await download.loader(loaderArgs(new Request(signed)));
+    expect(response.status).toBe(200);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(file.sha256);
+
+    const tampered = new URL(signed);
+    tampered.searchParams.set("token", `${signed.searchParams.get("token")}x`);
+    const refused = await download.loader(loaderArgs(new Request(tampered)));
+    expect(refused.status).toBe(400);
+  });
+
+  it("answers 'Download all' with every file's link and when they expire", async () => {
+    const result = await submit(seeded.adaModels[1]!, { intent: "download-all" });
+    expect(result.status).toBe(200);
+    const data = result.data as {
+      kind: string;
+      links: { name: string; url: string }[];
+      expiresAt: string;
+    };
+    expect(data.kind).toBe("links");
+    expect(data.links.map((l) => l.name).sort()).toEqual([
+      "adapter_config.json",
+      "adapter_model.safetensors",
+      "training_args.json",
+    ]);
+    const minutes = (Date.parse(data.expiresAt) - Date.now()) / 60_000;
+    expect(minutes).toBeGreaterThan(55);
+    expect(minutes).toBeLessThanOrEqual(60);
+  });
+
+  it("explains a download of a file the model does not have", async () => {
+    const result = await submit(seeded.adaModels[1]!, {
+      intent: "download",
+      file: "../../etc/passwd",
+    });
+    expect(result.status).toBe(400);
+    expect((result.data as { message: string }).message).toMatch(/Unknown file/);
+  });
+
+  it("refuses a cross-site delete and deletes after confirmation", async () => {
+    const id = seeded.adaModels[2]!;
+    const crossSite = await submit(
+      id,
+      { intent: "delete", confirm: "yes" },
+      { origin: "https://evil.example" },
+    );
+    expect(crossSite.status).toBe(403);
+
+    const unconfirmed = await submit(id, { intent: "delete" });
+    expect(unconfirmed.status).toBe(400);
+
+    const deleted = await submit(
+      id,
+      { intent: "delete", confirm: "yes" },
+      { query: backQuery("/models?sort=quality") },
+    );
+    expect(deleted.status).toBe(302);
+    expect(deleted.location).toBe("/models?sort=quality");
+    expect(deleted.headers.get("Set-Cookie")).toMatch(/^__mad_flash=/);
+    const after = await page(id);
+    expect(after.status).toBe(404);
+  });
+
+  it("says why a retry is refused for a model that did not fail", async () => {
+    const result = await submit(seeded.adaModels[0]!, { intent: "retry" });
+    expect(result.status).toBe(409);
+    expect((result.data as { message: string }).message).toMatch(
+      /Only a failed ingestion can be retried/,
+    );
+  });
+});
+
+describe("retrying a failed ingestion", () => {
+  it("puts a failed model back to processing and says so", async () => {
+    await seedModels(seeded.harness, { counts: { ada: 0, grace: 0 }, withInFlight: true });
+    const [failed] = await seeded.harness.db.sql<{ id: string }[]>`
+      select id from model_artifacts where user_id = ${ADA.id} and status = 'failed' limit 1`;
+    const id = failed!.id;
+    const before = await page(id);
+    expect((before.data as { model: { failure_reason: string } }).model.failure_reason).toMatch(
+      /does not match/,
+    );
+
+    const retried = await submit(id, { intent: "retry" });
+    expect(retried.data).toEqual({ kind: "retried" });
+    const [after] = await seeded.harness.db.sql<
+      { status: string }[]
+    >`select status from model_artifacts where id = ${id}`;
+    expect(after!.status).toBe("processing");
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * The browser tests' and the benchmark's stacks: tooling/dev-stack's orchestrator (the run
+ * command's) with throw-away data, free ports and the production build of the dashboard.
+ */
+import { createDb } from "@mad/db";
+import type { RunningStack, SeedFunction, StackOptions } from "@mad/dev-stack";
+import { createStorage } from "@mad/storage";
+
+import { fallbackSeed } from "./fallback-seed";
+
+/** What the specs know about the stack (handed to Playwright's workers as JSON in E2E_STACK). */
+export interface StackInfo {
+  baseUrl: string;
+  databaseUrl: string;
+  storageDir: string;
+  sessionSecret: string;
+  authJwtSecret: string;
+  storageSigningSecret: string;
+  /** "ingester" when the real pipeline stored the artifacts, "fallback" for the fallback rows. */
+  seededBy: "ingester" | "fallback" | null;
+  /** The stack's throw-away folder (Postgres data, stored files, secrets). */
+  dataDir: string;
+}
+
+export function stackInfoOf(stack: RunningStack): StackInfo {
+  return {
+    baseUrl: stack.webUrl,
+    databaseUrl: stack.databaseUrl,
+    storageDir: stack.storageDir,
+    sessionSecret: stack.secrets.SESSION_SECRET,
+    authJwtSecret: stack.secrets.AUTH_JWT_SECRET,
+    storageSigningSecret: stack.secrets.STORAGE_SIGNING_SECRET,
+    seededBy:
+      stack.storedBy === "ingester"
+        ? "ingester"
+        : stack.storedBy === "seed function"
+          ? "fallback"
+          : null,
+    dataDir: stack.dataDir,
+  };
+}
+
+/** The FALLBACK seed's stored artifacts (rows + files through @mad/storage), plus in-flight ones. */
+export function fallbackRows(counts?: { ada: number; grace: number }): SeedFunction {
+  return async (stack) => {
+    const client = createDb(stack.databaseUrl, { max: 4, applicationName: "mad-fallback-seed" });
+    try {
+      const storage = createStorage({
+        backend: "local",
+        rootDir: stack.storageDir,
+        signingSecret: stack.secrets.STORAGE_SIGNING_SECRET,
+        publicBaseUrl: stack.webUrl,
+        bucket: stack.storageBucket,
+      });
+      await fallbackSeed({ client, storage, counts, withInFlight: true });
+    } finally {
+      await client.close();
+    }
+  };
+}
+
+const throwaway = {
+  throwaway: true,
+  ports: "free",
+  webHost: "127.0.0.1",
+} as const satisfies StackOptions;
+
+/**
+ * The browser tests run against artifacts made by the real pipeline (simulator → ingester), with
+ * short retry delays; if it breaks, start-up fails rather than quietly testing other rows.
+ * NODE_ENV is "test", not "production": the development login must exist so the login flow
+ * itself is tested. The client bundle is the production build either way.
+ */
+export function e2eStackOptions(options: {
+  reuseBuild: boolean;
+  fallback?: boolean;
+  log: (line: string) => void;
+}): StackOptions {
+  return {
+    ...throwaway,
+    nodeEnv: "test",
+    devLogin: true,
+    reuseBuild: options.reuseBuild,
+    seed: options.fallback ? fallbackRows() : "pipeline",
+    awaitIngestion: true,
+    ingesterEnv: {
+      LOG_LEVEL: "warn",
+      INGEST_RETRY_LIMIT: "2",
+      INGEST_RETRY_DELAY_SECONDS: "1",
+      INGEST_RETRY_DELAY_MAX_SECONDS: "2",
+      CLUSTER_RETRY_BASE_MS: "50",
+      PGBOSS_MONITOR_INTERVAL_SECONDS: "2",
+    },
+    log: options.log,
+  };
+}
+
+/**
+ * The benchmark measures rendering with a known data size: the fallback rows (40 models for
+ * Ada, 5 for Grace), a production server, no development login, no pipeline running beside it.
+ */
+export function benchStackOptions(options: {
+  reuseBuild: boolean;
+  webEnv: Record<string, string>;
+}): StackOptions {
+  return {
+    ...throwaway,
+    nodeEnv: "production",
+    devLogin: false,
+    reuseBuild: options.reuseBuild,
+    seed: fallbackRows({ ada: 40, grace: 5 }),
+    webEnv: options.webEnv,
+    log: (line) => console.error(`[stack] ${line}`),
+  };
+}
