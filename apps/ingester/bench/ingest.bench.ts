@@ -18,7 +18,9 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 
-import { createDb, DEMO_USERS, insertDataset, startThrowawayPostgres } from "@mad/db";
+import { createDb, DEMO_USERS } from "@mad/db";
+import { startThrowawayPostgres } from "@mad/db/dev";
+import { insertDataset } from "@mad/db/testing";
 import { startGpuClusterSim } from "@mad/gpu-cluster-sim";
 import { createStorage } from "@mad/storage";
 

@@ -11,7 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 
-import { createDb, startThrowawayPostgres } from "@mad/db";
+import { createDb } from "@mad/db";
+import { startThrowawayPostgres } from "@mad/db/dev";
 import { createStorage } from "@mad/storage";
 
 import { createAuth } from "../src/auth";

@@ -1,16 +1,11 @@
+// The database's public surface: schema, client, migrations and the artifact lifecycle.
+// Embedded Postgres lives in `@mad/db/dev`, fake-data factories (the demo seed's and the tests')
+// in `@mad/db/factories`, test databases and artifact factories in `@mad/db/testing`.
 export * from "./schema";
 export type * from "./types";
 export { createDb, type Database, type DbClient, type Sql } from "./client";
 export { runMigrations, migrationsFolder } from "./migrate";
-export {
-  findFreePort,
-  startEmbeddedPostgres,
-  startThrowawayPostgres,
-  type EmbeddedPostgresHandle,
-  type ThrowawayPostgres,
-} from "./embedded";
 export { resolveDatabase, type ResolvedDatabase } from "./resolve";
 export { readDbEnv } from "./env";
-export * from "./factories";
 export { DEMO_USERS, type DemoUser } from "./demo";
 export * from "./artifacts";

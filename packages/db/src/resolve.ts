@@ -1,7 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { startEmbeddedPostgres } from "./embedded";
 import { readDbEnv } from "./env";
 import { runMigrations } from "./migrate";
 
@@ -26,6 +25,8 @@ export async function resolveDatabase(
     await runMigrations(env.DATABASE_URL);
     return { url: env.DATABASE_URL, source: "DATABASE_URL", stop: async () => {} };
   }
+  // Loaded only when needed: a deployment with DATABASE_URL never loads the embedded binaries.
+  const { startEmbeddedPostgres } = await import("./embedded");
   const cluster = await startEmbeddedPostgres({
     dataDir: env.PGDATA_DIR ?? path.join(repoRoot, ".data", "postgres"),
     port: env.EMBEDDED_PG_PORT,

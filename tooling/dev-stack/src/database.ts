@@ -2,7 +2,8 @@ import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
-import { findFreePort, resolveDatabase, runMigrations, startEmbeddedPostgres } from "@mad/db";
+import { resolveDatabase, runMigrations } from "@mad/db";
+import { findFreePort, startEmbeddedPostgres } from "@mad/db/dev";
 
 export interface StackDatabase {
   /** The folder of Postgres data, stored files and secrets. */

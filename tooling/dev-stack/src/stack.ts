@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { findFreePort } from "@mad/db";
+import { findFreePort } from "@mad/db/dev";
 
 import { type StackDatabase, startPersistentDatabase, startThrowawayDatabase } from "./database";
 import { queueReady, waitForIngestion } from "./ingestion";

@@ -3,7 +3,7 @@
  * database, 300 completed jobs, the trigger re-fired and the sweep run concurrently — exactly 300
  * artifacts, 300 links, 300 notifications, and each job's files fetched once.
  */
-import { insertDataset } from "@mad/db";
+import { insertDataset } from "@mad/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {

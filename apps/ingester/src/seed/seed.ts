@@ -12,17 +12,8 @@
  * first listing — a corrupt copy on the cluster, which a user can meet — so the dashboard shows a
  * failed card whose "Retry" succeeds.
  */
-import {
-  createDb,
-  datasets,
-  DEMO_USERS,
-  insertMetricsPoints,
-  lossCurve,
-  type LossCurveKind,
-  resolveDatabase,
-  type Sql,
-  trainingJobs,
-} from "@mad/db";
+import { createDb, datasets, DEMO_USERS, resolveDatabase, type Sql, trainingJobs } from "@mad/db";
+import { insertMetricsPoints, lossCurve, type LossCurveKind } from "@mad/db/factories";
 import { and, eq, inArray } from "drizzle-orm";
 
 import { v5 as uuidV5 } from "uuid";

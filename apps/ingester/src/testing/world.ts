@@ -9,16 +9,14 @@ import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 
+import { type Database, DEMO_USERS, trainingJobs } from "@mad/db";
 import {
-  type Database,
-  DEMO_USERS,
   insertDataset,
   insertMetricsPoints,
   insertTrainingJob,
   lossCurve,
   type LossCurveKind,
-  trainingJobs,
-} from "@mad/db";
+} from "@mad/db/factories";
 // The global setup declares the values it provides to tests (vitest ProvidedContext).
 import type {} from "@mad/db/testing/global-setup";
 import { createTestDatabase, type TestDatabase } from "@mad/db/testing";

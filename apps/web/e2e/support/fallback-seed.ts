@@ -10,16 +10,18 @@ import { Readable } from "node:stream";
 import {
   type DbClient,
   DEMO_USERS,
+  modelArtifacts,
+  notifications,
+  type QualityMetricsRecord,
+} from "@mad/db";
+import {
   insertDataset,
   insertMetricsPoints,
   insertTrainingJob,
   lossCurve,
   type LossCurveKind,
   type LossCurvePoint,
-  modelArtifacts,
-  notifications,
-  type QualityMetricsRecord,
-} from "@mad/db";
+} from "@mad/db/factories";
 import { calculateQualityMetrics } from "@mad/quality";
 import type { ArtifactStorage } from "@mad/storage";
 

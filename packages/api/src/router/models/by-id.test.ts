@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { describe, expect, it } from "vitest";
 
-import { insertDataset } from "@mad/db";
+import { insertDataset } from "@mad/db/testing";
 
 import { outcome, useApiTestEnv } from "../../testing/env";
 import { insertArtifact } from "../../testing/fixtures";

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 
 import { describe, expect, it } from "vitest";
 
-import { insertMetricsPoints, lossCurve, metricsPoints } from "@mad/db";
+import { metricsPoints } from "@mad/db";
+import { insertMetricsPoints, lossCurve } from "@mad/db/testing";
 
 import { useApiTestEnv } from "../../testing/env";
 import { insertArtifact } from "../../testing/fixtures";
