@@ -10,20 +10,18 @@ import { createRequestHandler } from "@remix-run/express";
 import express from "express";
 import { register } from "tsx/esm/api";
 
-process.env.NODE_ENV ??= "production";
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? "127.0.0.1";
-const workers = Math.max(1, Number(process.env.WEB_CONCURRENCY ?? 1));
-
 // The logger and the request-id rules are TypeScript sources (docs/decisions/0002). tsx compiles
 // them here and is removed again: the server runs with no loader hooks and no source-map
 // rewriting of stack traces, exactly as the bundled build expects.
 const unregisterTsx = register();
-const [{ createLogger, redactUrl }, { REQUEST_ID_HEADER, requestIdFrom }] = await Promise.all([
-  import("@mad/logger"),
-  import("./app/server/request-id.server.ts"),
-]);
+const [{ createLogger, redactUrl }, { REQUEST_ID_HEADER, requestIdFrom }, { readListenEnv }] =
+  await Promise.all([
+    import("@mad/logger"),
+    import("./app/server/request-id.server.ts"),
+    import("./app/env.server.ts"),
+  ]);
 await unregisterTsx();
+const { PORT: port, HOST: host, WEB_CONCURRENCY: workers } = readListenEnv();
 
 const logger = createLogger({ name: "web" });
 

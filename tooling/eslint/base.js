@@ -20,6 +20,15 @@ export default tseslint.config(
         "error",
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
       ],
+      "no-console": "error",
+      // Configuration is read in one place per app or package, validated with zod.
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[object.object.name='process'][object.property.name='env']",
+          message: "Read the environment only in an env.ts file (validated with zod).",
+        },
+      ],
       "no-restricted-properties": [
         "error",
         { object: "describe", property: "only", message: "Focused tests hide failures." },
@@ -27,6 +36,30 @@ export default tseslint.config(
         { object: "test", property: "only", message: "Focused tests hide failures." },
       ],
     },
+  },
+  {
+    // The env files themselves; tests, benchmarks and e2e set up processes and print results.
+    files: [
+      "**/env.ts",
+      "**/env.server.ts",
+      "**/*.test.ts",
+      "**/*.test.tsx",
+      "**/bench/**",
+      "**/bench.ts",
+      "**/e2e/**",
+      "**/testing/**",
+      "**/*.config.ts",
+    ],
+    rules: {
+      "no-restricted-syntax": "off",
+      "no-console": "off",
+      "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  {
+    // Command-line entry points talk to a person on a terminal.
+    files: ["**/cli.ts", "**/cli/**", "**/run.ts"],
+    rules: { "no-console": "off" },
   },
   {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],

@@ -107,3 +107,28 @@ export function defaultLocalStorageDir(env: WebEnv): string {
 export function devLoginEnabled(env: WebEnv): boolean {
   return env.ENABLE_DEV_LOGIN && env.NODE_ENV !== "production";
 }
+
+/** How `server.js` listens: read before the Remix build is loaded (it runs outside Vite). */
+const listenEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** Processes serving the dashboard (one per core at most is useful). */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+});
+
+export type ListenEnv = z.infer<typeof listenEnvSchema>;
+
+export function readListenEnv(source: EnvSource = process.env): ListenEnv {
+  // The production server is production unless told otherwise (docs/decisions/0011).
+  source.NODE_ENV ??= "production";
+  const parsed = listenEnvSchema.safeParse(
+    Object.fromEntries(Object.entries(source).filter(([, value]) => value !== "")),
+  );
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
+      .join("\n");
+    throw new Error(`Invalid web server configuration (environment variables):\n${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,3 +1,4 @@
+import { createLogger } from "@mad/logger";
 import { randomUUID } from "node:crypto";
 
 import type { Database } from "@mad/db";
@@ -42,22 +43,8 @@ export interface Context {
 /** The context inside a protected procedure: the caller is a verified user. */
 export type AuthenticatedContext = Context & { userId: string };
 
-export const consoleLogger: ApiLogger = {
-  error: (details, message) =>
-    console.error(JSON.stringify({ level: "error", message, ...serializable(details) })),
-  warn: (details, message) =>
-    console.warn(JSON.stringify({ level: "warn", message, ...serializable(details) })),
-};
-
-function serializable(details: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(details).map(([key, value]) =>
-      value instanceof Error
-        ? [key, { name: value.name, message: value.message, stack: value.stack }]
-        : [key, value],
-    ),
-  );
-}
+/** Used when the host passes no logger: the same structured (pino) lines as the rest. */
+export const defaultApiLogger: ApiLogger = createLogger({ name: "api" });
 
 export interface ContextIdentity {
   userId: string | null;
@@ -70,7 +57,7 @@ export function createContext(deps: ApiDeps, identity: ContextIdentity): Context
   return {
     db: deps.db,
     storage: deps.storage,
-    logger: deps.logger ?? consoleLogger,
+    logger: deps.logger ?? defaultApiLogger,
     now: deps.now ?? (() => new Date()),
     userId: identity.userId,
     authSource: identity.userId ? identity.authSource : null,

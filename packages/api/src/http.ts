@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 
-import { type ApiDeps, type AuthSource, consoleLogger, createContext } from "./context";
+import { type ApiDeps, type AuthSource, defaultApiLogger, createContext } from "./context";
 import { appRouter } from "./root";
 
 export const API_ENDPOINT = "/api/trpc";
@@ -59,7 +59,7 @@ export function isSameOriginRequest(
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 export function createApiHandler(deps: ApiHandlerDeps): (request: Request) => Promise<Response> {
-  const logger = deps.logger ?? consoleLogger;
+  const logger = deps.logger ?? defaultApiLogger;
   const endpoint = deps.endpoint ?? API_ENDPOINT;
   const trustedOrigins = deps.trustedOrigins ?? [];
 

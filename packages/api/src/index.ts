@@ -7,7 +7,7 @@ export {
 } from "./auth";
 export {
   createContext,
-  consoleLogger,
+  defaultApiLogger,
   type ApiDeps,
   type ApiLogger,
   type AuthSource,

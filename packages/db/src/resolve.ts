@@ -18,7 +18,11 @@ export interface ResolvedDatabase {
  * migrated before this returns.
  */
 export async function resolveDatabase(
-  options: { onLog?: (line: string) => void } = {},
+  options: {
+    onLog?: (line: string) => void;
+    /** Where an embedded Postgres keeps its data and listens, instead of the environment's. */
+    embedded?: { dataDir?: string; port?: number };
+  } = {},
 ): Promise<ResolvedDatabase> {
   const env = readDbEnv();
   if (env.DATABASE_URL) {
@@ -28,8 +32,9 @@ export async function resolveDatabase(
   // Loaded only when needed: a deployment with DATABASE_URL never loads the embedded binaries.
   const { startEmbeddedPostgres } = await import("./embedded");
   const cluster = await startEmbeddedPostgres({
-    dataDir: env.PGDATA_DIR ?? path.join(repoRoot, ".data", "postgres"),
-    port: env.EMBEDDED_PG_PORT,
+    dataDir:
+      options.embedded?.dataDir ?? env.PGDATA_DIR ?? path.join(repoRoot, ".data", "postgres"),
+    port: options.embedded?.port ?? env.EMBEDDED_PG_PORT,
     database: "model_artifacts",
     onLog: options.onLog,
   });

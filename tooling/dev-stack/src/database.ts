@@ -5,6 +5,8 @@ import path from "node:path";
 import { resolveDatabase, runMigrations } from "@mad/db";
 import { findFreePort, startEmbeddedPostgres } from "@mad/db/dev";
 
+import { readStackEnv } from "./env";
+
 export interface StackDatabase {
   /** The folder of Postgres data, stored files and secrets. */
   dataDir: string;
@@ -21,13 +23,14 @@ export async function startPersistentDatabase(options: {
   dataDir: string;
   port?: number;
 }): Promise<StackDatabase> {
-  if (!process.env.DATABASE_URL) {
-    process.env.PGDATA_DIR ??= path.join(options.dataDir, "postgres");
-    if (options.port) process.env.EMBEDDED_PG_PORT = String(options.port);
-  }
   // The embedded server runs under a supervisor process of its own (@mad/db), so Ctrl-C reaches
   // only this process, which stops the children first and Postgres last.
-  const database = await resolveDatabase();
+  const database = await resolveDatabase({
+    embedded: {
+      dataDir: readStackEnv().PGDATA_DIR ?? path.join(options.dataDir, "postgres"),
+      port: options.port,
+    },
+  });
   return { dataDir: options.dataDir, url: database.url, stop: database.stop };
 }
 

@@ -13,6 +13,7 @@ import {
   startProcess,
   waitFor,
 } from "./processes";
+import { readStackEnv } from "./env";
 import { type DevSecrets, loadOrCreateDevSecrets } from "./secrets";
 
 export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
@@ -69,7 +70,7 @@ export interface StackOptions {
   awaitIngestion?: boolean;
   /** Relay the children's logs to this process's output. */
   verbose?: boolean;
-  /** The stack's own progress lines. Default: console.log. */
+  /** The stack's own progress lines. Default: standard output. */
   log?: (line: string) => void;
 }
 
@@ -153,7 +154,7 @@ async function portsFor(options: StackOptions) {
 }
 
 async function start(options: StackOptions, lifecycle: Lifecycle): Promise<RunningStack> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const seed = options.seed ?? "pipeline";
   const pipeline = typeof seed === "string";
   const ports = await portsFor(options);
@@ -182,7 +183,7 @@ async function start(options: StackOptions, lifecycle: Lifecycle): Promise<Runni
       ...process.env,
       ...secrets,
       DATABASE_URL: database.url,
-      STORAGE_BACKEND: options.throwaway ? "local" : (process.env.STORAGE_BACKEND ?? "local"),
+      STORAGE_BACKEND: options.throwaway ? "local" : readStackEnv().STORAGE_BACKEND,
       LOCAL_STORAGE_DIR: addresses.storageDir,
       STORAGE_BUCKET,
       PUBLIC_BASE_URL: webUrl,
