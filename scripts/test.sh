@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # The README's test command: on a fresh machine (Node 20 + npm only) installs everything the
-# tests need — Node 24, pnpm, the workspace, Debian's Chromium — then runs typecheck, lint, unit,
-# database, pipeline and browser tests against real parts.
+# tests need — Node 24, pnpm, the workspace, Debian's Chromium and PgBouncer — then runs
+# typecheck, lint, unit, database, pipeline and browser tests against real parts.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/bootstrap.sh
 source "$ROOT/scripts/bootstrap.sh"
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "test: installing Chromium from Debian's packages (browser tests)"
+# Debian packages the tests run for real: Chromium (browser tests), PgBouncer (the poolers of a
+# Supabase deployment, in front of the embedded Postgres).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "test: installing ${missing[*]} from Debian's packages"
   if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 cd "$ROOT"

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   });
   const ingester = await startIngester({
     databaseUrl: database.url,
+    poolMode: database.poolMode,
     storage,
     cluster,
     logger,

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { poolModeSchema } from "@mad/db";
 import { z } from "zod";
 
 const secret = (what: string) =>
@@ -25,6 +26,7 @@ export const webEnvSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
       .optional(),
+    DATABASE_POOL_MODE: poolModeSchema,
     STORAGE_BACKEND: z.enum(["local", "supabase"]).default("local"),
     LOCAL_STORAGE_DIR: z.string().min(1).optional(),
     STORAGE_SIGNING_SECRET: secret("signs local download URLs").optional(),

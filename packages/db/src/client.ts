@@ -1,6 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 
+import type { PoolMode } from "./pool-mode";
 import * as schema from "./schema";
 
 export type Database = PostgresJsDatabase<typeof schema>;
@@ -17,11 +18,14 @@ export interface CreateDbOptions {
   max?: number;
   /** Name reported in pg_stat_activity, so a stuck query says who sent it. */
   applicationName?: string;
+  /** `transaction`: no named prepared statements (a transaction pooler cannot keep them). */
+  poolMode?: PoolMode;
 }
 
 export function createDb(url: string, options: CreateDbOptions = {}): DbClient {
   const sql = postgres(url, {
     max: options.max ?? 10,
+    prepare: options.poolMode !== "transaction",
     onnotice: () => {},
     connection: { application_name: options.applicationName ?? "mad" },
   });

@@ -6,6 +6,7 @@ export type * from "./types";
 export { createDb, type Database, type DbClient, type Sql } from "./client";
 export { runMigrations, migrationsFolder } from "./migrate";
 export { resolveDatabase, type ResolvedDatabase } from "./resolve";
-export { readDbEnv } from "./env";
+export { assertPoolMode, behavesLikeTransactionPooler, type PoolMode } from "./pool-mode";
+export { poolModeSchema, readDbEnv } from "./env";
 export { DEMO_USERS, type DemoUser } from "./demo";
 export * from "./artifacts";

@@ -3,12 +3,15 @@ import { fileURLToPath } from "node:url";
 
 import { readDbEnv } from "./env";
 import { runMigrations } from "./migrate";
+import { assertPoolMode, type PoolMode } from "./pool-mode";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 
 export interface ResolvedDatabase {
   url: string;
   source: "DATABASE_URL" | "embedded";
+  /** How `url` pools connections: what the clients built on it must allow for. */
+  poolMode: PoolMode;
   stop: () => Promise<void>;
 }
 
@@ -22,12 +25,25 @@ export async function resolveDatabase(
     onLog?: (line: string) => void;
     /** Where an embedded Postgres keeps its data and listens, instead of the environment's. */
     embedded?: { dataDir?: string; port?: number };
+    /** The environment to read (default: the process's). */
+    env?: NodeJS.ProcessEnv;
   } = {},
 ): Promise<ResolvedDatabase> {
-  const env = readDbEnv();
+  const env = readDbEnv(options.env);
   if (env.DATABASE_URL) {
-    await runMigrations(env.DATABASE_URL);
-    return { url: env.DATABASE_URL, source: "DATABASE_URL", stop: async () => {} };
+    const poolMode = env.DATABASE_POOL_MODE;
+    await assertPoolMode(env.DATABASE_URL, poolMode);
+    // Migrations take a session advisory lock: through a transaction pooler it would be held by
+    // a connection the pooler hands to someone else.
+    const migrationUrl = poolMode === "transaction" ? env.DATABASE_DIRECT_URL : env.DATABASE_URL;
+    if (!migrationUrl) {
+      throw new Error(
+        "DATABASE_POOL_MODE=transaction: migrations need a session connection. Set " +
+          "DATABASE_DIRECT_URL to the direct connection (on Supabase: the one on port 5432).",
+      );
+    }
+    await runMigrations(migrationUrl);
+    return { url: env.DATABASE_URL, source: "DATABASE_URL", poolMode, stop: async () => {} };
   }
   // Loaded only when needed: a deployment with DATABASE_URL never loads the embedded binaries.
   const { startEmbeddedPostgres } = await import("./embedded");
@@ -39,5 +55,5 @@ export async function resolveDatabase(
     onLog: options.onLog,
   });
   await runMigrations(cluster.url);
-  return { url: cluster.url, source: "embedded", stop: cluster.stop };
+  return { url: cluster.url, source: "embedded", poolMode: "session", stop: cluster.stop };
 }

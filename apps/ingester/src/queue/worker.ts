@@ -3,7 +3,7 @@
  * one-minute sweep schedule, and the workers. Jobs are created by Postgres itself (the trigger
  * and the sweep call enqueue_artifact_ingestion()); this process only works them.
  */
-import { createDb, type Database, type Sql } from "@mad/db";
+import { createDb, type Database, type PoolMode, type Sql } from "@mad/db";
 import type { ArtifactStorage } from "@mad/storage";
 import { type JobWithMetadata, PgBoss } from "pg-boss";
 
@@ -36,6 +36,11 @@ export interface IngesterOptions {
   progressIntervalMs?: number;
   /** Polling floor; NOTIFY wakes workers sooner. */
   pollingIntervalSeconds?: number;
+  /**
+   * `transaction` when databaseUrl is a transaction-mode pooler: no prepared statements and no
+   * LISTEN (pickup falls back to polling every `pollingIntervalSeconds`). Decision 0009.
+   */
+  poolMode?: PoolMode;
   /** Set false to not register the cron schedule (tests that call sweepNow themselves). */
   schedule?: boolean;
 }
@@ -60,13 +65,15 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
   const { db, sql, close } = createDb(options.databaseUrl, {
     max: concurrency + 3,
     applicationName: "mad-ingester",
+    poolMode: options.poolMode,
   });
   const boss = new PgBoss({
     connectionString: options.databaseUrl,
     schema: PGBOSS_SCHEMA,
     application_name: "mad-ingester-pgboss",
     max: concurrency + 4,
-    useListenNotify: true,
+    // LISTEN needs a session; a transaction pooler would hand the channel to someone else.
+    useListenNotify: options.poolMode !== "transaction",
     monitorIntervalSeconds: options.monitorIntervalSeconds ?? 10,
     superviseIntervalSeconds: Math.max(options.monitorIntervalSeconds ?? 10, 1),
     schedule: options.schedule ?? true,

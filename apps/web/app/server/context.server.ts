@@ -12,7 +12,7 @@ import {
   createServerCaller,
   type ServerCaller,
 } from "@mad/api";
-import { createDb, type DbClient, resolveDatabase } from "@mad/db";
+import { assertPoolMode, createDb, type DbClient, resolveDatabase } from "@mad/db";
 import { createLocalDownloadHandler, createStorage, type ArtifactStorage } from "@mad/storage";
 import {
   type Cookie,
@@ -63,9 +63,15 @@ export async function createServerContext(
   let stopDatabase = async () => {};
   if (!db) {
     const resolved = env.DATABASE_URL
-      ? { url: env.DATABASE_URL, stop: async () => {} }
+      ? { url: env.DATABASE_URL, poolMode: env.DATABASE_POOL_MODE, stop: async () => {} }
       : await resolveDatabase();
-    db = createDb(resolved.url, { max: 10, applicationName: "mad-web" });
+    // A transaction pooler configured as a session would break the prepared list queries.
+    await assertPoolMode(resolved.url, resolved.poolMode);
+    db = createDb(resolved.url, {
+      max: 10,
+      applicationName: "mad-web",
+      poolMode: resolved.poolMode,
+    });
     stopDatabase = resolved.stop;
   }
 

@@ -54,3 +54,4 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 
 export * from "../factories";
 export * from "./artifacts";
+export { PGBOUNCER_BINARY, type PgBouncer, startPgBouncer } from "./pgbouncer";
