@@ -17,6 +17,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import { createDb, DEMO_USERS } from "@mad/db";
 import { startThrowawayPostgres } from "@mad/db/dev";
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
         const [row] = await sql<{ n: number }[]>`
           select count(*)::int as n from model_artifacts where job_id = any(${sql.array(jobIds)}::uuid[]) and status <> 'processing'`;
         if (row!.n === jobIds.length) return;
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await sleep(20);
       }
     };
 
@@ -187,7 +188,7 @@ async function main(): Promise<void> {
       sim.registerJob(`bench-lat-${i}`, { adapterSizeBytes: 2048, includeChecksums: true });
       jobIds.push(await completeJob(`bench-lat-${i}`));
       // A steady 10 completions per second: latency, not a saturated backlog.
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
     await waitStored(jobIds);
     const latencies = (

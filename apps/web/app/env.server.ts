@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseEnv } from "node:util";
 
 import { poolModeSchema } from "@mad/db";
 import { z } from "zod";
@@ -80,12 +81,11 @@ function developmentDefaults(source: EnvSource): Record<string, string> {
   if (source.NODE_ENV === "production") return {};
   const file = path.join(repoRoot, ".data", "dev-secrets.env");
   if (!existsSync(file)) return {};
-  const values: Record<string, string> = {};
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
-    if (match) values[match[1]!] = match[2]!.replace(/^["']|["']$/g, "");
-  }
-  return values;
+  return Object.fromEntries(
+    Object.entries(parseEnv(readFileSync(file, "utf8"))).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
+  );
 }
 
 export function readWebEnv(source: EnvSource = process.env): WebEnv {

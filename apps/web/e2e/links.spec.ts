@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { createStorage } from "@mad/storage";
 
 import { ADA, expect, test } from "./fixtures";
@@ -28,7 +29,7 @@ test("an expired download link and a tampered one are refused", async ({ request
   otherPath.pathname = otherPath.pathname.replace(/[^/]+$/, "other.bin");
   expect((await request.get(otherPath.toString())).status()).toBe(400);
 
-  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  await sleep(2_500);
   const expired = await request.get(url);
   expect(expired.status()).toBe(400);
   expect(await expired.text()).toMatch(/InvalidJWT|expired/i);

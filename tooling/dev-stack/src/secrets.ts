@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { parseEnv } from "node:util";
 
 export interface DevSecrets {
   AUTH_JWT_SECRET: string;
@@ -17,22 +18,13 @@ const NAMES: ReadonlyArray<keyof DevSecrets> = [
   "GPU_CLUSTER_API_KEY",
 ];
 
-function parseEnvFile(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const line of text.split("\n")) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match) values[match[1]!] = match[2]!;
-  }
-  return values;
-}
-
 /**
  * Development secrets: random on the first run, kept in a git-ignored file (mode 600) so that
  * sessions and signed links survive a restart. Never used in production, where every secret
  * comes from the environment.
  */
 export async function loadOrCreateDevSecrets(file: string): Promise<DevSecrets> {
-  const existing = existsSync(file) ? parseEnvFile(readFileSync(file, "utf8")) : {};
+  const existing = existsSync(file) ? parseEnv(readFileSync(file, "utf8")) : {};
   const secrets = Object.fromEntries(
     NAMES.map((name) => [name, existing[name] ?? randomBytes(32).toString("base64url")]),
   ) as unknown as DevSecrets;

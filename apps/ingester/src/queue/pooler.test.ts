@@ -45,9 +45,7 @@ describe.each<PoolMode>(["transaction", "session"])("behind a %s-mode pooler", (
       const rows = await db
         .select({ id: modelArtifacts.id })
         .from(modelArtifacts)
-        .where(
-          and(inArray(modelArtifacts.jobId, ids), eq(modelArtifacts.status, "stored")),
-        );
+        .where(and(inArray(modelArtifacts.jobId, ids), eq(modelArtifacts.status, "stored")));
       return rows.length === JOBS && rows;
     }, `${JOBS} stored artifacts through the ${mode} pooler`);
     expect(stored).toHaveLength(JOBS);

@@ -12,6 +12,7 @@
  * first listing — a corrupt copy on the cluster, which a user can meet — so the dashboard shows a
  * failed card whose "Retry" succeeds.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { createDb, datasets, DEMO_USERS, resolveDatabase, type Sql, trainingJobs } from "@mad/db";
 import { insertMetricsPoints, lossCurve, type LossCurveKind } from "@mad/db/factories";
 import { and, eq, inArray } from "drizzle-orm";
@@ -141,7 +142,7 @@ async function waitForIngestionQueue(sql: Sql, timeoutMs = 60_000): Promise<void
         `the ingester's queue "${INGEST_QUEUE}" does not exist: start the ingester (it creates it), then run the seed again`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
 }
 

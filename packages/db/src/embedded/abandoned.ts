@@ -1,6 +1,7 @@
 import { readdir, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import { SUPERVISOR_PID_FILE } from "./supervisor";
 
@@ -64,7 +65,7 @@ export async function removeAbandonedThrowawayFolders(tmpDir = os.tmpdir()): Pro
     if (postmaster !== null) {
       process.kill(postmaster, "SIGQUIT");
       for (let waited = 0; waited < 5_000 && isAlive(postmaster); waited += 100) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sleep(100);
       }
     }
     await rm(folder, { recursive: true, force: true });

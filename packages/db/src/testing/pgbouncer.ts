@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import { findFreePort } from "../embedded";
 import type { PoolMode } from "../pool-mode";
@@ -100,7 +101,7 @@ async function waitForPort(port: number, child: ChildProcess): Promise<void> {
       socket.once("error", () => resolve(false));
     });
     if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new Error(`port ${port} not open after 10 s`);
 }
