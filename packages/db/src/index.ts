@@ -4,7 +4,7 @@
 export * from "./schema";
 export type * from "./types";
 export { createDb, type Database, type DbClient, type Sql } from "./client";
-export { runMigrations, migrationsFolder } from "./migrate";
+export { migrationsFolder, migrationStatus, type MigrationStatus, runMigrations } from "./migrate";
 export { resolveDatabase, type ResolvedDatabase } from "./resolve";
 export { assertPoolMode, behavesLikeTransactionPooler, type PoolMode } from "./pool-mode";
 export { poolModeSchema, readDbEnv } from "./env";

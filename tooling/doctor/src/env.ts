@@ -1,0 +1,98 @@
+/**
+ * The only place the preflight reads the environment: the variables of a deployment's web and
+ * ingester processes (docs/deploy.md). Problems are reported as a failed check, by name only.
+ */
+import { readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
+
+import { poolModeSchema } from "@mad/db";
+import { type StorageConfigInput, storageConfigSchema } from "@mad/storage";
+import { z } from "zod";
+
+const postgresUrl = z
+  .string({ error: "is required" })
+  .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL");
+const httpUrl = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" });
+
+const doctorEnvSchema = z.object({
+  DATABASE_URL: postgresUrl,
+  DATABASE_POOL_MODE: poolModeSchema,
+  DATABASE_DIRECT_URL: postgresUrl.optional(),
+  STORAGE_BACKEND: z.enum(["local", "supabase"]).default("local"),
+  LOCAL_STORAGE_DIR: z.string().min(1).optional(),
+  STORAGE_SIGNING_SECRET: z.string().optional(),
+  PUBLIC_BASE_URL: httpUrl.optional(),
+  SUPABASE_STORAGE_URL: httpUrl.optional(),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
+  STORAGE_BUCKET: z.string().min(1).default("lora-models"),
+  AUTH_JWT_SECRET: z.string().optional(),
+  AUTH_JWKS_URL: httpUrl.optional(),
+  AUTH_JWT_AUDIENCE: z.string().min(1).default("authenticated"),
+  GPU_CLUSTER_API_URL: httpUrl,
+  GPU_CLUSTER_API_KEY: z.string({ error: "is required" }).min(1, "is required"),
+  /** Largest clock difference with the database and the services that is still fine. */
+  DOCTOR_MAX_CLOCK_SKEW_SECONDS: z.coerce.number().min(0).max(3_600).default(30),
+});
+
+export type DoctorEnv = z.infer<typeof doctorEnvSchema> & { storage: StorageConfigInput };
+
+export type DoctorEnvResult = { ok: true; env: DoctorEnv } | { ok: false; problems: string[] };
+
+export function readDoctorEnv(source: NodeJS.ProcessEnv = process.env): DoctorEnvResult {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const parsed = doctorEnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`),
+    };
+  }
+  const env = parsed.data;
+  const storageInput: StorageConfigInput =
+    env.STORAGE_BACKEND === "supabase"
+      ? {
+          backend: "supabase",
+          url: env.SUPABASE_STORAGE_URL ?? "",
+          serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY ?? "",
+          bucket: env.STORAGE_BUCKET,
+        }
+      : {
+          backend: "local",
+          rootDir: env.LOCAL_STORAGE_DIR ?? "",
+          signingSecret: env.STORAGE_SIGNING_SECRET ?? "",
+          publicBaseUrl: env.PUBLIC_BASE_URL ?? "",
+          bucket: env.STORAGE_BUCKET,
+        };
+  const storage = storageConfigSchema.safeParse(storageInput);
+  const problems: string[] = [];
+  if (!storage.success) {
+    const names: Record<string, string> = {
+      url: "SUPABASE_STORAGE_URL",
+      serviceRoleKey: "SUPABASE_SERVICE_ROLE_KEY",
+      rootDir: "LOCAL_STORAGE_DIR",
+      signingSecret: "STORAGE_SIGNING_SECRET",
+      publicBaseUrl: "PUBLIC_BASE_URL",
+      bucket: "STORAGE_BUCKET",
+    };
+    for (const issue of storage.error.issues) {
+      const field = String(issue.path[0] ?? "");
+      problems.push(
+        `${names[field] ?? field} is missing or invalid for STORAGE_BACKEND=${env.STORAGE_BACKEND}`,
+      );
+    }
+  }
+  if (!env.AUTH_JWKS_URL && (env.AUTH_JWT_SECRET ?? "").length < 32) {
+    problems.push("AUTH_JWT_SECRET (at least 32 characters) or AUTH_JWKS_URL is required");
+  }
+  if (env.DATABASE_POOL_MODE === "transaction" && !env.DATABASE_DIRECT_URL) {
+    problems.push("DATABASE_DIRECT_URL is required when DATABASE_POOL_MODE=transaction");
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, env: { ...env, storage: storageInput } };
+}
+
+/** The variables to check: an env file's (a deployment's `.env`), overridden by the process's. */
+export function doctorEnvSource(envFile?: string): NodeJS.ProcessEnv {
+  const fromFile = envFile ? parseEnv(readFileSync(envFile, "utf8")) : {};
+  return { ...fromFile, ...process.env };
+}
