@@ -55,6 +55,9 @@ const envSchema = z.object({
   CLUSTER_RETRY_MAX_MS: int(1, 600_000).default(15_000),
   /** How long a job's files may be "not ready yet" on the cluster before the ingestion fails. */
   CLUSTER_NOT_READY_WINDOW_SECONDS: int(0, 86_400).default(600),
+  /** Port of /healthz, /readyz and /metrics; unset: no HTTP server (docs/deploy.md). */
+  INGESTER_HTTP_PORT: int(0, 65_535).optional(),
+  INGESTER_HTTP_HOST: z.string().min(1).default("0.0.0.0"),
   /** Grace period for running jobs on SIGTERM. */
   SHUTDOWN_GRACE_SECONDS: int(1, 3_600).default(60),
 });

@@ -2,13 +2,15 @@
  * `pnpm --filter @mad/ingester start`: validates the environment, migrates (or starts the embedded
  * Postgres), starts pg-boss and works ingestion jobs until SIGTERM/SIGINT.
  */
-import { resolveDatabase } from "@mad/db";
+import { createDb, resolveDatabase } from "@mad/db";
 import { createStorage } from "@mad/storage";
 
 import { createClusterClient } from "./cluster";
 import { readIngesterEnv, storageConfigFromEnv } from "./env";
 import { createLogger } from "@mad/logger";
-import { startIngester } from "./queue/worker";
+import { startOpsServer } from "./ops/http-server";
+import { createIngesterMetrics } from "./ops/metrics";
+import { INGEST_QUEUE, startIngester } from "./queue/worker";
 
 async function main(): Promise<void> {
   const env = readIngesterEnv();
@@ -17,6 +19,12 @@ async function main(): Promise<void> {
     onLog: (line) => logger.debug({ postgres: line }, "embedded postgres"),
   });
   const storage = createStorage(storageConfigFromEnv(env));
+  const metricsClient = createDb(database.url, {
+    max: 1,
+    applicationName: "mad-ingester-metrics",
+    poolMode: database.poolMode,
+  });
+  const metrics = createIngesterMetrics({ sql: metricsClient.sql, queue: INGEST_QUEUE });
   const cluster = createClusterClient({
     baseUrl: env.GPU_CLUSTER_API_URL,
     apiKey: env.GPU_CLUSTER_API_KEY,
@@ -26,7 +34,8 @@ async function main(): Promise<void> {
     retryBaseDelayMs: env.CLUSTER_RETRY_BASE_MS,
     retryMaxDelayMs: env.CLUSTER_RETRY_MAX_MS,
     notReadyWindowMs: env.CLUSTER_NOT_READY_WINDOW_SECONDS * 1_000,
-    onRetry: (what, error, attempt, delayMs) =>
+    onRetry: (what, error, attempt, delayMs) => {
+      metrics.clusterRetry(error.kind);
       logger.warn(
         {
           request: what,
@@ -36,7 +45,8 @@ async function main(): Promise<void> {
           delay_ms: delayMs,
         },
         "GPU cluster request failed; retrying",
-      ),
+      );
+    },
   });
   const ingester = await startIngester({
     databaseUrl: database.url,
@@ -52,9 +62,22 @@ async function main(): Promise<void> {
     expireInSeconds: env.INGEST_EXPIRE_SECONDS,
     monitorIntervalSeconds: env.PGBOSS_MONITOR_INTERVAL_SECONDS,
     sweepCron: env.INGEST_SWEEP_CRON,
+    metrics,
   });
+  const ops =
+    env.INGESTER_HTTP_PORT === undefined
+      ? null
+      : await startOpsServer({
+          port: env.INGESTER_HTTP_PORT,
+          host: env.INGESTER_HTTP_HOST,
+          registry: metrics.registry,
+          readiness: [
+            { name: "database", check: async () => void (await metricsClient.sql`select 1`) },
+            { name: "storage", check: async () => void (await storage.list("")) },
+          ],
+        });
   logger.info(
-    { database: database.source, storage: storage.backend, pid: process.pid },
+    { database: database.source, storage: storage.backend, pid: process.pid, ops: ops?.url },
     "ingester ready",
   );
 
@@ -65,8 +88,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping: finishing running jobs");
+    // Draining: readiness says so at once; running jobs get the grace period, the rest are
+    // handed back to pg-boss for another process.
+    ops?.markDraining();
     void ingester
       .stop(env.SHUTDOWN_GRACE_SECONDS)
+      .then(() => Promise.all([ops?.close(), metricsClient.close()]))
       .then(() => database.stop())
       .then(() => {
         logger.info("stopped");

@@ -10,6 +10,7 @@ import { type JobWithMetadata, PgBoss } from "pg-boss";
 import type { ClusterClient } from "../cluster";
 import { ingestTrainingJob, type IngestOutcome } from "../ingest/ingest-training-job";
 import type { Logger } from "@mad/logger";
+import type { IngesterMetrics } from "../ops/metrics";
 
 /** Queue names are part of the SQL contract (migration 0002 names `artifact-ingestion`). */
 export const INGEST_QUEUE = "artifact-ingestion";
@@ -41,6 +42,8 @@ export interface IngesterOptions {
    * LISTEN (pickup falls back to polling every `pollingIntervalSeconds`). Decision 0009.
    */
   poolMode?: PoolMode;
+  /** Counts outcomes, durations and bytes (the ops server serves them). */
+  metrics?: Pick<IngesterMetrics, "ingestionFinished" | "bytesCopied">;
   /** Set false to not register the cron schedule (tests that call sweepNow themselves). */
   schedule?: boolean;
 }
@@ -154,12 +157,25 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
               );
               continue;
             }
-            outcomes.push(
-              await ingestTrainingJob(deps, trainingJobId, {
+            const started = performance.now();
+            const seconds = () => (performance.now() - started) / 1_000;
+            let outcome: IngestOutcome;
+            try {
+              outcome = await ingestTrainingJob(deps, trainingJobId, {
                 signal: job.signal,
                 isLastAttempt: job.retryCount >= job.retryLimit,
-              }),
-            );
+              });
+            } catch (error) {
+              options.metrics?.ingestionFinished("retrying", seconds());
+              throw error;
+            }
+            options.metrics?.ingestionFinished(outcome.status, seconds());
+            if (outcome.status === "stored" && options.metrics) {
+              const [row] = await sql<{ bytes: string | null }[]>`
+                select bytes_total::text as bytes from model_artifacts where id = ${outcome.artifactId}`;
+              options.metrics.bytesCopied(Number(row?.bytes ?? 0));
+            }
+            outcomes.push(outcome);
           }
         } finally {
           if (workerId) boss.notifyWorker(workerId);
