@@ -91,7 +91,7 @@ describe("the ingester's /healthz, /readyz and /metrics", () => {
     ingester.child.kill("SIGTERM");
     await waitFor(async () => {
       const ready = await fetch(`${opsUrl}/readyz`).catch(() => null);
-      return ready?.status === 503 && ((await ready.json()) as unknown);
+      return ready?.status === 503 && (await ready.json());
     }, "readiness to turn 503");
     expect(await ingester.exited).toBe(0);
     expect(
