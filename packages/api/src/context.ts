@@ -20,6 +20,12 @@ export interface ApiDeps {
   logger?: ApiLogger;
   /** Clock for timestamps written by the API (deleted_at, read_at…); injectable for tests. */
   now?: () => Date;
+  /** Counts what operators watch (the host exports it, e.g. as Prometheus metrics). */
+  metrics?: ApiMetrics;
+}
+
+export interface ApiMetrics {
+  signedUrlsIssued(count: number): void;
 }
 
 /**
@@ -33,6 +39,7 @@ export interface Context {
   storage: ArtifactStorage;
   logger: ApiLogger;
   now: () => Date;
+  metrics: ApiMetrics | null;
   userId: string | null;
   authSource: AuthSource | null;
   /** False for a browser request that came from another site (checked for cookie mutations). */
@@ -59,6 +66,7 @@ export function createContext(deps: ApiDeps, identity: ContextIdentity): Context
     storage: deps.storage,
     logger: deps.logger ?? defaultApiLogger,
     now: deps.now ?? (() => new Date()),
+    metrics: deps.metrics ?? null,
     userId: identity.userId,
     authSource: identity.userId ? identity.authSource : null,
     sameOrigin: identity.sameOrigin ?? true,

@@ -10,6 +10,7 @@ export {
   defaultApiLogger,
   type ApiDeps,
   type ApiLogger,
+  type ApiMetrics,
   type AuthSource,
   type Context,
 } from "./context";

@@ -13,6 +13,7 @@ import {
   type ServerCaller,
 } from "@mad/api";
 import { assertPoolMode, createDb, type DbClient, resolveDatabase } from "@mad/db";
+import { apiMetrics } from "./metrics.server";
 import { createLocalDownloadHandler, createStorage, type ArtifactStorage } from "@mad/storage";
 import {
   type Cookie,
@@ -98,7 +99,7 @@ export async function createServerContext(
     audience: env.AUTH_JWT_AUDIENCE,
     jwksUrl: env.AUTH_JWKS_URL,
   });
-  const apiDeps: ApiDeps = { db: db.db, storage, auth, logger };
+  const apiDeps: ApiDeps = { db: db.db, storage, auth, logger, metrics: apiMetrics };
 
   const sessionStorage = createCookieSessionStorage<SessionData>({
     cookie: {

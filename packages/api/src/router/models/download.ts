@@ -83,6 +83,7 @@ export async function downloadModel(ctx: AuthenticatedContext, input: DownloadIn
       message: `${missing ? `File ${quoted(missing)}` : "A file"} of this model is missing from storage, so it cannot be downloaded (request id ${ctx.requestId})`,
     });
   }
+  ctx.metrics?.signedUrlsIssued(urls.length);
   return {
     model_id: artifact.id,
     model_name: artifact.name,

@@ -1,0 +1,41 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+import { createHarness, type Harness } from "../testing/harness";
+import * as readiness from "./readyz";
+
+let harness: Harness;
+
+beforeEach(async () => {
+  harness = await createHarness();
+});
+
+afterEach(async () => {
+  await harness?.close();
+});
+
+describe("/readyz", () => {
+  it("answers 200 when the database and storage answer", async () => {
+    const response = await readiness.loader();
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      ready: true,
+      checks: [
+        { name: "database", ok: true },
+        { name: "storage", ok: true },
+      ],
+    });
+  });
+
+  it("answers 503 naming the database when it is gone", async () => {
+    const { sql } = harness.context.db;
+    await sql.end({ timeout: 1 });
+    const response = await readiness.loader();
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as {
+      ready: boolean;
+      checks: { name: string; ok: boolean }[];
+    };
+    expect(body.ready).toBe(false);
+    expect(body.checks.find((check) => check.name === "database")?.ok).toBe(false);
+  });
+});
