@@ -15,21 +15,13 @@ import {
 import { assertPoolMode, createDb, type DbClient, resolveDatabase } from "@mad/db";
 import { apiMetrics } from "./metrics.server";
 import { createLocalDownloadHandler, createStorage, type ArtifactStorage } from "@mad/storage";
-import {
-  type Cookie,
-  createCookie,
-  createCookieSessionStorage,
-  type SessionStorage,
-} from "@remix-run/node";
+import { type Cookie, createCookie, type SessionStorage } from "@remix-run/node";
 
 import { defaultLocalStorageDir, devLoginEnabled, readWebEnv, type WebEnv } from "../env.server";
 import { logger } from "./logger.server";
+import { createSessionStorage, type SessionData } from "./session-storage.server";
 
-export interface SessionData {
-  accessToken: string;
-  /** Shown in the header; the token's `sub` stays the only identity that counts. */
-  email: string;
-}
+export type { SessionData };
 
 export type { ServerCaller };
 
@@ -101,16 +93,9 @@ export async function createServerContext(
   });
   const apiDeps: ApiDeps = { db: db.db, storage, auth, logger, metrics: apiMetrics };
 
-  const sessionStorage = createCookieSessionStorage<SessionData>({
-    cookie: {
-      name: "__mad_session",
-      httpOnly: true,
-      sameSite: "lax",
-      secure: env.NODE_ENV === "production",
-      path: "/",
-      secrets: [env.SESSION_SECRET],
-      maxAge: 60 * 60 * 8,
-    },
+  const sessionStorage = createSessionStorage({
+    secret: env.SESSION_SECRET,
+    secure: env.NODE_ENV === "production",
   });
 
   const flashCookie = createCookie("__mad_flash", {
