@@ -1,6 +1,8 @@
 import { type IncomingMessage, type ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 
+import parseRangeHeader from "range-parser";
+
 /** An error that is answered as `status` + JSON `body` (when no header has been sent yet). */
 export class HttpError extends Error {
   constructor(
@@ -118,23 +120,18 @@ export interface ByteRange {
   end: number; // exclusive
 }
 
-/** Single `bytes=` ranges only; anything else is served whole, as RFC 9110 allows. */
+/**
+ * Single `bytes=` ranges only (parsed by `range-parser`, as Express does); a malformed or
+ * multi-range header is served whole, as RFC 9110 allows.
+ */
 export function parseRange(
   header: string | undefined,
   size: number,
 ): ByteRange | "unsatisfiable" | null {
   if (!header) return null;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match) return null;
-  const [, first = "", last = ""] = match;
-  if (first === "" && last === "") return null;
-  if (first === "") {
-    const suffix = Number(last);
-    if (suffix === 0) return "unsatisfiable";
-    return { start: Math.max(0, size - suffix), end: size };
-  }
-  const start = Number(first);
-  const end = last === "" ? size : Math.min(Number(last) + 1, size);
-  if (start >= size || end <= start) return "unsatisfiable";
-  return { start, end };
+  const ranges = parseRangeHeader(size, header.trim());
+  if (ranges === -1) return "unsatisfiable";
+  if (ranges === -2 || ranges.type !== "bytes" || ranges.length !== 1) return null;
+  const [range] = ranges;
+  return range ? { start: range.start, end: range.end + 1 } : null;
 }
