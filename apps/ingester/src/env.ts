@@ -48,6 +48,8 @@ const envSchema = z.object({
   /** How often pg-boss looks for expired jobs and lost heartbeats. */
   PGBOSS_MONITOR_INTERVAL_SECONDS: int(1, 600).default(10),
   INGEST_SWEEP_CRON: z.string().min(9).default("* * * * *"),
+  /** The sweep removes storage leftovers of dead writers untouched for this long. */
+  INGEST_STALE_UPLOAD_SECONDS: int(60, 86_400).default(900),
   CLUSTER_REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
   CLUSTER_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
   CLUSTER_RETRIES: int(0, 20).default(4),

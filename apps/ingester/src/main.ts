@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     expireInSeconds: env.INGEST_EXPIRE_SECONDS,
     monitorIntervalSeconds: env.PGBOSS_MONITOR_INTERVAL_SECONDS,
     sweepCron: env.INGEST_SWEEP_CRON,
+    staleUploadSeconds: env.INGEST_STALE_UPLOAD_SECONDS,
   });
   logger.info(
     { database: database.source, storage: storage.backend, pid: process.pid },

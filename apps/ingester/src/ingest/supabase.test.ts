@@ -3,7 +3,7 @@
  * Supabase Storage server): a completed job ends stored, with the cluster's exact bytes.
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 
 import { artifactIdForJob, modelArtifacts } from "@mad/db";
@@ -24,6 +24,8 @@ beforeAll(async () => {
       backend: "supabase",
       url: standin.url,
       serviceRoleKey: standin.serviceRoleKey,
+      // Small enough that the test adapters go through resumable (TUS) uploads.
+      resumableThresholdBytes: 1024 * 1024,
     }),
   });
   await world.startIngester();
@@ -40,7 +42,7 @@ describe("with the Supabase storage backend", () => {
     const job = await createJob(db, {
       sim: world.sim,
       curve: "excellent",
-      spec: { adapterSizeBytes: 3 * 1024 * 1024 },
+      spec: { adapterSizeBytes: 8 * 1024 * 1024 },
     });
     const artifact = await waitFor(async () => {
       const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, job.id));
@@ -63,5 +65,30 @@ describe("with the Supabase storage backend", () => {
       expect(createHash("sha256").update(bytes).digest("hex")).toBe(file.sha256);
     }
     expect(artifact.qualityScore).toBe(5);
+  });
+
+  it("leaves nothing on the server when a job fails for good during a resumable upload", async () => {
+    const { db } = world.database;
+    const job = await createJob(db, {
+      sim: world.sim,
+      curve: "excellent",
+      spec: { adapterSizeBytes: 8 * 1024 * 1024, fault: "wrong_checksum", faultCount: 1 },
+    });
+    const artifact = await waitFor(async () => {
+      const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, job.id));
+      return row?.status === "failed" ? row : null;
+    }, "the artifact to fail");
+    expect(artifact.failureReason).toMatch(/does not match the checksum/);
+    // The small files were stored before the adapter failed; the folder is gone on disk, and
+    // the server holds no open upload or partial file for it.
+    const folder = `${USER_ID}/${artifactIdForJob(job.id)}`;
+    const onDisk = await readdir(path.join(standin.rootDir, "objects", "lora-models", folder), {
+      recursive: true,
+    }).catch(() => []);
+    expect(onDisk).toEqual([]);
+    expect(standin.resumableUploads().filter((upload) => upload.path.startsWith(folder))).toEqual(
+      [],
+    );
+    expect(await standin.partialFiles()).toEqual([]);
   });
 });

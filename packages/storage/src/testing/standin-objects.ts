@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 
-import { isSafeObjectPath } from "../paths";
+import { isValidServerKey as isSafeObjectPath } from "../paths";
 import { signDownloadToken } from "../signed-token";
 import {
   duplicate,

@@ -14,7 +14,7 @@ import { stat, truncate, rm, writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 
-import { isSafeObjectPath } from "../paths";
+import { isValidServerKey as isSafeObjectPath } from "../paths";
 
 export interface ResumableUpload {
   id: string;
@@ -112,6 +112,11 @@ export function createStandinTus(context: StandinTusContext) {
         size = upload.length;
       }
       upload.offset = size;
+    }
+    if (!uploads.has(upload.id)) {
+      // Terminated while this PATCH was running: nothing of it stays.
+      await rm(upload.tempFile, { force: true });
+      throw new TusTextError(404, "Not Found");
     }
     if (upload.offset === upload.length) {
       uploads.delete(upload.id);
