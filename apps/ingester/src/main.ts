@@ -3,7 +3,7 @@
  * Postgres), starts pg-boss and works ingestion jobs until SIGTERM/SIGINT.
  */
 import { resolveDatabase } from "@mad/db";
-import { createStorage } from "@mad/storage";
+import { createStorage, StorageConfigError } from "@mad/storage";
 
 import { createClusterClient } from "./cluster";
 import { readIngesterEnv, storageConfigFromEnv } from "./env";
@@ -13,10 +13,13 @@ import { startIngester } from "./queue/worker";
 async function main(): Promise<void> {
   const env = readIngesterEnv();
   const logger = createLogger({ name: "ingester", level: env.LOG_LEVEL });
+  const storage = createStorage(storageConfigFromEnv(env));
+  // A wrong key or bucket would otherwise fail silently (the anon key lists [] and deletes
+  // nothing); the error names the variable to fix, never its value.
+  await storage.verifyAccess();
   const database = await resolveDatabase({
     onLog: (line) => logger.debug({ postgres: line }, "embedded postgres"),
   });
-  const storage = createStorage(storageConfigFromEnv(env));
   const cluster = createClusterClient({
     baseUrl: env.GPU_CLUSTER_API_URL,
     apiKey: env.GPU_CLUSTER_API_KEY,
@@ -86,6 +89,11 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // The configuration error lists variable names only, never values.
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(
+    error instanceof StorageConfigError
+      ? `Invalid ingester configuration:\n  ${message}\n`
+      : `${message}\n`,
+  );
   process.exit(1);
 });

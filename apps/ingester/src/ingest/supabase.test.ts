@@ -12,7 +12,15 @@ import { startSupabaseStandin, type SupabaseStandin } from "@mad/storage/testing
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createJob, createTestWorld, type TestWorld, USER_ID, waitFor } from "../testing/world";
+import {
+  createJob,
+  createTestWorld,
+  ingesterEnv,
+  spawnIngester,
+  type TestWorld,
+  USER_ID,
+  waitFor,
+} from "../testing/world";
 
 let standin: SupabaseStandin;
 let world: TestWorld;
@@ -91,4 +99,20 @@ describe("with the Supabase storage backend", () => {
     );
     expect(await standin.partialFiles()).toEqual([]);
   });
+
+  it("refuses to start with the anon key, naming the variable and never its value", async () => {
+    const started = spawnIngester(
+      ingesterEnv(world, {
+        STORAGE_BACKEND: "supabase",
+        SUPABASE_STORAGE_URL: standin.url,
+        SUPABASE_SERVICE_ROLE_KEY: standin.anonKey,
+      }),
+    );
+    started.ready.catch(() => undefined);
+    expect(await started.exited).toBe(1);
+    const output = started.output.join("\n");
+    expect(output).toContain("SUPABASE_SERVICE_ROLE_KEY");
+    expect(output).not.toContain(standin.anonKey);
+    expect(output).not.toContain("ingester ready");
+  }, 30_000);
 });

@@ -87,6 +87,9 @@ export async function createServerContext(
         },
   );
 
+  // A wrong Supabase key or bucket would fail silently (see @mad/storage's verifyAccess).
+  await storage.verifyAccess();
+
   const auth = createAuth({
     jwtSecret: env.AUTH_JWT_SECRET,
     audience: env.AUTH_JWT_AUDIENCE,
