@@ -33,3 +33,13 @@ export {
   UnsafeObjectPathError,
 } from "./errors";
 export { assertSafeObjectPath, isSafeObjectPath } from "./paths";
+export {
+  localStorageDir,
+  storageConfigFromEnv,
+  storageEnvIssues,
+  storageEnvSchema,
+  storageEnvShape,
+  type StorageEnv,
+  type StorageEnvContext,
+  type StorageEnvIssue,
+} from "./env";

@@ -13,7 +13,12 @@ import {
   type ServerCaller,
 } from "@mad/api";
 import { createDb, type DbClient, resolveDatabase } from "@mad/db";
-import { createLocalDownloadHandler, createStorage, type ArtifactStorage } from "@mad/storage";
+import {
+  createLocalDownloadHandler,
+  createStorage,
+  storageConfigFromEnv,
+  type ArtifactStorage,
+} from "@mad/storage";
 import {
   type Cookie,
   createCookie,
@@ -71,20 +76,10 @@ export async function createServerContext(
 
   const localStorageDir = defaultLocalStorageDir(env);
   const storage = createStorage(
-    env.STORAGE_BACKEND === "supabase"
-      ? {
-          backend: "supabase",
-          url: env.SUPABASE_STORAGE_URL!,
-          serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY!,
-          bucket: env.STORAGE_BUCKET,
-        }
-      : {
-          backend: "local",
-          rootDir: localStorageDir,
-          signingSecret: env.STORAGE_SIGNING_SECRET!,
-          publicBaseUrl: env.PUBLIC_BASE_URL,
-          bucket: env.STORAGE_BUCKET,
-        },
+    storageConfigFromEnv(env, {
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+      defaultLocalDir: localStorageDir,
+    }),
   );
 
   // A wrong Supabase key or bucket would fail silently (see @mad/storage's verifyAccess).
