@@ -54,15 +54,17 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): Artifact
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   const retryDelaysMs = options.tusRetryDelaysMs ?? DEFAULT_TUS_RETRY_DELAYS_MS;
 
-  function client(signal?: AbortSignal): StorageClient {
+  function client(signal?: AbortSignal, bodyProgress?: () => number): StorageClient {
     const fetch = createStorageFetch({
       timeoutMs,
       signal,
+      bodyProgress,
       ...(options.fetch ? { baseFetch: options.fetch } : {}),
     });
     return new StorageClient(storageUrl, authHeaders, fetch);
   }
-  const files = (signal?: AbortSignal): SupabaseBucketApi => client(signal).from(bucket);
+  const files = (signal?: AbortSignal, bodyProgress?: () => number): SupabaseBucketApi =>
+    client(signal, bodyProgress).from(bucket);
   const journal = createUploadJournal(() => files());
 
   async function put(
@@ -93,11 +95,11 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): Artifact
         // Read and checked whole before a byte is sent: a body that fails leaves nothing on
         // the server (a standard upload cut mid-way leaves a hidden partial file there).
         const bytes = Buffer.concat(await meter.toArray());
-        await standardUpload(path, bytes, contentType, signal);
+        await standardUpload(path, bytes, contentType, signal, () => 0);
       } else {
         // A Node stream goes out as the raw request body (storage-js sets `duplex: 'half'`);
         // if the meter fails, the request body errors and the server never commits the object.
-        await standardUpload(path, meter, contentType, signal);
+        await standardUpload(path, meter, contentType, signal, () => meter.bytesSeen);
       }
     } catch (error) {
       source.destroy();
@@ -116,8 +118,9 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): Artifact
     body: Buffer | Readable,
     contentType: string,
     signal: AbortSignal | undefined,
+    bodyProgress: () => number,
   ): Promise<void> {
-    const { error } = await files(signal).upload(path, body, {
+    const { error } = await files(signal, bodyProgress).upload(path, body, {
       contentType,
       upsert: true,
       cacheControl: "3600",
