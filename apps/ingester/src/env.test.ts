@@ -41,3 +41,30 @@ describe("readIngesterEnv", () => {
     );
   });
 });
+
+describe("storage variables (owned by @mad/storage)", () => {
+  it("passes timeouts and TUS retry delays through to the Supabase backend", () => {
+    const env = readIngesterEnv({
+      ...minimal,
+      STORAGE_BACKEND: "supabase",
+      SUPABASE_STORAGE_URL: "https://ref.supabase.co/storage/v1",
+      SUPABASE_SERVICE_ROLE_KEY: "k",
+      STORAGE_REQUEST_TIMEOUT_MS: "5000",
+      STORAGE_TUS_RETRY_DELAYS_MS: "0, 500,2000",
+    });
+    expect(storageConfigFromEnv(env)).toMatchObject({
+      backend: "supabase",
+      requestTimeoutMs: 5000,
+      tusRetryDelaysMs: [0, 500, 2000],
+    });
+  });
+
+  it("names a bad delay list or timeout", () => {
+    expect(() => readIngesterEnv({ ...minimal, STORAGE_TUS_RETRY_DELAYS_MS: "1s,2s" })).toThrow(
+      /STORAGE_TUS_RETRY_DELAYS_MS: must be a comma-separated list of milliseconds/,
+    );
+    expect(() => readIngesterEnv({ ...minimal, STORAGE_REQUEST_TIMEOUT_MS: "5" })).toThrow(
+      /STORAGE_REQUEST_TIMEOUT_MS/,
+    );
+  });
+});

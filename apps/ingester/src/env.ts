@@ -6,7 +6,13 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import type { StorageConfigInput } from "@mad/storage";
+import {
+  storageConfigFromEnv as storageConfigFromStorageEnv,
+  type StorageConfigInput,
+  storageEnvIssues,
+  storageEnvSchema,
+  storageEnvShape,
+} from "@mad/storage";
 import { z } from "zod";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
@@ -20,20 +26,11 @@ const envSchema = z.object({
     error: (issue) => (issue.input === undefined ? "is required" : "must be an http(s) URL"),
   }),
   GPU_CLUSTER_API_KEY: z.string({ error: "is required" }).min(1, "is required"),
-  STORAGE_BACKEND: z.enum(["local", "supabase"]).default("local"),
-  LOCAL_STORAGE_DIR: z
-    .string()
-    .min(1)
-    .default(path.join(repoRoot, ".data", "storage")),
-  STORAGE_SIGNING_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  // STORAGE_*, LOCAL_STORAGE_DIR and SUPABASE_* belong to @mad/storage (one owner).
+  ...storageEnvShape,
   PUBLIC_BASE_URL: z
     .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
     .default("http://localhost:3000"),
-  SUPABASE_STORAGE_URL: z
-    .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
-    .optional(),
-  SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
-  STORAGE_BUCKET: z.string().min(1).default("lora-models"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Jobs one process works on at once. */
   INGESTER_CONCURRENCY: int(1, 64).default(2),
@@ -48,6 +45,8 @@ const envSchema = z.object({
   /** How often pg-boss looks for expired jobs and lost heartbeats. */
   PGBOSS_MONITOR_INTERVAL_SECONDS: int(1, 600).default(10),
   INGEST_SWEEP_CRON: z.string().min(9).default("* * * * *"),
+  /** The sweep removes storage leftovers of dead writers untouched for this long. */
+  INGEST_STALE_UPLOAD_SECONDS: int(60, 86_400).default(900),
   CLUSTER_REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
   CLUSTER_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
   CLUSTER_RETRIES: int(0, 20).default(4),
@@ -62,29 +61,24 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: int(1, 3_600).default(60),
 });
 
-/** Rules that span variables; checked on the raw input so they are reported with the rest. */
-function crossChecks(source: NodeJS.ProcessEnv): string[] {
-  const problems: string[] = [];
-  if (source.STORAGE_BACKEND === "supabase") {
-    if (!source.SUPABASE_STORAGE_URL)
-      problems.push("  SUPABASE_STORAGE_URL: is required when STORAGE_BACKEND=supabase");
-    if (!source.SUPABASE_SERVICE_ROLE_KEY)
-      problems.push("  SUPABASE_SERVICE_ROLE_KEY: is required when STORAGE_BACKEND=supabase");
-  } else if (!source.STORAGE_SIGNING_SECRET && source.NODE_ENV === "production") {
-    problems.push("  STORAGE_SIGNING_SECRET: is required in production");
-  }
-  return problems;
-}
-
 export type IngesterEnv = z.infer<typeof envSchema>;
 
 export function readIngesterEnv(source: NodeJS.ProcessEnv = process.env): IngesterEnv {
   const parsed = envSchema.safeParse(source);
+  // The rules across storage variables are checked even when another variable is wrong, so
+  // one run reports every problem.
+  const storagePart = storageEnvSchema.safeParse(source);
   const problems = [
     ...(parsed.success
       ? []
       : parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)),
-    ...crossChecks(source),
+    ...(storagePart.success
+      ? storageEnvIssues(storagePart.data, {
+          // The ingester only writes; it never signs a URL, so outside production any will do.
+          signingSecretRequired: source.NODE_ENV === "production",
+          signingSecretWhy: "is required in production",
+        }).map((issue) => `  ${issue.variable}: ${issue.message}`)
+      : []),
   ];
   if (problems.length > 0 || !parsed.success) {
     throw new Error(`Invalid ingester configuration:\n${problems.join("\n")}`);
@@ -93,22 +87,11 @@ export function readIngesterEnv(source: NodeJS.ProcessEnv = process.env): Ingest
 }
 
 export function storageConfigFromEnv(env: IngesterEnv): StorageConfigInput {
-  if (env.STORAGE_BACKEND === "supabase") {
-    return {
-      backend: "supabase",
-      url: env.SUPABASE_STORAGE_URL!,
-      serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY!,
-      bucket: env.STORAGE_BUCKET,
-    };
-  }
-  return {
-    backend: "local",
-    rootDir: path.resolve(env.LOCAL_STORAGE_DIR),
-    // The ingester only writes; it never signs a URL, so outside production any secret will do.
-    signingSecret: env.STORAGE_SIGNING_SECRET ?? randomBytes(32).toString("hex"),
+  return storageConfigFromStorageEnv(env, {
     publicBaseUrl: env.PUBLIC_BASE_URL,
-    bucket: env.STORAGE_BUCKET,
-  };
+    defaultLocalDir: path.join(repoRoot, ".data", "storage"),
+    fallbackSigningSecret: randomBytes(32).toString("hex"),
+  });
 }
 
 const seedEnvSchema = z.object({

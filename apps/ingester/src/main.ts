@@ -3,7 +3,7 @@
  * Postgres), starts pg-boss and works ingestion jobs until SIGTERM/SIGINT.
  */
 import { createDb, resolveDatabase } from "@mad/db";
-import { createStorage } from "@mad/storage";
+import { createStorage, StorageConfigError } from "@mad/storage";
 
 import { createClusterClient } from "./cluster";
 import { readIngesterEnv, storageConfigFromEnv } from "./env";
@@ -15,10 +15,13 @@ import { INGEST_QUEUE, startIngester } from "./queue/worker";
 async function main(): Promise<void> {
   const env = readIngesterEnv();
   const logger = createLogger({ name: "ingester", level: env.LOG_LEVEL });
+  const storage = createStorage(storageConfigFromEnv(env));
+  // A wrong key or bucket would otherwise fail silently (the anon key lists [] and deletes
+  // nothing); the error names the variable to fix, never its value.
+  await storage.verifyAccess();
   const database = await resolveDatabase({
     onLog: (line) => logger.debug({ postgres: line }, "embedded postgres"),
   });
-  const storage = createStorage(storageConfigFromEnv(env));
   const metricsClient = createDb(database.url, {
     max: 1,
     applicationName: "mad-ingester-metrics",
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
     expireInSeconds: env.INGEST_EXPIRE_SECONDS,
     monitorIntervalSeconds: env.PGBOSS_MONITOR_INTERVAL_SECONDS,
     sweepCron: env.INGEST_SWEEP_CRON,
+    staleUploadSeconds: env.INGEST_STALE_UPLOAD_SECONDS,
     metrics,
   });
   const ops =
@@ -73,7 +77,7 @@ async function main(): Promise<void> {
           registry: metrics.registry,
           readiness: [
             { name: "database", check: async () => void (await metricsClient.sql`select 1`) },
-            { name: "storage", check: async () => void (await storage.list("")) },
+            { name: "storage", check: () => storage.verifyAccess() },
           ],
         });
   logger.info(
@@ -113,6 +117,11 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // The configuration error lists variable names only, never values.
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(
+    error instanceof StorageConfigError
+      ? `Invalid ingester configuration:\n  ${message}\n`
+      : `${message}\n`,
+  );
   process.exit(1);
 });

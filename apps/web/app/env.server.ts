@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseEnv } from "node:util";
 
 import { poolModeSchema } from "@mad/db";
+import { localStorageDir, storageEnvIssues, storageEnvShape } from "@mad/storage";
 import { z } from "zod";
 
 const secret = (what: string) =>
@@ -28,14 +29,8 @@ export const webEnvSchema = z
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
       .optional(),
     DATABASE_POOL_MODE: poolModeSchema,
-    STORAGE_BACKEND: z.enum(["local", "supabase"]).default("local"),
-    LOCAL_STORAGE_DIR: z.string().min(1).optional(),
-    STORAGE_SIGNING_SECRET: secret("signs local download URLs").optional(),
-    STORAGE_BUCKET: z.string().min(1).default("lora-models"),
-    SUPABASE_STORAGE_URL: z
-      .url("must be a URL such as https://<ref>.supabase.co/storage/v1")
-      .optional(),
-    SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
+    // STORAGE_*, LOCAL_STORAGE_DIR and SUPABASE_* belong to @mad/storage (one owner).
+    ...storageEnvShape,
     PUBLIC_BASE_URL: z
       .url("must be the dashboard's public origin, e.g. http://localhost:3000")
       .default("http://localhost:3000")
@@ -47,25 +42,13 @@ export const webEnvSchema = z
     ENABLE_DEV_LOGIN: flag,
   })
   .superRefine((env, ctx) => {
-    if (env.STORAGE_BACKEND === "local" && !env.STORAGE_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["STORAGE_SIGNING_SECRET"],
-        message:
-          "is required when STORAGE_BACKEND=local (signs download URLs; at least 32 characters)",
-      });
-    }
-    if (env.STORAGE_BACKEND === "supabase") {
-      for (const key of ["SUPABASE_STORAGE_URL", "SUPABASE_SERVICE_ROLE_KEY"] as const) {
-        if (!env[key]) {
-          ctx.addIssue({
-            code: "custom",
-            path: [key],
-            message: "is required when STORAGE_BACKEND=supabase",
-          });
-        }
-      }
-    }
+    const issues = storageEnvIssues(env, {
+      signingSecretRequired: true,
+      signingSecretWhy:
+        "is required when STORAGE_BACKEND=local (signs download URLs; at least 32 characters)",
+    });
+    for (const issue of issues)
+      ctx.addIssue({ code: "custom", path: [issue.variable], message: issue.message });
   });
 
 export type WebEnv = z.infer<typeof webEnvSchema>;
@@ -103,7 +86,7 @@ export function readWebEnv(source: EnvSource = process.env): WebEnv {
 }
 
 export function defaultLocalStorageDir(env: WebEnv): string {
-  return path.resolve(env.LOCAL_STORAGE_DIR ?? path.join(repoRoot, ".data", "storage"));
+  return localStorageDir(env, path.join(repoRoot, ".data", "storage"));
 }
 
 export function devLoginEnabled(env: WebEnv): boolean {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createLocalStorage } from "./local/local-storage";
 import { isSafeBucketName } from "./paths";
 import { createSupabaseStorage } from "./supabase/supabase-storage";
+import { DEFAULT_TUS_RETRY_DELAYS_MS } from "./supabase/tus";
 import type { ArtifactStorage } from "./types";
 
 const bucketSchema = z
@@ -24,6 +25,19 @@ export const storageConfigSchema = z.discriminatedUnion("backend", [
     url: httpUrl,
     serviceRoleKey: z.string().min(1, "serviceRoleKey is required"),
     bucket: bucketSchema,
+    /** A storage request that moves no byte for this long is cut. */
+    requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+    /** Waits between attempts of a failed resumable request; their sum is the outage ridden out. */
+    tusRetryDelaysMs: z
+      .array(z.number().int().min(0).max(600_000))
+      .max(50)
+      .default([...DEFAULT_TUS_RETRY_DELAYS_MS]),
+    /** Bodies of a known size above this go through resumable (TUS) uploads. */
+    resumableThresholdBytes: z
+      .number()
+      .int()
+      .min(0)
+      .default(6 * 1024 * 1024),
   }),
 ]);
 
@@ -47,5 +61,8 @@ export function createStorage(config: StorageConfigInput): ArtifactStorage {
     url: parsed.url,
     serviceRoleKey: parsed.serviceRoleKey,
     bucket: parsed.bucket,
+    requestTimeoutMs: parsed.requestTimeoutMs,
+    tusRetryDelaysMs: parsed.tusRetryDelaysMs,
+    resumableThresholdBytes: parsed.resumableThresholdBytes,
   });
 }

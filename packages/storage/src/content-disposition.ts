@@ -1,23 +1,12 @@
 /**
- * `Content-Disposition: attachment` for a user-visible file name. The quoted `filename` is an
- * ASCII fallback with quotes, backslashes, separators and control characters replaced (no header
- * injection); `filename*` (RFC 5987) carries the exact UTF-8 name when it is not plain ASCII.
+ * `Content-Disposition` exactly as Supabase Storage v1.70.6 sends it for `?download=`:
+ * `attachment; filename=<encodeURIComponent(name)>; filename*=UTF-8''<same>` — both parameters,
+ * unquoted — and `attachment;` alone for an empty name. encodeURIComponent leaves no quote, `;`,
+ * CR or LF, so no name can inject a header or a parameter. Browsers and
+ * `wget --content-disposition` decode it; `curl -OJ` saves `%20` literally, as with Supabase.
  */
 export function attachmentDisposition(fileName: string): string {
-  // Control characters (CR/LF included) are stripped.
-  const cleaned = fileName
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, "")
-    .replace(/[/\\]/g, "_")
-    .trim();
-  const name = cleaned === "" ? "download" : cleaned;
-  const fallback = name.replace(/[^\x20-\x7e]/g, "_").replace(/["]/g, "_");
-  if (fallback === name) return `attachment; filename="${fallback}"`;
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeRfc5987(name)}`;
-}
-
-function encodeRfc5987(value: string): string {
-  return encodeURIComponent(value).replace(
-    /['()*]/g,
-    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
+  if (fileName === "") return "attachment;";
+  const encoded = encodeURIComponent(fileName);
+  return `attachment; filename=${encoded}; filename*=UTF-8''${encoded}`;
 }

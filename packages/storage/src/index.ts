@@ -4,6 +4,7 @@ export type {
   PutResult,
   SignedUrlRequest,
   StoredObject,
+  SweepResult,
 } from "./types";
 export {
   createStorage,
@@ -21,10 +22,24 @@ export {
   type LocalDownloadHandlerOptions,
 } from "./local/download-handler";
 export { createSupabaseStorage, type SupabaseStorageOptions } from "./supabase/supabase-storage";
+export { DEFAULT_TUS_RETRY_DELAYS_MS } from "./supabase/tus";
+export { supabaseKeyRole } from "./supabase/supabase-access";
 export {
   StorageBackendError,
+  StorageConfigError,
+  type StorageFailureKind,
   StorageIntegrityError,
   StorageObjectNotFoundError,
   UnsafeObjectPathError,
 } from "./errors";
 export { assertSafeObjectPath, isSafeObjectPath } from "./paths";
+export {
+  localStorageDir,
+  storageConfigFromEnv,
+  storageEnvIssues,
+  storageEnvSchema,
+  storageEnvShape,
+  type StorageEnv,
+  type StorageEnvContext,
+  type StorageEnvIssue,
+} from "./env";

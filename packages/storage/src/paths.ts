@@ -29,6 +29,16 @@ export function objectPathProblem(path: string): string | null {
   return null;
 }
 
+/**
+ * What Supabase itself accepts as an object key (no rule about our reserved prefix): the
+ * stand-in checks keys with this, like the real server.
+ */
+export function isValidServerKey(path: string): boolean {
+  if (path.length === 0 || path.length > MAX_PATH_LENGTH || path.startsWith("/")) return false;
+  if (/[\u0000-\u001f\u007f]/.test(path)) return false;
+  return path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
+}
+
 export function isSafeObjectPath(path: string): boolean {
   return objectPathProblem(path) === null;
 }

@@ -3,7 +3,7 @@
  * iat, exp }`. Shared by the local backend, its download handler and the test stand-in so all
  * three answer exactly alike.
  */
-import { compactVerify, errors as joseErrors, SignJWT } from "jose";
+import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 
 const encoder = new TextEncoder();
@@ -19,16 +19,20 @@ export async function signDownloadToken(
   now: Date,
 ): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ url: bucketPath, scope: "download" })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + expiresInSeconds)
-    .sign(signingKey(secret));
+  return (
+    new SignJWT({ url: bucketPath, scope: "download" })
+      // Supabase's header is exactly {"alg":"HS256"} (no typ).
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + expiresInSeconds)
+      .sign(signingKey(secret))
+  );
 }
 
 export type SignedTokenError = "InvalidJWT" | "InvalidSignature";
 
-export type TokenCheck = { ok: true } | { ok: false; error: SignedTokenError; message: string };
+export type TokenCheck =
+  { ok: true; expiresAt: Date } | { ok: false; error: SignedTokenError; message: string };
 
 const claimsSchema = z.object({
   url: z.string(),
@@ -38,41 +42,34 @@ const claimsSchema = z.object({
 });
 
 /**
- * Checks in the order Supabase does: signature, scope, that the token was issued for exactly
- * `bucketPath`, then expiry (so a token reused on another path is `InvalidSignature` even when
- * it has also expired).
+ * Checks in the order Supabase Storage v1.70.6 does: the JWT itself (signature, then `exp` —
+ * so an expired token is InvalidJWT even on another path), then the scope, then that it was
+ * issued for exactly `bucketPath` (InvalidSignature).
  */
 export async function verifyDownloadToken(
   secret: string,
-  token: string | null,
+  token: string,
   bucketPath: string,
   now: Date,
 ): Promise<TokenCheck> {
-  if (!token) return { ok: false, error: "InvalidJWT", message: "Missing token" };
-  let payloadBytes: Uint8Array;
+  let payload: unknown;
   try {
-    const verified = await compactVerify(token, signingKey(secret), { algorithms: ["HS256"] });
-    payloadBytes = verified.payload;
+    ({ payload } = await jwtVerify(token, signingKey(secret), {
+      algorithms: ["HS256"],
+      currentDate: now,
+    }));
   } catch (error) {
-    if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
-      return { ok: false, error: "InvalidSignature", message: "invalid signature" };
-    }
+    if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+      return { ok: false, error: "InvalidJWT", message: "signature verification failed" };
+    if (error instanceof joseErrors.JWTExpired)
+      return { ok: false, error: "InvalidJWT", message: error.message };
     return { ok: false, error: "InvalidJWT", message: "jwt malformed" };
   }
-  let claims: z.infer<typeof claimsSchema>;
-  try {
-    claims = claimsSchema.parse(JSON.parse(new TextDecoder().decode(payloadBytes)));
-  } catch {
-    return { ok: false, error: "InvalidJWT", message: "jwt malformed" };
-  }
-  if (claims.scope !== undefined && claims.scope !== "download") {
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) return { ok: false, error: "InvalidJWT", message: "jwt malformed" };
+  if (claims.data.scope !== undefined && claims.data.scope !== "download")
     return { ok: false, error: "InvalidJWT", message: "jwt scope is not download" };
-  }
-  if (claims.url !== bucketPath) {
-    return { ok: false, error: "InvalidSignature", message: "The url do not match the signature" };
-  }
-  if (claims.exp <= Math.floor(now.getTime() / 1000)) {
-    return { ok: false, error: "InvalidJWT", message: "jwt expired" };
-  }
-  return { ok: true };
+  if (claims.data.url !== bucketPath)
+    return { ok: false, error: "InvalidSignature", message: "Invalid signature" };
+  return { ok: true, expiresAt: new Date(claims.data.exp * 1000) };
 }

@@ -55,4 +55,26 @@ export interface ArtifactStorage {
   list(prefix: string): Promise<StoredObject[]>;
   /** Removes the objects; missing ones are ignored. */
   remove(paths: string[]): Promise<void>;
+  /**
+   * Removes everything under the folder `prefix` (e.g. `{user_id}/{artifact_id}/`): objects,
+   * the local backend's temporary and partial files (hidden ones too), and on Supabase the
+   * resumable uploads still open for paths in it (terminated on the server).
+   */
+  removeFolder(prefix: string): Promise<void>;
+  /**
+   * Removes what writers that died left behind (a SIGKILLed worker's temporary files; Supabase
+   * resumable uploads nobody finished or terminated) untouched for `olderThanMs`.
+   */
+  sweepStale(options: { olderThanMs: number }): Promise<SweepResult>;
+  /**
+   * Checks at start-up that the backend can be used as configured (Supabase: the key is a
+   * service_role key, the bucket exists and is private; local: the folder is writable). Throws
+   * StorageConfigError naming the variable to fix, never its value.
+   */
+  verifyAccess(): Promise<void>;
+}
+
+export interface SweepResult {
+  /** Temporary files removed (local) or abandoned uploads terminated (Supabase). */
+  removed: number;
 }

@@ -6,7 +6,12 @@
  * wrong — invalid, or not the bytes the cluster's checksum names — fails the copy for good.
  */
 import { type ArtifactFile } from "@mad/db";
-import { type ArtifactStorage, type PutResult, StorageIntegrityError } from "@mad/storage";
+import {
+  type ArtifactStorage,
+  type PutResult,
+  StorageBackendError,
+  StorageIntegrityError,
+} from "@mad/storage";
 import pRetry from "p-retry";
 
 import {
@@ -47,6 +52,10 @@ function copyOrder(files: ArtifactListingFile[]): ArtifactListingFile[] {
 export function isPermanentCopyError(error: unknown): boolean {
   if (error instanceof InvalidArtifactFileError || error instanceof ClusterError) {
     return error.permanent;
+  }
+  // Storage will never take a file larger than its limit, however often it is sent.
+  if (error instanceof StorageWriteError && error.cause instanceof StorageBackendError) {
+    return error.cause.kind === "too-large";
   }
   // The whole file arrived and is not what the cluster's checksum says: corrupt at the source.
   return error instanceof StorageIntegrityError && error.check === "sha256";
@@ -214,13 +223,22 @@ async function streamIntoStorage(
   }
 }
 
-/** Storage could not take a file (unreachable, refused, full); another attempt may succeed. */
+/**
+ * Storage could not take a file (unreachable, refused, timed out, full). `cause` is the
+ * storage's typed error when there is one: its message says what happened in plain words, its
+ * `detail` is for the log line.
+ */
 export class StorageWriteError extends Error {
   override readonly name = "StorageWriteError";
   constructor(
     readonly fileName: string,
     override readonly cause: unknown,
   ) {
-    super(`${fileName} could not be written to storage`, { cause });
+    super(
+      cause instanceof StorageBackendError
+        ? `${fileName} could not be written to storage: ${cause.message}`
+        : `${fileName} could not be written to storage`,
+      { cause },
+    );
   }
 }

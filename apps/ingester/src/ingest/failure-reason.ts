@@ -4,7 +4,7 @@
  * never an internal path, a URL, a key or a library's error code — and the `detail` for the log
  * line, which carries the training job id and whatever an operator needs.
  */
-import { StorageIntegrityError } from "@mad/storage";
+import { StorageBackendError, StorageIntegrityError } from "@mad/storage";
 
 import { ClusterError } from "../cluster";
 import { isPermanentCopyError, StorageWriteError } from "../copy/copy-files";
@@ -18,6 +18,8 @@ export interface DescribedFailure {
 }
 
 function describeCause(error: unknown): string {
+  // A storage error's detail already holds its whole chain (errno, HTTP status, server text).
+  if (error instanceof StorageBackendError) return `${error.name} (${error.kind}): ${error.detail}`;
   if (!(error instanceof Error)) return String(error);
   const cause = (error as Error & { cause?: unknown }).cause;
   return cause === undefined
@@ -43,7 +45,11 @@ export function describeFailure(
         ? `${file} does not match the checksum the GPU cluster gave for it`
         : `${file} arrived with ${String(error.actual)} bytes instead of ${String(error.expected)}`;
   } else if (error instanceof StorageWriteError) {
-    reason = `${error.fileName} could not be written to storage`;
+    // The storage error's message is plain words (no path, URL or library code).
+    reason =
+      error.cause instanceof StorageBackendError
+        ? `${error.fileName} could not be written to storage: ${error.cause.message}`
+        : `${error.fileName} could not be written to storage`;
   } else {
     reason = `the ingestion stopped on an internal error (training job ${context.trainingJobId}; the ingester's log has the details)`;
   }

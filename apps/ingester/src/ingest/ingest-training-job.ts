@@ -161,11 +161,13 @@ async function copyFiles(
   return { files: copied, modelMetadata: listing.modelMetadata };
 }
 
-/** Removes everything in the artifact's folder; a storage failure is logged, not thrown. */
+/**
+ * Removes everything in the artifact's folder — objects, temporary and partial files, open
+ * resumable uploads; a storage failure is logged, not thrown (the stale sweep gets the rest).
+ */
 async function removeFolder(deps: IngestDeps, folder: string, log: Logger): Promise<void> {
   try {
-    const objects = await deps.storage.list(folder);
-    if (objects.length > 0) await deps.storage.remove(objects.map((object) => object.path));
+    await deps.storage.removeFolder(folder);
   } catch (error) {
     log.error(
       { err: error instanceof Error ? error.message : String(error), folder },

@@ -3,7 +3,7 @@
  * Supabase Storage server): a completed job ends stored, with the cluster's exact bytes.
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 
 import { artifactIdForJob, modelArtifacts } from "@mad/db";
@@ -12,7 +12,15 @@ import { startSupabaseStandin, type SupabaseStandin } from "@mad/storage/testing
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createJob, createTestWorld, type TestWorld, USER_ID, waitFor } from "../testing/world";
+import {
+  createJob,
+  createTestWorld,
+  ingesterEnv,
+  spawnIngester,
+  type TestWorld,
+  USER_ID,
+  waitFor,
+} from "../testing/world";
 
 let standin: SupabaseStandin;
 let world: TestWorld;
@@ -24,6 +32,8 @@ beforeAll(async () => {
       backend: "supabase",
       url: standin.url,
       serviceRoleKey: standin.serviceRoleKey,
+      // Small enough that the test adapters go through resumable (TUS) uploads.
+      resumableThresholdBytes: 1024 * 1024,
     }),
   });
   await world.startIngester();
@@ -40,7 +50,7 @@ describe("with the Supabase storage backend", () => {
     const job = await createJob(db, {
       sim: world.sim,
       curve: "excellent",
-      spec: { adapterSizeBytes: 3 * 1024 * 1024 },
+      spec: { adapterSizeBytes: 8 * 1024 * 1024 },
     });
     const artifact = await waitFor(async () => {
       const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, job.id));
@@ -64,4 +74,45 @@ describe("with the Supabase storage backend", () => {
     }
     expect(artifact.qualityScore).toBe(5);
   });
+
+  it("leaves nothing on the server when a job fails for good during a resumable upload", async () => {
+    const { db } = world.database;
+    const job = await createJob(db, {
+      sim: world.sim,
+      curve: "excellent",
+      spec: { adapterSizeBytes: 8 * 1024 * 1024, fault: "wrong_checksum", faultCount: 1 },
+    });
+    const artifact = await waitFor(async () => {
+      const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, job.id));
+      return row?.status === "failed" ? row : null;
+    }, "the artifact to fail");
+    expect(artifact.failureReason).toMatch(/does not match the checksum/);
+    // The small files were stored before the adapter failed; the folder is gone on disk, and
+    // the server holds no open upload or partial file for it.
+    const folder = `${USER_ID}/${artifactIdForJob(job.id)}`;
+    const onDisk = await readdir(path.join(standin.rootDir, "objects", "lora-models", folder), {
+      recursive: true,
+    }).catch(() => []);
+    expect(onDisk).toEqual([]);
+    expect(standin.resumableUploads().filter((upload) => upload.path.startsWith(folder))).toEqual(
+      [],
+    );
+    expect(await standin.partialFiles()).toEqual([]);
+  });
+
+  it("refuses to start with the anon key, naming the variable and never its value", async () => {
+    const started = spawnIngester(
+      ingesterEnv(world, {
+        STORAGE_BACKEND: "supabase",
+        SUPABASE_STORAGE_URL: standin.url,
+        SUPABASE_SERVICE_ROLE_KEY: standin.anonKey,
+      }),
+    );
+    started.ready.catch(() => undefined);
+    expect(await started.exited).toBe(1);
+    const output = started.output.join("\n");
+    expect(output).toContain("SUPABASE_SERVICE_ROLE_KEY");
+    expect(output).not.toContain(standin.anonKey);
+    expect(output).not.toContain("ingester ready");
+  }, 30_000);
 });

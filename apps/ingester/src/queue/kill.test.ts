@@ -102,6 +102,17 @@ describe("an ingester killed mid-copy", () => {
     expect(
       world.sim.stats().jobs[job.externalJobId]?.fileRequests["adapter_model.safetensors"],
     ).toBe(2);
-    if (process.env.DUMP_LOGS) console.log(await allStoredFiles(world.storageRoot));
+    // The killed worker's hidden temporary file is still on disk: list() hides it, the sweep
+    // (here: the one a starting ingester runs) removes it once it is stale.
+    const folderOnDisk = `lora-models/${folder}`;
+    const onDisk = async () =>
+      (await allStoredFiles(world.storageRoot)).filter((file) => file.startsWith(folderOnDisk));
+    expect((await onDisk()).some((file) => file.includes("/.mad-upload-"))).toBe(true);
+    await world.startIngester({ staleUploadSeconds: 1 });
+    expect(await onDisk()).toEqual(
+      ["adapter_config.json", "adapter_model.safetensors", "training_args.json"].map(
+        (name) => folderOnDisk + name,
+      ),
+    );
   }, 120_000);
 });

@@ -44,6 +44,11 @@ export interface IngesterOptions {
   poolMode?: PoolMode;
   /** Counts outcomes, durations and bytes (the ops server serves them). */
   metrics?: Pick<IngesterMetrics, "ingestionFinished" | "bytesCopied">;
+  /**
+   * Each sweep also removes storage leftovers of writers that died (a SIGKILLed worker's
+   * temporary file, an abandoned resumable upload) untouched for this long. Default 900 s.
+   */
+  staleUploadSeconds?: number;
   /** Set false to not register the cron schedule (tests that call sweepNow themselves). */
   schedule?: boolean;
 }
@@ -52,7 +57,10 @@ export interface Ingester {
   boss: PgBoss;
   db: Database;
   sql: Sql;
-  /** Runs the safety-net sweep now; resolves with how many jobs it enqueued. */
+  /**
+   * Runs the safety-net sweep now (jobs without an artifact, then storage leftovers of dead
+   * writers); resolves with how many jobs it enqueued.
+   */
   sweepNow(): Promise<number>;
   /** Stops taking jobs, waits up to `graceSeconds` for running ones, closes connections. */
   stop(graceSeconds?: number): Promise<void>;
@@ -115,8 +123,22 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
     throw error;
   }
 
+  const staleUploadMs = (options.staleUploadSeconds ?? 900) * 1_000;
+  const sweepStorage = async () => {
+    try {
+      const { removed } = await options.storage.sweepStale({ olderThanMs: staleUploadMs });
+      if (removed > 0) logger.info({ removed }, "sweep removed uploads abandoned by dead writers");
+    } catch (error) {
+      // The next sweep tries again; the queue sweep must not depend on storage being up.
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        "sweep could not clean up storage",
+      );
+    }
+  };
   const sweepNow = async () => {
     const [row] = await sql<{ enqueued: number }[]>`select sweep_artifact_ingestion() as enqueued`;
+    await sweepStorage();
     return row?.enqueued ?? 0;
   };
 

@@ -24,7 +24,7 @@ export async function loader() {
   const context = await getServerContext();
   const checks = await Promise.all([
     probe("database", () => context.db.sql`select 1`),
-    probe("storage", () => context.storage.list("")),
+    probe("storage", () => context.storage.verifyAccess()),
   ]);
   const ready = checks.every((check) => check.ok);
   return Response.json(

@@ -13,12 +13,17 @@ import {
   type ServerCaller,
 } from "@mad/api";
 import { assertPoolMode, createDb, type DbClient, resolveDatabase } from "@mad/db";
-import { apiMetrics } from "./metrics.server";
-import { createLocalDownloadHandler, createStorage, type ArtifactStorage } from "@mad/storage";
+import {
+  type ArtifactStorage,
+  createLocalDownloadHandler,
+  createStorage,
+  storageConfigFromEnv,
+} from "@mad/storage";
 import { type Cookie, createCookie, type SessionStorage } from "@remix-run/node";
 
 import { defaultLocalStorageDir, devLoginEnabled, readWebEnv, type WebEnv } from "../env.server";
 import { logger } from "./logger.server";
+import { apiMetrics } from "./metrics.server";
 import { createSessionStorage, type SessionData } from "./session-storage.server";
 
 export type { SessionData };
@@ -70,21 +75,14 @@ export async function createServerContext(
 
   const localStorageDir = defaultLocalStorageDir(env);
   const storage = createStorage(
-    env.STORAGE_BACKEND === "supabase"
-      ? {
-          backend: "supabase",
-          url: env.SUPABASE_STORAGE_URL!,
-          serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY!,
-          bucket: env.STORAGE_BUCKET,
-        }
-      : {
-          backend: "local",
-          rootDir: localStorageDir,
-          signingSecret: env.STORAGE_SIGNING_SECRET!,
-          publicBaseUrl: env.PUBLIC_BASE_URL,
-          bucket: env.STORAGE_BUCKET,
-        },
+    storageConfigFromEnv(env, {
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+      defaultLocalDir: localStorageDir,
+    }),
   );
+
+  // A wrong Supabase key or bucket would fail silently (see @mad/storage's verifyAccess).
+  await storage.verifyAccess();
 
   const auth = createAuth({
     jwtSecret: env.AUTH_JWT_SECRET,

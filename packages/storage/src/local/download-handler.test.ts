@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { attachmentDisposition } from "../content-disposition";
 import { signDownloadToken } from "../signed-token";
-import { createLocalDownloadHandler, parseRange } from "./download-handler";
+import { createLocalDownloadHandler } from "./download-handler";
+import { ifRangeAllows, parseRange } from "./range";
 
 const signingSecret = "0123456789abcdef0123456789abcdef";
 let workDir: string;
@@ -39,7 +40,7 @@ async function signedRequest(
 }
 
 describe("local download handler", () => {
-  it("serves by extension, without Content-Disposition unless download is given", async () => {
+  it("serves by extension with Supabase's headers, without Content-Disposition unless download is given", async () => {
     const response = await handler(
       await signedRequest("lora-models/u/a/config.json", "lora-models/u/a/config.json"),
     );
@@ -48,10 +49,15 @@ describe("local download handler", () => {
     expect(Object.fromEntries(response.headers)).toMatchObject({
       "content-type": "application/json",
       "content-length": "7",
-      "cache-control": "private, no-store",
+      "x-robots-tag": "none",
       "x-content-type-options": "nosniff",
       "accept-ranges": "bytes",
     });
+    // Like the real server: no Cache-Control, but Expires, an ETag and Last-Modified.
+    expect(response.headers.get("cache-control")).toBeNull();
+    expect(response.headers.get("etag")).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(Date.parse(response.headers.get("last-modified") ?? "")).not.toBeNaN();
+    expect(Date.parse(response.headers.get("expires") ?? "")).toBeGreaterThan(Date.now());
     expect(response.headers.get("content-disposition")).toBeNull();
 
     const named = await handler(
@@ -61,7 +67,8 @@ describe("local download handler", () => {
         "&download=",
       ),
     );
-    expect(named.headers.get("content-disposition")).toBe('attachment; filename="weights.bin"');
+    // `download=` with no name: Supabase sends `attachment;` and no file name.
+    expect(named.headers.get("content-disposition")).toBe("attachment;");
     expect(named.headers.get("content-type")).toBe("application/octet-stream");
     await named.body?.cancel();
   });
@@ -125,12 +132,16 @@ describe("local download handler", () => {
     expect(traversal.status).toBe(400);
     const body = await traversal.text();
     expect(body).not.toContain("must never be served");
-    expect(JSON.parse(body)).toMatchObject({ statusCode: "400", error: "InvalidSignature" });
+    expect(JSON.parse(body)).toMatchObject({ statusCode: "400", code: "InvalidSignature" });
 
     const link = await handler(
       await signedRequest("lora-models/u/a/link.bin", "lora-models/u/a/link.bin"),
     );
-    expect(JSON.parse(await link.text())).toMatchObject({ statusCode: "404", error: "not_found" });
+    expect(JSON.parse(await link.text())).toMatchObject({
+      statusCode: "404",
+      code: "NoSuchKey",
+      error: "not_found",
+    });
   });
 
   it("keeps filesystem paths and secrets out of error bodies", async () => {
@@ -147,7 +158,8 @@ describe("local download handler", () => {
     );
     expect(JSON.parse(await noToken.text())).toMatchObject({
       statusCode: "400",
-      error: "InvalidJWT",
+      code: "InvalidRequest",
+      message: "querystring must have required property 'token'",
     });
   });
 
@@ -162,9 +174,55 @@ describe("local download handler", () => {
     );
     expect(JSON.parse(await response.text())).toMatchObject({
       statusCode: "400",
-      error: "InvalidJWT",
-      message: "jwt expired",
+      code: "InvalidJWT",
+      message: '"exp" claim timestamp check failed',
     });
+  });
+
+  it("honours If-Range: the range for the current ETag or Last-Modified, the whole file otherwise", async () => {
+    const path = "lora-models/u/a/weights.bin";
+    const first = await handler(await signedRequest(path, path));
+    const etag = first.headers.get("etag")!;
+    const lastModified = first.headers.get("last-modified")!;
+    await first.body?.cancel();
+    const withIfRange = async (ifRange: string) =>
+      handler(
+        await signedRequest(path, path, "", {
+          headers: { Range: "bytes=4-", "If-Range": ifRange },
+        }),
+      );
+
+    for (const validator of [etag, lastModified]) {
+      const resumed = await withIfRange(validator);
+      expect(resumed.status).toBe(206);
+      expect(await resumed.text()).toBe("456789");
+    }
+    for (const stale of [
+      '"0123456789abcdef0123456789abcdef"',
+      `W/${etag}`,
+      "Mon, 01 Jan 2001 00:00:00 GMT",
+    ]) {
+      const restarted = await withIfRange(stale);
+      expect(restarted.status).toBe(200);
+      expect(restarted.headers.get("content-range")).toBeNull();
+      expect(await restarted.text()).toBe("0123456789");
+    }
+  });
+
+  it("refuses a range past the end, reversed, malformed or multiple ranges with 416 InvalidRange", async () => {
+    const path = "lora-models/u/a/weights.bin";
+    for (const range of ["bytes=10-", "bytes=5-2", "bytes=0-1,3-4", "items=0-1", "bytes=-0"]) {
+      const response = await handler(
+        await signedRequest(path, path, "", { headers: { Range: range } }),
+      );
+      expect(response.status).toBe(416);
+      expect(response.headers.get("content-range")).toBeNull();
+      expect(await response.json()).toEqual({
+        statusCode: "416",
+        error: "invalid_range",
+        code: "InvalidRange",
+      });
+    }
   });
 });
 
@@ -175,13 +233,13 @@ describe("parseRange", () => {
     ["bytes=5-100", 10, { start: 5, end: 9 }],
     ["bytes=-3", 10, { start: 7, end: 9 }],
     ["bytes=-30", 10, { start: 0, end: 9 }],
-    ["bytes=10-", 10, "unsatisfiable"],
-    ["bytes=-0", 10, "unsatisfiable"],
-    ["bytes=0-", 0, "unsatisfiable"],
-    ["bytes=0-1,3-4", 10, null],
-    ["bytes=4-2", 10, null],
-    ["items=0-1", 10, null],
-    ["bytes=-", 10, null],
+    ["bytes=10-", 10, "invalid"],
+    ["bytes=-0", 10, "invalid"],
+    ["bytes=0-", 0, "invalid"],
+    ["bytes=0-1,3-4", 10, "invalid"],
+    ["bytes=4-2", 10, "invalid"],
+    ["items=0-1", 10, "invalid"],
+    ["bytes=-", 10, "invalid"],
     [null, 10, null],
     ["bytes=5000000000-5000000009", 6_000_000_000, { start: 5_000_000_000, end: 5_000_000_009 }],
   ] as const)("%s of %d bytes", (header, size, expected) => {
@@ -189,14 +247,35 @@ describe("parseRange", () => {
   });
 });
 
+describe("ifRangeAllows", () => {
+  const validators = { etag: '"abc"', lastModified: new Date("2026-12-02T10:00:00.700Z") };
+  it.each([
+    [null, true],
+    ['"abc"', true],
+    ['"abd"', false],
+    ['W/"abc"', false],
+    ["Wed, 02 Dec 2026 10:00:00 GMT", true],
+    ["Wed, 02 Dec 2026 09:59:59 GMT", false],
+    ["not a date", false],
+  ] as const)("%s", (ifRange, expected) => {
+    expect(ifRangeAllows(ifRange, validators)).toBe(expected);
+  });
+});
+
 describe("attachmentDisposition", () => {
   it.each([
-    ["model.safetensors", 'attachment; filename="model.safetensors"'],
-    ['a"b.bin', `attachment; filename="a_b.bin"; filename*=UTF-8''a%22b.bin`],
-    ["line\r\nbreak.bin", 'attachment; filename="linebreak.bin"'],
-    ["dir/name.bin", 'attachment; filename="dir_name.bin"'],
-    ["ü.bin", `attachment; filename="_.bin"; filename*=UTF-8''%C3%BC.bin`],
-    ["", 'attachment; filename="download"'],
+    [
+      "model.safetensors",
+      "attachment; filename=model.safetensors; filename*=UTF-8''model.safetensors",
+    ],
+    ['a"b.bin', "attachment; filename=a%22b.bin; filename*=UTF-8''a%22b.bin"],
+    [
+      "line\r\nbreak.bin",
+      "attachment; filename=line%0D%0Abreak.bin; filename*=UTF-8''line%0D%0Abreak.bin",
+    ],
+    ["my model.bin", "attachment; filename=my%20model.bin; filename*=UTF-8''my%20model.bin"],
+    ["ü;x=1.bin", "attachment; filename=%C3%BC%3Bx%3D1.bin; filename*=UTF-8''%C3%BC%3Bx%3D1.bin"],
+    ["", "attachment;"],
   ])("%j", (name, expected) => {
     expect(attachmentDisposition(name)).toBe(expected);
   });

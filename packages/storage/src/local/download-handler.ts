@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import { open, realpath, type FileHandle } from "node:fs/promises";
 import { extname, join, sep } from "node:path";
 import { attachmentDisposition } from "../content-disposition";
 import { isSafeBucketName, isSafeObjectPath } from "../paths";
 import { verifyDownloadToken } from "../signed-token";
+import { ifRangeAllows, parseRange } from "./range";
 
 export interface LocalDownloadHandlerOptions {
   rootDir: string;
@@ -28,8 +30,11 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * Serves the local backend's signed URLs, `…/object/sign/{bucket}/{path}?token=…&download=…`,
- * with Supabase's semantics and error bodies. Mount it at `/storage/v1/object/sign/*`. Files are
- * streamed from one open handle (a concurrent replacement never mixes two versions).
+ * answering exactly like Supabase Storage v1.70.6 (shared/notes/storage.md, the download table):
+ * its headers, its error bodies (always with a `code`), its token checks in its order, its 416
+ * for unusable ranges — plus `If-Range`, so users' tools resume safely. Mount it at
+ * `/storage/v1/object/sign/*`. Files stream from one open handle (a concurrent replacement never
+ * mixes two versions).
  */
 export function createLocalDownloadHandler(
   options: LocalDownloadHandlerOptions,
@@ -41,11 +46,15 @@ export function createLocalDownloadHandler(
       return new Response(null, { status: 405, headers: { Allow: "GET, HEAD" } });
     }
     const url = new URL(request.url);
-    const target = parseTarget(url.pathname);
     const token = url.searchParams.get("token");
-    if (target === null) {
-      return storageError("400", "InvalidSignature", "The url do not match the signature");
-    }
+    if (token === null)
+      return storageError(
+        "400",
+        "InvalidRequest",
+        "querystring must have required property 'token'",
+      );
+    const target = parseTarget(url.pathname);
+    if (target === null) return storageError("400", "InvalidSignature", "Invalid signature");
     const check = await verifyDownloadToken(
       options.signingSecret,
       token,
@@ -55,28 +64,35 @@ export function createLocalDownloadHandler(
     if (!check.ok) return storageError("400", check.error, check.message);
 
     const handle = await openObject(options.rootDir, target.bucket, target.path);
-    if (handle === null) return storageError("404", "not_found", "Object not found");
+    if (handle === null) return storageError("404", "NoSuchKey", "Object not found", "not_found");
     let handed = false;
     try {
-      const size = (await handle.stat()).size;
+      const info = await handle.stat();
+      const size = info.size;
+      const validators = {
+        // A replacement is a new file (rename), so size, mtime and inode name one version.
+        etag: `"${createHash("md5").update(`${size}:${info.mtimeMs}:${info.ino}`).digest("hex")}"`,
+        lastModified: info.mtime,
+      };
       const headers = new Headers({
         "Content-Type": contentTypeFor(target.path),
         "Accept-Ranges": "bytes",
-        "Cache-Control": "private, no-store",
+        ETag: validators.etag,
+        "Last-Modified": info.mtime.toUTCString(),
+        Expires: check.expiresAt.toUTCString(),
+        "X-Robots-Tag": "none",
         "X-Content-Type-Options": "nosniff",
       });
       const download = url.searchParams.get("download");
-      if (download !== null) {
-        headers.set(
-          "Content-Disposition",
-          attachmentDisposition(download === "" ? baseName(target.path) : download),
+      if (download !== null) headers.set("Content-Disposition", attachmentDisposition(download));
+      const range = ifRangeAllows(request.headers.get("if-range"), validators)
+        ? parseRange(request.headers.get("range"), size)
+        : null;
+      if (range === "invalid") {
+        return Response.json(
+          { statusCode: "416", error: "invalid_range", code: "InvalidRange" },
+          { status: 416, headers: { "X-Content-Type-Options": "nosniff" } },
         );
-      }
-      const range = parseRange(request.headers.get("range"), size);
-      if (range === "unsatisfiable") {
-        headers.set("Content-Range", `bytes */${size}`);
-        headers.set("Content-Length", "0");
-        return new Response(null, { status: 416, headers });
       }
       const start = range?.start ?? 0;
       const end = range?.end ?? size - 1;
@@ -93,11 +109,16 @@ export function createLocalDownloadHandler(
   };
 }
 
-function storageError(statusCode: "400" | "404", error: string, message: string): Response {
-  // Supabase answers HTTP 400 for these and puts the real code in the body.
+/** Supabase answers HTTP 400 for these and puts the real status in `statusCode`, always a `code`. */
+function storageError(
+  statusCode: "400" | "404",
+  code: string,
+  message: string,
+  error: string = code,
+): Response {
   return Response.json(
-    { statusCode, error, message },
-    { status: 400, headers: { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" } },
+    { statusCode, code, error, message },
+    { status: 400, headers: { "X-Content-Type-Options": "nosniff" } },
   );
 }
 
@@ -179,33 +200,6 @@ function fileStream(handle: FileHandle, start: number, length: number): Readable
   });
 }
 
-/** One `bytes=` range; multi-range and malformed headers are ignored (full 200 response). */
-export function parseRange(
-  header: string | null,
-  size: number,
-): { start: number; end: number } | "unsatisfiable" | null {
-  if (header === null) return null;
-  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
-  if (!match) return null;
-  const [, first = "", last = ""] = match;
-  if (first === "" && last === "") return null;
-  if (first === "") {
-    const suffix = Number(last);
-    if (suffix === 0 || size === 0) return "unsatisfiable";
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(first);
-  const requestedEnd = last === "" ? Number.MAX_SAFE_INTEGER : Number(last);
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(requestedEnd) || requestedEnd < start)
-    return null;
-  if (start >= size) return "unsatisfiable";
-  return { start, end: Math.min(requestedEnd, size - 1) };
-}
-
 function contentTypeFor(path: string): string {
   return CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream";
-}
-
-function baseName(path: string): string {
-  return path.slice(path.lastIndexOf("/") + 1);
 }

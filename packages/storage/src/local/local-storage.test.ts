@@ -168,3 +168,21 @@ describe("storageConfigSchema / createStorage", () => {
     expect((error as ZodError).issues.map((issue) => issue.path.join("."))).toContain(field);
   });
 });
+
+describe("verifyAccess (local)", () => {
+  it("passes on a writable folder and names LOCAL_STORAGE_DIR otherwise", async () => {
+    await expect(storage.verifyAccess()).resolves.toBeUndefined();
+    const blocked = join(workDir, "a-file");
+    await writeFile(blocked, "not a folder");
+    const unusable = createStorage({
+      backend: "local",
+      rootDir: blocked,
+      signingSecret,
+      publicBaseUrl: "http://localhost:3000/",
+    });
+    await expect(unusable.verifyAccess()).rejects.toMatchObject({
+      name: "StorageConfigError",
+      variable: "LOCAL_STORAGE_DIR",
+    });
+  });
+});

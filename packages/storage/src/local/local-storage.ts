@@ -4,7 +4,12 @@ import { mkdir, open, readdir, realpath, rename, rm, stat, unlink } from "node:f
 import { dirname, join, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { abortError, StorageObjectNotFoundError, UnsafeObjectPathError } from "../errors";
+import {
+  abortError,
+  StorageBackendError,
+  StorageObjectNotFoundError,
+  UnsafeObjectPathError,
+} from "../errors";
 import { IntegrityMeter, toNodeReadable, validateExpectations } from "../integrity";
 import {
   assertSafeObjectPath,
@@ -21,6 +26,7 @@ import type {
   SignedUrlRequest,
   StoredObject,
 } from "../types";
+import { isErrno, removeFolderTree, removeStaleTempFiles, verifyWritable } from "./local-cleanup";
 
 export interface LocalStorageOptions {
   rootDir: string;
@@ -80,7 +86,7 @@ export function createLocalStorage(options: LocalStorageOptions): ArtifactStorag
     const dir = dirname(target);
     await mkdir(dir, { recursive: true });
     await assertInsideBucket(dir, path);
-    await removeStaleUploads(dir, now());
+    await removeStaleTempFiles(dir, STALE_UPLOAD_MS, now());
     const tempFile = join(dir, `${LOCAL_TEMP_PREFIX}${randomUUID()}.tmp`);
     const meter = new IntegrityMeter(path, putOptions);
     try {
@@ -96,7 +102,7 @@ export function createLocalStorage(options: LocalStorageOptions): ArtifactStorag
       source.destroy();
       await rm(tempFile, { force: true });
       if (signal?.aborted) throw abortError(signal);
-      throw error;
+      throw diskFailure(error);
     }
   }
 
@@ -169,7 +175,45 @@ export function createLocalStorage(options: LocalStorageOptions): ArtifactStorag
     }
   }
 
-  return { backend: "local", bucket, put, createSignedUrl, createSignedUrls, list, remove };
+  async function removeFolder(prefix: string): Promise<void> {
+    const folder = normalizeFolderPrefix(prefix);
+    if (folder === "") throw new TypeError("removeFolder needs a folder, not the whole bucket");
+    const dir = objectFile(folder);
+    try {
+      await assertInsideBucket(dir, folder);
+    } catch (error) {
+      if (isErrno(error, "ENOENT")) return;
+      throw error;
+    }
+    await removeFolderTree(bucketDir, dir);
+  }
+
+  return {
+    backend: "local",
+    bucket,
+    put,
+    createSignedUrl,
+    createSignedUrls,
+    list,
+    remove,
+    removeFolder,
+    sweepStale: ({ olderThanMs }) => removeStaleTempFiles(bucketDir, olderThanMs, now()),
+    verifyAccess: () => verifyWritable(bucketDir),
+  };
+}
+
+/** A filesystem error of the write itself becomes a typed storage error; others pass as they are. */
+function diskFailure(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string" || !/^E[A-Z]+$/.test(code)) return error;
+  return new StorageBackendError(
+    code === "ENOSPC" || code === "EDQUOT" ? "disk-full" : "disk-error",
+    {
+      detail: `write: ${(error as Error).message}`,
+      code,
+      cause: error,
+    },
+  );
 }
 
 export function assertExpiry(expiresInSeconds: number): void {
@@ -189,24 +233,5 @@ async function syncDirectory(dir: string): Promise<void> {
     }
   } catch {
     // best effort
-  }
-}
-
-function isErrno(error: unknown, code: string): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
-}
-
-async function removeStaleUploads(dir: string, now: Date): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  for (const entry of entries) {
-    if (!entry.isFile() || !entry.name.startsWith(LOCAL_TEMP_PREFIX)) continue;
-    const file = join(dir, entry.name);
-    try {
-      const info = await stat(file);
-      if (now.getTime() - info.mtimeMs > STALE_UPLOAD_MS) await unlink(file);
-    } catch (error) {
-      // Another put finished or removed it first.
-      if (!isErrno(error, "ENOENT")) throw error;
-    }
   }
 }

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { StorageBackendError, StorageIntegrityError } from "../errors";
@@ -55,11 +57,15 @@ describe("Supabase backend", () => {
     });
     expect(result.sha256).toBe(sha256(bytes));
     expect(standin.stats).toMatchObject({
-      standardUploads: 0,
+      // The one standard upload is the upload journal's entry (removed once the upload completed).
+      standardUploads: 1,
       resumableUploadsCreated: 1,
       resumablePatches: 5,
     });
     expect(standin.resumableUploadsInProgress()).toBe(0);
+    expect(
+      await readdir(join(standin.rootDir, "objects", "lora-models", ".mad-upload-journal")),
+    ).toEqual([]);
     expect((await download(storage, "u/a/model.bin")).equals(bytes)).toBe(true);
   });
 

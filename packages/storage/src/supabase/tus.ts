@@ -1,226 +1,132 @@
 /**
- * The part of the TUS 1.0.0 protocol Supabase's `/upload/resumable` speaks (creation, PATCH,
- * HEAD to resume after a failed PATCH, termination), with plain fetch. Chunks are read from the
- * (already metered) body one at a time, so memory stays around one chunk.
+ * Resumable uploads to Supabase's `/upload/resumable` with tus-js-client (what Supabase
+ * documents; decision 0012). Every request carries the auth headers and `x-upsert: true` — the
+ * real server reads `x-upsert` on each PATCH and DELETE, not only on the creation POST, so an
+ * existing object can be replaced. Failed requests (refused, cut, timed out, 5xx, 409/423) are
+ * retried after each of `retryDelays` in turn, resuming from the server's `Upload-Offset`; the
+ * counter starts over whenever bytes got through, so a server that restarts again and again
+ * still gets a full run of delays each time.
  */
-import { Readable } from "node:stream";
-import { StorageBackendError } from "../errors";
-import type { FetchLike } from "./fetch";
+import type { Readable } from "node:stream";
+
+import { type DetailedError, Upload } from "tus-js-client";
+
+import { abortError } from "../errors";
+import { classifyStorageFailure } from "./classify";
+import { createTimedHttpStack } from "./tus-http-stack";
+import { MeteredStreamSource } from "./tus-source";
 
 /** Supabase requires exactly 6 MiB chunks (except the last). */
 export const TUS_CHUNK_BYTES = 6 * 1024 * 1024;
-const PATCH_ATTEMPTS = 4;
+
+/** Sums to 62 s: rides out a storage restart of well over 30 s between two acknowledged bytes. */
+export const DEFAULT_TUS_RETRY_DELAYS_MS = [0, 1_000, 3_000, 5_000, 10_000, 10_000, 15_000, 18_000];
 
 export interface TusUploadOptions {
-  storageUrl: string;
+  /** `{storageUrl}/upload/resumable` */
+  endpoint: string;
+  /** Auth headers (apikey, Authorization). */
   headers: Record<string, string>;
   bucket: string;
   path: string;
   contentType: string;
   sizeBytes: number;
-  body: AsyncIterable<unknown>;
-  /** Used for every request; `signal` is added to all but the termination (DELETE). */
-  fetch: FetchLike;
-  signal?: AbortSignal;
-  chunkBytes?: number;
+  /** The metered body; its error (integrity, source) is what the upload fails with. */
+  body: Readable;
+  bodyFailure: () => unknown;
+  chunkBytes: number;
+  retryDelaysMs: readonly number[];
+  requestTimeoutMs: number;
+  signal?: AbortSignal | undefined;
+  /** Called with the upload URL as soon as the server created it (for the upload journal). */
+  onUploadUrl?: (uploadUrl: string) => void;
+  /** After each chunk the server acknowledged. */
+  onChunkComplete?: () => void;
+  /** The upload failed and could not be terminated either (the server was gone). */
+  onLeftOpen?: () => void;
 }
 
+/** Resolves when the server has every byte; on failure the upload was terminated (best effort). */
 export async function tusUpload(options: TusUploadOptions): Promise<void> {
-  const { fetch, sizeBytes } = options;
-  const chunkBytes = options.chunkBytes ?? TUS_CHUNK_BYTES;
-  const endpoint = `${options.storageUrl}/upload/resumable`;
-  const baseHeaders = { ...options.headers, "Tus-Resumable": "1.0.0" };
-  const signal = options.signal ?? null;
-  const created = await fetch(endpoint, {
-    method: "POST",
-    signal,
-    headers: {
-      ...baseHeaders,
-      "Upload-Length": String(sizeBytes),
-      "Upload-Metadata": encodeMetadata({
+  const { signal } = options;
+  const source = new MeteredStreamSource(options.body, options.sizeBytes, options.chunkBytes);
+  const httpStack = createTimedHttpStack(options.requestTimeoutMs);
+  const headers = { ...options.headers, "x-upsert": "true" };
+  let reportedUrl: string | null = null;
+  let upload: Upload | undefined;
+  let fail: (error: unknown) => void = () => {};
+  const bodyFailure = () => options.bodyFailure() ?? source.failure;
+  const finished = new Promise<void>((resolve, reject) => {
+    fail = reject;
+    upload = new Upload(Buffer.alloc(0), {
+      endpoint: options.endpoint,
+      headers,
+      httpStack,
+      fileReader: { openFile: () => Promise.resolve(source) },
+      uploadSize: options.sizeBytes,
+      chunkSize: options.chunkBytes,
+      retryDelays: [...options.retryDelaysMs],
+      storeFingerprintForResuming: false,
+      removeFingerprintOnSuccess: true,
+      metadata: {
         bucketName: options.bucket,
         objectName: options.path,
         contentType: options.contentType,
         cacheControl: "3600",
-      }),
-      "x-upsert": "true",
-    },
+      },
+      onUploadUrlAvailable: () => {
+        const url = upload?.url;
+        if (url && url !== reportedUrl) {
+          reportedUrl = url;
+          options.onUploadUrl?.(url);
+        }
+      },
+      onShouldRetry: (error: DetailedError) => {
+        if (signal?.aborted || bodyFailure() !== undefined) return false;
+        const status = error.originalResponse?.getStatus() ?? 0;
+        // 4xx will not get better (a missing bucket, a size limit), except an offset
+        // conflict or a locked upload, which the next HEAD sorts out.
+        return status === 0 || status >= 500 || status === 409 || status === 423;
+      },
+      onChunkComplete: () => options.onChunkComplete?.(),
+      onSuccess: () => resolve(),
+      onError: (error) => reject(error),
+    });
   });
-  if (created.status !== 201) throw await tusError("create the resumable upload", created);
-  await created.body?.cancel();
-  const locationHeader = created.headers.get("location");
-  if (!locationHeader) throw new StorageBackendError("Resumable upload created without a Location");
-  const location = new URL(locationHeader, endpoint).toString();
-
-  let completed = false;
+  // tus-js-client goes silent after abort(): the promise is settled here instead.
+  const onAbort = () => {
+    void upload?.abort(false);
+    fail(abortError(signal as AbortSignal));
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    let offset = 0;
-    for await (const chunk of readChunks(options.body, chunkBytes, sizeBytes)) {
-      offset = await patchChunk(options, location, baseHeaders, chunk, offset);
-    }
-    if (offset !== sizeBytes) {
-      throw new StorageBackendError(`Resumable upload ended at ${offset} of ${sizeBytes} bytes`);
-    }
-    completed = true;
+    if (signal?.aborted) throw abortError(signal);
+    upload?.start();
+    await finished;
+  } catch (error) {
+    void upload?.abort(false);
+    if (!(await terminate(upload?.url ?? null, headers, httpStack))) options.onLeftOpen?.();
+    if (signal?.aborted) throw abortError(signal);
+    const failure = bodyFailure();
+    if (failure instanceof Error) throw failure;
+    throw classifyStorageFailure(error, "resumable upload");
   } finally {
-    if (!completed) {
-      // Termination: the server drops the partial upload; nothing was committed at the path.
-      await fetch(location, { method: "DELETE", headers: baseHeaders })
-        .then((response) => response.body?.cancel())
-        .catch(() => undefined);
-    }
+    signal?.removeEventListener("abort", onAbort);
   }
 }
 
-async function patchChunk(
-  options: TusUploadOptions,
-  location: string,
+/** Drops a partial upload on the server; failures are left to the sweep (the journal). */
+export async function terminate(
+  uploadUrl: string | null,
   headers: Record<string, string>,
-  chunk: Uint8Array,
-  chunkStart: number,
-): Promise<number> {
-  const chunkEnd = chunkStart + chunk.byteLength;
-  let offset = chunkStart;
-  let lastError: unknown;
-  for (let attempt = 0; attempt < PATCH_ATTEMPTS; attempt++) {
-    options.signal?.throwIfAborted();
-    if (attempt > 0) {
-      await delay(200 * 2 ** attempt);
-      // Resume where the server says it is: it may have kept part of the failed PATCH.
-      const probe = await options.fetch(location, {
-        method: "HEAD",
-        headers,
-        signal: options.signal ?? null,
-      });
-      if (!probe.ok) throw await tusError("resume the upload", probe);
-      const serverOffset = Number(probe.headers.get("upload-offset"));
-      if (
-        !Number.isSafeInteger(serverOffset) ||
-        serverOffset < chunkStart ||
-        serverOffset > chunkEnd
-      ) {
-        throw new StorageBackendError(
-          `Resumable upload is at an unexpected offset (${String(serverOffset)})`,
-        );
-      }
-      offset = serverOffset;
-      if (offset === chunkEnd) return offset;
-    }
-    try {
-      const part = chunk.subarray(offset - chunkStart);
-      const response = await options.fetch(location, {
-        method: "PATCH",
-        signal: options.signal ?? null,
-        headers: {
-          ...headers,
-          "Upload-Offset": String(offset),
-          "Content-Type": "application/offset+octet-stream",
-          "Content-Length": String(part.byteLength),
-        },
-        // Streamed as views of the chunk: a byte-array body would be copied whole by fetch.
-        body: Readable.from(views(part, 256 * 1024)),
-        duplex: "half",
-      });
-      if (response.status === 204 || response.status === 200) {
-        await response.body?.cancel();
-        const next = Number(response.headers.get("upload-offset"));
-        if (next !== chunkEnd)
-          throw new StorageBackendError(
-            `Resumable upload acknowledged ${String(next)}, expected ${chunkEnd}`,
-          );
-        return next;
-      }
-      lastError = await tusError("upload a chunk", response);
-      // 4xx other than an offset conflict will not get better by retrying.
-      if (response.status >= 400 && response.status < 500 && response.status !== 409)
-        throw lastError;
-    } catch (error) {
-      if (options.signal?.aborted || error instanceof StorageBackendError) throw error;
-      lastError = error;
-    }
-  }
-  throw lastError instanceof Error ? lastError : new StorageBackendError("Resumable upload failed");
-}
-
-/**
- * Yields chunks of exactly `chunkBytes` (the last one shorter). The final chunk is yielded only
- * after the body has ended, i.e. after the integrity checks in the body's flush have passed, so a
- * bad body never completes the upload.
- */
-async function* readChunks(
-  body: AsyncIterable<unknown>,
-  chunkBytes: number,
-  totalBytes: number,
-): AsyncGenerator<Uint8Array> {
-  let buffer = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(totalBytes, 1)));
-  let filled = 0;
-  let sent = 0;
-  for await (const piece of body) {
-    let bytes = piece as Uint8Array;
-    while (bytes.byteLength > 0) {
-      const take = Math.min(bytes.byteLength, buffer.byteLength - filled);
-      if (take === 0)
-        throw new StorageBackendError(`Body is longer than the declared ${totalBytes} bytes`);
-      buffer.set(bytes.subarray(0, take), filled);
-      filled += take;
-      bytes = bytes.subarray(take);
-      if (filled === buffer.byteLength && sent + filled < totalBytes) {
-        // The consumer resumes us only once the server acknowledged every byte of the chunk,
-        // so the one buffer is reused (a new one per chunk would keep two alive at once).
-        yield buffer;
-        sent += filled;
-        filled = 0;
-        if (totalBytes - sent < buffer.byteLength) buffer = buffer.subarray(0, totalBytes - sent);
-      }
-    }
-  }
-  if (filled > 0 || totalBytes === 0) yield buffer.subarray(0, filled);
-}
-
-function* views(bytes: Uint8Array, size: number): Generator<Uint8Array> {
-  for (let offset = 0; offset < bytes.byteLength; offset += size)
-    yield bytes.subarray(offset, offset + size);
-}
-
-function encodeMetadata(metadata: Record<string, string>): string {
-  return Object.entries(metadata)
-    .map(([key, value]) => `${key} ${Buffer.from(value, "utf8").toString("base64")}`)
-    .join(",");
-}
-
-async function tusError(action: string, response: Response): Promise<StorageBackendError> {
-  const text = await response.text().catch(() => "");
-  let statusCode: string | undefined;
-  let code: string | undefined;
-  let message = text.slice(0, 300);
+  httpStack = createTimedHttpStack(10_000),
+): Promise<boolean> {
+  if (uploadUrl === null) return true;
   try {
-    const body = JSON.parse(text) as {
-      statusCode?: unknown;
-      code?: unknown;
-      error?: unknown;
-      message?: unknown;
-    };
-    statusCode = typeof body.statusCode === "string" ? body.statusCode : undefined;
-    code =
-      typeof body.code === "string"
-        ? body.code
-        : typeof body.error === "string"
-          ? body.error
-          : undefined;
-    if (typeof body.message === "string") message = body.message;
-  } catch {
-    // not JSON: keep the text
+    await Upload.terminate(uploadUrl, { headers, httpStack, retryDelays: [0, 500, 2_000] });
+    return true;
+  } catch (error) {
+    // An upload the server no longer knows (404) is as good as terminated.
+    return (error as DetailedError).originalResponse?.getStatus() === 404;
   }
-  return new StorageBackendError(
-    `Could not ${action} (HTTP ${response.status}${code ? `, ${code}` : ""}): ${message}`,
-    {
-      status: response.status,
-      ...(statusCode ? { statusCode } : {}),
-      ...(code ? { code } : {}),
-    },
-  );
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,0 +1,60 @@
+/**
+ * A storage that cannot be reached fails the ingestion with a reason in plain words (the file and
+ * what happened), while the log line keeps the real cause (the errno) with the training job id.
+ */
+import { createServer } from "node:net";
+
+import { modelArtifacts } from "@mad/db";
+import { createStorage } from "@mad/storage";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createJob, createTestWorld, type TestWorld, waitFor } from "../testing/world";
+
+let world: TestWorld;
+
+async function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  const port = await closedPort();
+  world = await createTestWorld({
+    storage: createStorage({
+      backend: "supabase",
+      url: `http://127.0.0.1:${port}/storage/v1`,
+      serviceRoleKey: "service-key-that-is-never-shown",
+      tusRetryDelaysMs: [10],
+    }),
+  });
+  await world.startIngester({ retryLimit: 0 });
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+describe("when storage refuses connections", () => {
+  it("fails with a plain-words reason and logs the real cause", async () => {
+    const { db } = world.database;
+    const job = await createJob(db, { sim: world.sim, curve: "excellent" });
+    const artifact = await waitFor(async () => {
+      const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, job.id));
+      return row?.status === "failed" ? row : null;
+    }, "the artifact to fail");
+    expect(artifact.failureReason).toMatch(
+      /^[\w.-]+ could not be written to storage: the storage server refused the connection/,
+    );
+    expect(artifact.failureReason).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|AbortError|UND_ERR|\//);
+    const line = world.logs.lines
+      .map((text) => JSON.parse(text) as { msg?: string; training_job_id?: string; err?: string })
+      .find((entry) => entry.msg === "ingestion failed" && entry.training_job_id === job.id);
+    expect(line?.err).toContain("ECONNREFUSED");
+    expect(world.logs.text()).not.toContain("service-key-that-is-never-shown");
+  });
+});
