@@ -1,3 +1,5 @@
+import { rm, writeFile } from "node:fs/promises";
+
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { createHarness, type Harness } from "../testing/harness";
@@ -37,5 +39,19 @@ describe("/readyz", () => {
     };
     expect(body.ready).toBe(false);
     expect(body.checks.find((check) => check.name === "database")?.ok).toBe(false);
+  });
+
+  it("answers 503 naming storage when its folder cannot be written", async () => {
+    await rm(harness.storageDir, { recursive: true, force: true });
+    // A file where the storage folder was: nothing can be written there.
+    await writeFile(harness.storageDir, "not a folder");
+    try {
+      const response = await readiness.loader();
+      const body = (await response.json()) as { checks: { name: string; ok: boolean }[] };
+      expect(response.status).toBe(503);
+      expect(body.checks.find((check) => check.name === "storage")?.ok).toBe(false);
+    } finally {
+      await rm(harness.storageDir, { force: true });
+    }
   });
 });
