@@ -1,5 +1,6 @@
 export type {
   ArtifactStorage,
+  ByteRange,
   PutOptions,
   PutResult,
   SignedUrlRequest,

@@ -14,8 +14,10 @@ import {
   normalizeFolderPrefix,
 } from "../paths";
 import { signDownloadToken } from "../signed-token";
+import { assertRangeInside } from "../read-range";
 import type {
   ArtifactStorage,
+  ByteRange,
   PutOptions,
   PutResult,
   SignedUrlRequest,
@@ -87,11 +89,11 @@ export function createLocalStorage(options: LocalStorageOptions): ArtifactStorag
       // `flush: true` fsyncs before close, so the rename below never publishes unsynced bytes.
       const file = createWriteStream(tempFile, { flags: "wx", flush: true });
       await pipeline(source, meter, file, signal ? { signal } : {});
-      const { sizeBytes, sha256 } = meter.result();
+      const { sizeBytes, sha256, crc32 } = meter.result();
       if (signal?.aborted) throw abortError(signal);
       await rename(tempFile, target);
       await syncDirectory(dir);
-      return { path, sizeBytes, sha256 };
+      return { path, sizeBytes, sha256, crc32 };
     } catch (error) {
       source.destroy();
       await rm(tempFile, { force: true });
@@ -134,6 +136,33 @@ export function createLocalStorage(options: LocalStorageOptions): ArtifactStorag
     return Promise.all(requests.map((request) => createSignedUrl(request, expiresInSeconds)));
   }
 
+  async function read(path: string, range?: ByteRange, signal?: AbortSignal): Promise<Readable> {
+    const file = objectFile(path);
+    let handle;
+    try {
+      handle = await open(file, "r");
+    } catch (error) {
+      if (isErrno(error, "ENOENT") || isErrno(error, "ENOTDIR")) {
+        throw new StorageObjectNotFoundError(path);
+      }
+      throw error;
+    }
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new StorageObjectNotFoundError(path);
+      await assertInsideBucket(dirname(file), path);
+      if (range) assertRangeInside(range, info.size);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    // One open handle: a concurrent replacement (rename) never mixes two versions.
+    return handle.createReadStream({
+      ...(range ? { start: range.start, end: range.end } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  }
+
   async function list(prefix: string): Promise<StoredObject[]> {
     const folder = normalizeFolderPrefix(prefix);
     const dir = folder === "" ? bucketDir : objectFile(folder);
@@ -169,7 +198,16 @@ export function createLocalStorage(options: LocalStorageOptions): ArtifactStorag
     }
   }
 
-  return { backend: "local", bucket, put, createSignedUrl, createSignedUrls, list, remove };
+  return {
+    backend: "local",
+    bucket,
+    put,
+    createSignedUrl,
+    createSignedUrls,
+    read,
+    list,
+    remove,
+  };
 }
 
 export function assertExpiry(expiresInSeconds: number): void {

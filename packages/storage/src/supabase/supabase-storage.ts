@@ -1,5 +1,5 @@
-import type { Readable } from "node:stream";
-import { pipeline } from "node:stream";
+import { Readable, pipeline } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { StorageClient } from "@supabase/storage-js";
 import {
   abortError,
@@ -10,8 +10,10 @@ import {
 import { IntegrityMeter, toNodeReadable, validateExpectations } from "../integrity";
 import { assertExpiry } from "../local/local-storage";
 import { assertSafeObjectPath, isSafeBucketName, normalizeFolderPrefix } from "../paths";
+import { assertRangeInside } from "../read-range";
 import type {
   ArtifactStorage,
+  ByteRange,
   PutOptions,
   PutResult,
   SignedUrlRequest,
@@ -35,6 +37,8 @@ export interface SupabaseStorageOptions {
 /** Supabase caps a batch of signed URLs at 1,000 paths. */
 const SIGN_BATCH_LIMIT = 1000;
 const LIST_PAGE = 1000;
+/** Lifetime of the signed URL a read goes through (only this process ever sees it). */
+const READ_URL_TTL_SECONDS = 60;
 
 export function createSupabaseStorage(options: SupabaseStorageOptions): ArtifactStorage {
   const { bucket, serviceRoleKey } = options;
@@ -108,8 +112,8 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): Artifact
       signal?.removeEventListener("abort", onAbort);
     }
     try {
-      const { sizeBytes, sha256 } = meter.result();
-      return { path, sizeBytes, sha256 };
+      const { sizeBytes, sha256, crc32 } = meter.result();
+      return { path, sizeBytes, sha256, crc32 };
     } catch (error) {
       // Cannot happen when the meter's flush ran, but all-or-nothing is the contract.
       if (error instanceof StorageIntegrityError) await files().remove([path]);
@@ -157,6 +161,32 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): Artifact
     return urls;
   }
 
+  async function read(path: string, range?: ByteRange, signal?: AbortSignal): Promise<Readable> {
+    assertSafeObjectPath(path);
+    if (range) assertRangeInside(range, Number.MAX_SAFE_INTEGER);
+    // A signed URL of a minute: Range requests on it are what the server supports (and checked).
+    const { data, error } = await files(signal).createSignedUrl(path, READ_URL_TTL_SECONDS);
+    if (error) throw toBackendError(error, `sign "${path}"`, path);
+    const response = await createNoRedirectFetch(signal, baseFetch)(data.signedUrl, {
+      headers: range ? { Range: `bytes=${range.start}-${range.end}` } : {},
+    });
+    const expected = range ? 206 : 200;
+    if (response.status !== expected || !response.body) {
+      const body = await response.text().catch(() => "");
+      if (response.status === 416) {
+        throw new RangeError(`byte range ${range?.start}-${range?.end} is outside "${path}"`);
+      }
+      let details: Record<string, unknown> = {};
+      try {
+        details = JSON.parse(body) as Record<string, unknown>;
+      } catch {
+        details = { message: `HTTP ${response.status}` };
+      }
+      throw toBackendError(details, `read "${path}"`, path);
+    }
+    return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+  }
+
   async function list(prefix: string): Promise<StoredObject[]> {
     const folder = normalizeFolderPrefix(prefix);
     const objects: StoredObject[] = [];
@@ -189,7 +219,16 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): Artifact
     }
   }
 
-  return { backend: "supabase", bucket, put, createSignedUrl, createSignedUrls, list, remove };
+  return {
+    backend: "supabase",
+    bucket,
+    put,
+    createSignedUrl,
+    createSignedUrls,
+    read,
+    list,
+    remove,
+  };
 }
 
 function withDownloadName(signedUrl: string, downloadName: string): string {
