@@ -29,3 +29,5 @@ export {
   UnsafeObjectPathError,
 } from "./errors";
 export { assertSafeObjectPath, isSafeObjectPath } from "./paths";
+export { attachmentDisposition } from "./content-disposition";
+export { parseRange } from "./local/download-handler";

@@ -18,6 +18,7 @@ import { type ArtifactStorage, createLocalDownloadHandler, createLocalStorage } 
 import { type Auth, createAuth } from "../auth";
 import type { ApiDeps, ApiLogger } from "../context";
 import { type ApiHandlerDeps, createApiHandler } from "../http";
+import { createBundleHandler } from "../bundle";
 import { createServerCaller } from "../root";
 import { type RunningServer, serveFetch } from "./http-server";
 
@@ -77,10 +78,17 @@ export async function createApiTestEnv(
   const auth = createAuth({ jwtSecret, now: clock.now });
 
   let handler: ((request: Request) => Promise<Response>) | null = null;
+  let bundleHandler: ((request: Request, artifactId: string) => Promise<Response>) | null = null;
+  const bundleSigningSecret = randomBytes(32).toString("hex");
   const download = createLocalDownloadHandler({ rootDir, signingSecret, now: clock.now });
   const server = await serveFetch((pathname) => {
     if (pathname.startsWith("/storage/v1/object/sign/")) return download;
     if (pathname.startsWith("/api/trpc")) return handler;
+    const bundle = /^\/bundles\/([^/]+)\//.exec(pathname);
+    if (bundle && bundleHandler) {
+      const serve = bundleHandler;
+      return (request) => serve(request, bundle[1]!);
+    }
     return null;
   });
   const storage = createLocalStorage({
@@ -90,8 +98,22 @@ export async function createApiTestEnv(
     bucket: "lora-models",
     now: clock.now,
   });
-  const deps: ApiDeps = { db: database.db, storage, auth, logger, now: clock.now };
+  const deps: ApiDeps = {
+    db: database.db,
+    storage,
+    auth,
+    logger,
+    now: clock.now,
+    bundles: { signingSecret: bundleSigningSecret, baseUrl: server.url },
+  };
   handler = createApiHandler({ ...deps, ...handlerOptions });
+  bundleHandler = createBundleHandler({
+    db: database.db,
+    storage,
+    logger,
+    now: clock.now,
+    signingSecret: bundleSigningSecret,
+  });
 
   return {
     database,
