@@ -4,7 +4,6 @@
  * renamed to its name. A link the storage refuses (400/401/403: expired or revoked) is asked
  * for again; a connection that breaks is retried from the bytes already written.
  */
-import type { Hash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { rename, rm, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -168,7 +167,7 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Pulled
     }
   }
 
-  const actual = (hash as Hash).digest("hex");
+  const actual = hash.digest("hex");
   if (actual !== file.sha256) {
     await rm(part, { force: true });
     throw new ChecksumMismatchError(file.name, file.sha256, actual);

@@ -65,26 +65,29 @@ function hooked(
     const cut = hooks.cutNext && file.endsWith(hooks.cutNext.suffix) ? hooks.cutNext : null;
     if (cut) hooks.cutNext = null;
     if (!response.body || (hooks.chunkDelayMs === 0 && !cut)) return response;
-    const reader = response.body.getReader();
+    const reader = (response.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
         if (hooks.chunkDelayMs > 0) await new Promise((r) => setTimeout(r, hooks.chunkDelayMs));
-        const { value, done } = await reader.read();
-        if (done) {
+        const next = await reader.next();
+        if (next.done === true) {
           controller.close();
           return;
         }
+        const value = next.value;
         if (cut && sent + value.byteLength > cut.afterBytes) {
           controller.enqueue(value.subarray(0, cut.afterBytes - sent));
-          await reader.cancel();
+          await reader.return?.();
           controller.error(new Error("connection reset (test)"));
           return;
         }
         sent += value.byteLength;
         controller.enqueue(value);
       },
-      cancel: (reason) => reader.cancel(reason),
+      cancel: async () => {
+        await reader.return?.();
+      },
     });
     return new Response(body, { status: response.status, headers: response.headers });
   };
