@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # The README's test command: on a fresh machine (Node 20 + npm only) installs everything the
-# tests need — Node 24, pnpm, the workspace, Debian's Chromium — then runs typecheck, lint, unit,
+# tests need — Node 24, pnpm, the workspace, Debian's Chromium and unzip — then runs typecheck, lint, unit,
 # database, pipeline and browser tests against real parts.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/bootstrap.sh
 source "$ROOT/scripts/bootstrap.sh"
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "test: installing Chromium from Debian's packages (browser tests)"
+# Debian packages the tests drive: Chromium (browser tests), unzip (the model bundle is checked
+# with `unzip -t`, as users would).
+MISSING=()
+[ -x /usr/bin/chromium ] || MISSING+=(chromium)
+command -v unzip >/dev/null 2>&1 || MISSING+=(unzip)
+if [ ${#MISSING[@]} -gt 0 ]; then
+  echo "test: installing ${MISSING[*]} from Debian's packages"
   if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${MISSING[@]}" >/dev/null
 fi
 
 cd "$ROOT"
