@@ -41,6 +41,9 @@ export interface LocalStorageOptions {
  */
 export const STALE_UPLOAD_MS = 10 * 60 * 1000;
 
+/** Chunk size of reads: large enough that per-chunk costs vanish next to the copying. */
+const READ_CHUNK_BYTES = 256 * 1024;
+
 /** Where the local download handler answers, relative to `publicBaseUrl` (Supabase's shape). */
 export const LOCAL_SIGNED_URL_BASE_PATH = "/storage/v1/object/sign";
 
@@ -158,6 +161,7 @@ export function createLocalStorage(options: LocalStorageOptions): ArtifactStorag
     }
     // One open handle: a concurrent replacement (rename) never mixes two versions.
     return handle.createReadStream({
+      highWaterMark: READ_CHUNK_BYTES,
       ...(range ? { start: range.start, end: range.end } : {}),
       ...(signal ? { signal } : {}),
     });
