@@ -194,9 +194,9 @@ async function main() {
     }
     // The library in this process: the same work without the bin's start-up.
     const libraryDir = join(work, "library");
-    let started = performance.now();
+    const libraryStarted = performance.now();
     await pullModel(models, large, libraryDir);
-    const libraryMs = performance.now() - started;
+    const libraryMs = performance.now() - libraryStarted;
     await rm(libraryDir, { recursive: true, force: true });
     const total = Object.keys(urls).length;
     say(
