@@ -270,6 +270,26 @@ describe.each([
     expect((await fetch(await urlFor(userId, processing.id))).status).toBe(404);
   });
 
+  it("never makes a ZIP entry that would extract outside its folder", async () => {
+    const userId = randomUUID();
+    const { artifact } = await insertArtifact(database.db, {
+      userId,
+      files: [
+        {
+          name: "../evil.sh",
+          storage_path: `${userId}/x/evil.sh`,
+          size_bytes: 1,
+          sha256: "0".repeat(64),
+          crc32: 0,
+          content_type: "text/plain",
+        },
+      ],
+    });
+    const response = await fetch(await urlFor(userId, artifact.id));
+    expect(response.status).toBe(500);
+    expect(response.headers.get("content-type")).not.toBe("application/zip");
+  });
+
   it("ends the download short when a file's stored bytes no longer match its CRC-32", async () => {
     const { userId, artifact } = await storedModel();
     const url = await urlFor(userId, artifact.id);

@@ -74,6 +74,17 @@ export async function bundleOf(
   row: NonNullable<Awaited<ReturnType<typeof loadStoredArtifact>>> & { storedAt: Date },
   signal?: AbortSignal,
 ): Promise<ModelBundle> {
+  // Names were checked at ingest; a ZIP entry must still never point outside the folder it is
+  // extracted into ("zip slip").
+  for (const file of row.files) {
+    if (
+      !/^[^/\\\u0000-\u001f\u007f]+$/.test(file.name) ||
+      file.name === "." ||
+      file.name === ".."
+    ) {
+      throw new Error(`refusing to put ${JSON.stringify(file.name)} into a ZIP`);
+    }
+  }
   const files = await ensureCrc32s(deps, row.id, row.files, signal);
   // A model that ships its own SHA256SUMS keeps it (it is one of the verified files anyway).
   const ownSums = files.some((file) => file.name === SHA256SUMS_NAME);

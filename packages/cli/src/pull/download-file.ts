@@ -110,8 +110,9 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Pulled
       continue;
     }
     if (status === 416) {
-      // The part file does not fit what the server has: start over.
+      // The part file does not fit what the server has: start over (once per attempt).
       await response.body?.cancel();
+      if (offset === 0) await retryOrThrow("storage refused the byte range");
       await restart();
       continue;
     }
