@@ -51,6 +51,12 @@ describe("pullModel", () => {
       total_bytes: weights.length + Buffer.byteLength(contents["adapter_config.json"]),
     });
     expect(events.filter((e) => e.event === "file-done")).toHaveLength(3);
+    // In parallel: every file had started before the large one was done.
+    const lastStart = events.map((e) => e.event).lastIndexOf("file-start");
+    const bigDone = events.findIndex(
+      (e) => e.event === "file-done" && e.name === "adapter_model.safetensors",
+    );
+    expect(lastStart).toBeLessThan(bigDone);
 
     const again = await pullModel(client, modelId, dir);
     expect(again.files.every((file) => file.status === "already-present")).toBe(true);

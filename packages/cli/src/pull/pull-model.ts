@@ -13,6 +13,7 @@ import { downloadFile, type FileToPull } from "./download-file";
 import { PullFailedError, UnknownFilesError } from "./errors";
 import type { PulledFile, PullEvent } from "./events";
 import { assertSafeFileName } from "./file-names";
+import { fetchGet, nodeHttpGet } from "./http-get";
 
 export interface PullOptions {
   /** File names to pull; default every file. */
@@ -21,7 +22,7 @@ export interface PullOptions {
   signal?: AbortSignal;
   /** Files downloaded at the same time (default 4). */
   concurrency?: number;
-  /** The fetch used for the storage downloads (tests, proxies). */
+  /** A fetch for the storage downloads (tests, proxies); default node:http(s). */
   fetch?: typeof fetch;
   retryDelayMs?: number;
 }
@@ -73,7 +74,7 @@ export async function pullModel(
             );
             return again.download_urls[file.name]!;
           },
-          fetch: options.fetch ?? fetch,
+          get: options.fetch ? fetchGet(options.fetch) : nodeHttpGet,
           onEvent,
           ...(signal ? { signal } : {}),
           ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
