@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # The README's test command: on a fresh machine (Node 20 + npm only) installs everything the
-# tests need — Node 24, pnpm, the workspace, Debian's Chromium and PgBouncer — then runs
-# typecheck, lint, unit, database, pipeline and browser tests against real parts.
+# tests need — Node 24, pnpm, the workspace, Debian's Chromium, PgBouncer and unzip — then
+# runs typecheck, lint, unit, database, pipeline and browser tests against real parts.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/bootstrap.sh
 source "$ROOT/scripts/bootstrap.sh"
 
 # Debian packages the tests run for real: Chromium (browser tests), PgBouncer (the poolers of a
-# Supabase deployment, in front of the embedded Postgres).
+# Supabase deployment, in front of the embedded Postgres), unzip (the model bundle is checked with
+# `unzip -t`, as users would).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "test: installing ${missing[*]} from Debian's packages"
   if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi

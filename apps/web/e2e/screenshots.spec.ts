@@ -16,8 +16,7 @@ test("screenshots for review", async ({ page, context }) => {
   await page.getByTestId("model-card").first().getByRole("link").click();
   await expect(page.getByRole("img", { name: /Loss by training step/ })).toBeVisible();
   await page.screenshot({ path: path.join(dir, "model-detail.png"), fullPage: true });
-  await page.getByTestId("download-all").click();
-  await expect(page.getByTestId("download-links")).toBeVisible();
+  await expect(page.getByTestId("verify-files")).toBeVisible();
   await page
     .getByRole("region", { name: "Files" })
     .screenshot({ path: path.join(dir, "model-download-all.png") });

@@ -12,12 +12,22 @@ export interface ApiLogger {
   warn(details: Record<string, unknown>, message: string): void;
 }
 
+/** Where the host serves model bundles (one ZIP per model) and the key of their URLs. */
+export interface BundleConfig {
+  /** HS256 key of the bundle URLs' tokens (at least 32 characters); the host's handler uses it too. */
+  signingSecret: string;
+  /** Origin the host serves `/bundles/{artifactId}/{name}.zip` under. */
+  baseUrl: string;
+}
+
 /** What the API needs from its host (the web app, a test, the benchmark). */
 export interface ApiDeps {
   db: Database;
   storage: ArtifactStorage;
   auth: Auth;
   logger?: ApiLogger;
+  /** Without it, models.bundle answers that bundles are not offered here. */
+  bundles?: BundleConfig;
   /** Clock for timestamps written by the API (deleted_at, read_at…); injectable for tests. */
   now?: () => Date;
   /** Counts what operators watch (the host exports it, e.g. as Prometheus metrics). */
@@ -38,6 +48,7 @@ export interface Context {
   db: Database;
   storage: ArtifactStorage;
   logger: ApiLogger;
+  bundles: BundleConfig | null;
   now: () => Date;
   metrics: ApiMetrics | null;
   userId: string | null;
@@ -65,6 +76,7 @@ export function createContext(deps: ApiDeps, identity: ContextIdentity): Context
     db: deps.db,
     storage: deps.storage,
     logger: deps.logger ?? defaultApiLogger,
+    bundles: deps.bundles ?? null,
     now: deps.now ?? (() => new Date()),
     metrics: deps.metrics ?? null,
     userId: identity.userId,

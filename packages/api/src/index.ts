@@ -11,6 +11,7 @@ export {
   type ApiDeps,
   type ApiLogger,
   type ApiMetrics,
+  type BundleConfig,
   type AuthSource,
   type Context,
 } from "./context";
@@ -33,3 +34,11 @@ export { SIGNED_URL_TTL_SECONDS } from "./router/models/download";
 export { MODEL_NOT_FOUND_MESSAGE } from "./router/models/ownership";
 export { listModelsInput, type ListModelsInput } from "./router/models/inputs";
 export { downsampleLossCurve, type LossPoint } from "./downsample";
+export {
+  createBundleHandler,
+  loadModelBundle,
+  sha256sums,
+  SHA256SUMS_NAME,
+  SHA256SUMS_VERIFY_COMMAND,
+  type BundleHandlerDeps,
+} from "./bundle";

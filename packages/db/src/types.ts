@@ -35,6 +35,12 @@ export interface ArtifactFile {
   size_bytes: number;
   sha256: string;
   content_type: string;
+  /**
+   * CRC-32 of the stored bytes (unsigned 32-bit), recorded at ingest next to sha256 so a ZIP of
+   * the model can be laid out — and any byte range of it served — without reading the files.
+   * Absent on artifacts stored before it was recorded (filled in on first need).
+   */
+  crc32?: number;
 }
 
 export interface NotificationMetadata {

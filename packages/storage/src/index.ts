@@ -1,5 +1,6 @@
 export type {
   ArtifactStorage,
+  ByteRange,
   PutOptions,
   PutResult,
   SignedUrlRequest,
@@ -43,3 +44,5 @@ export {
   type StorageEnvContext,
   type StorageEnvIssue,
 } from "./env";
+export { attachmentDisposition } from "./content-disposition";
+export { ifRangeAllows, parseRange, type RangeAnswer } from "./local/range";

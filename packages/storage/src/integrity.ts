@@ -1,5 +1,6 @@
 import { createHash, type Hash } from "node:crypto";
 import { Readable, Transform, type TransformCallback } from "node:stream";
+import { crc32 } from "node:zlib";
 import { StorageIntegrityError } from "./errors";
 import type { PutOptions } from "./types";
 
@@ -8,6 +9,8 @@ const PROGRESS_INTERVAL_MS = 250;
 export interface MeterResult {
   sizeBytes: number;
   sha256: string;
+  /** CRC-32 (ZIP's polynomial) of the same bytes, so a ZIP of them can be laid out up front. */
+  crc32: number;
 }
 
 /**
@@ -19,6 +22,7 @@ export interface MeterResult {
 export class IntegrityMeter extends Transform {
   private readonly hash: Hash = createHash("sha256");
   private bytes = 0;
+  private crc = 0;
   private lastProgressAt = 0;
   private digest: string | undefined;
 
@@ -45,6 +49,7 @@ export class IntegrityMeter extends Transform {
       return;
     }
     this.hash.update(bytes);
+    this.crc = crc32(bytes, this.crc);
     this.reportProgress(false);
     callback(null, bytes);
   }
@@ -62,7 +67,7 @@ export class IntegrityMeter extends Transform {
   /** Final size and sha256; throws when the expectations fail. Call only after the end. */
   result(): MeterResult {
     this.check();
-    return { sizeBytes: this.bytes, sha256: this.sha256() };
+    return { sizeBytes: this.bytes, sha256: this.sha256(), crc32: this.crc };
   }
 
   get bytesSeen(): number {

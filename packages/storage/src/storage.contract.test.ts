@@ -7,6 +7,8 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { buffer as readAll } from "node:stream/consumers";
+import { crc32 } from "node:zlib";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -174,6 +176,7 @@ describe.each([
       path: `${user}/a1/adapter_model.safetensors`,
       sizeBytes: bytes.length,
       sha256: sha256(bytes),
+      crc32: crc32(bytes),
     });
     expect(progress.at(-1)).toBe(bytes.length);
 
@@ -516,6 +519,35 @@ describe.each([
     fixture.advanceClock(61);
     await expectStorageError(url, "400", "InvalidJWT", '"exp" claim timestamp check failed');
     await expectStorageError(withToken(otherUrl, token), "400", "InvalidJWT");
+  });
+
+  it("reads an object whole or by an inclusive byte range, from one stream", async () => {
+    const path = `${user}/a14/range.bin`;
+    const bytes = randomBytes(700_001);
+    const stored = await storage.put(path, chunked(bytes), {
+      contentType: "application/octet-stream",
+    });
+    expect(stored.crc32).toBe(crc32(bytes));
+    expect((await readAll(await storage.read(path))).equals(bytes)).toBe(true);
+    const middle = await readAll(await storage.read(path, { start: 65_530, end: 400_000 }));
+    expect(middle.equals(bytes.subarray(65_530, 400_001))).toBe(true);
+    const last = await readAll(
+      await storage.read(path, { start: bytes.length - 1, end: bytes.length - 1 }),
+    );
+    expect([...last]).toEqual([bytes[bytes.length - 1]]);
+  });
+
+  it("refuses to read a missing object or a range outside the object", async () => {
+    const path = `${user}/a15/small.bin`;
+    await storage.put(path, chunked(Buffer.from("0123456789")), {
+      contentType: "application/octet-stream",
+    });
+    await expect(storage.read(`${user}/a15/missing.bin`)).rejects.toBeInstanceOf(
+      StorageObjectNotFoundError,
+    );
+    await expect(storage.read(path, { start: 10, end: 12 })).rejects.toBeInstanceOf(RangeError);
+    await expect(storage.read(path, { start: 5, end: 2 })).rejects.toBeInstanceOf(RangeError);
+    await expect(storage.read("../escape.bin")).rejects.toBeInstanceOf(UnsafeObjectPathError);
   });
 
   it("answers a removed object with not_found in the body", async () => {

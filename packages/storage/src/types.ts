@@ -21,6 +21,14 @@ export interface PutResult {
   sizeBytes: number;
   /** Lowercase hex sha256 of exactly the bytes stored. */
   sha256: string;
+  /** CRC-32 of exactly the bytes stored (unsigned 32-bit; what a ZIP entry records). */
+  crc32: number;
+}
+
+/** Inclusive byte range of an object, like an HTTP `Range: bytes=start-end`. */
+export interface ByteRange {
+  start: number;
+  end: number;
 }
 
 export interface SignedUrlRequest {
@@ -51,6 +59,12 @@ export interface ArtifactStorage {
   createSignedUrl(request: SignedUrlRequest, expiresInSeconds: number): Promise<string>;
   /** Batch form (one round trip where the backend allows); result in the order of `requests`. */
   createSignedUrls(requests: SignedUrlRequest[], expiresInSeconds: number): Promise<string[]>;
+  /**
+   * The object's bytes (all, or the inclusive `range`) as a stream read on demand, so memory
+   * stays flat however large the object. Rejects with StorageObjectNotFoundError when missing,
+   * RangeError when the range is not inside the object.
+   */
+  read(path: string, range?: ByteRange, signal?: AbortSignal): Promise<Readable>;
   /** Objects directly under `prefix` (a folder such as `{user_id}/{artifact_id}/`). */
   list(prefix: string): Promise<StoredObject[]>;
   /** Removes the objects; missing ones are ignored. */

@@ -121,6 +121,7 @@ export async function copyArtifactFiles(options: CopyOptions): Promise<CopiedFil
       storage_path: result.path,
       size_bytes: result.sizeBytes,
       sha256: result.sha256,
+      crc32: result.crc32,
       content_type: contentType,
     });
   }

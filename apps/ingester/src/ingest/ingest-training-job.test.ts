@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { crc32 } from "node:zlib";
 
 import {
   artifactIdForJob,
@@ -88,6 +89,8 @@ describe("a completed training job", () => {
       expect(file.size_bytes).toBe(sizes[name]);
       const bytes = await readFile(path.join(world.storageRoot, "lora-models", file.storage_path));
       expect(createHash("sha256").update(bytes).digest("hex")).toBe(checksums[name]);
+      // Recorded at ingest so the model's ZIP bundle can be laid out without reading the files.
+      expect(file.crc32).toBe(crc32(bytes));
       expect(artifact.artifacts[file.name]).toBe(file.storage_path);
     }
     expect(artifact.files.find((file) => file.name === "adapter_config.json")?.content_type).toBe(

@@ -4,10 +4,13 @@
  * tests (and the e2e/bench harnesses) build their own with `createServerContext(env)` against a
  * real test database and install it with `setServerContext()`.
  */
+import { hkdfSync } from "node:crypto";
+
 import {
   type ApiDeps,
   type Auth,
   createApiHandler,
+  createBundleHandler,
   createAuth,
   createServerCaller,
   type ServerCaller,
@@ -42,6 +45,8 @@ export interface ServerContext {
   devLoginEnabled: boolean;
   /** The tRPC fetch handler for `/api/trpc/*` (other apps, Bearer tokens). */
   handleTrpc: (request: Request) => Promise<Response>;
+  /** Signed whole-model ZIP downloads (`/bundles/{artifactId}/{name}.zip?token=…`). */
+  handleBundle: (request: Request, artifactId: string) => Promise<Response>;
   /** Local-disk signed downloads (`/storage/v1/object/sign/*`); null with Supabase storage. */
   handleLocalDownload: ((request: Request) => Promise<Response>) | null;
   callerFor: (userId: string, requestId?: string) => ServerCaller;
@@ -89,7 +94,21 @@ export async function createServerContext(
     audience: env.AUTH_JWT_AUDIENCE,
     jwksUrl: env.AUTH_JWKS_URL,
   });
-  const apiDeps: ApiDeps = { db: db.db, storage, auth, logger, metrics: apiMetrics };
+  const bundleSigningSecret = bundleSecretFrom(env.SESSION_SECRET);
+  const apiDeps: ApiDeps = {
+    db: db.db,
+    storage,
+    auth,
+    logger,
+    metrics: apiMetrics,
+    bundles: { signingSecret: bundleSigningSecret, baseUrl: env.PUBLIC_BASE_URL },
+  };
+  const bundleHandler = createBundleHandler({
+    db: db.db,
+    storage,
+    logger,
+    signingSecret: bundleSigningSecret,
+  });
 
   const sessionStorage = createSessionStorage({
     secret: env.SESSION_SECRET,
@@ -131,6 +150,7 @@ export async function createServerContext(
     flashCookie,
     devLoginEnabled: devLoginEnabled(env),
     handleTrpc: (request) => trpcHandler(request),
+    handleBundle: (request, artifactId) => bundleHandler(request, artifactId),
     handleLocalDownload: localDownload ? (request) => localDownload(request) : null,
     callerFor: (userId, requestId) => createServerCaller(apiDeps, { userId, requestId }),
     close: async () => {
@@ -138,6 +158,16 @@ export async function createServerContext(
       await stopDatabase();
     },
   };
+}
+
+/**
+ * The bundle URLs' key, derived from the session secret (HKDF, its own label) so a deployment
+ * needs no new secret and a token of one kind is never valid as the other.
+ */
+function bundleSecretFrom(sessionSecret: string): string {
+  return Buffer.from(
+    hkdfSync("sha256", sessionSecret, "mad-web", "model bundle download URLs v1", 32),
+  ).toString("base64url");
 }
 
 let current: Promise<ServerContext> | null = null;

@@ -18,8 +18,9 @@ import { type ArtifactStorage, createLocalDownloadHandler, createLocalStorage } 
 import { type Auth, createAuth } from "../auth";
 import type { ApiDeps, ApiLogger } from "../context";
 import { type ApiHandlerDeps, createApiHandler } from "../http";
+import { createBundleHandler } from "../bundle";
 import { createServerCaller } from "../root";
-import { type RunningServer, serveFetch } from "./http-server";
+import { type FetchHandler, type RunningServer, serveFetch } from "./http-server";
 
 export interface TestClock {
   now: () => Date;
@@ -56,13 +57,21 @@ export interface ApiTestEnv {
   logger: ApiLogger;
   deps: ApiDeps;
   server: RunningServer;
+  /** The local storage's folder (objects at `{storageRoot}/lora-models/{path}`). */
+  storageRoot: string;
   /** The in-process caller for `userId` (null: anonymous). */
   caller: (userId: string | null) => ReturnType<typeof createServerCaller>;
   cleanup: () => Promise<void>;
 }
 
+export interface ApiTestEnvOptions {
+  /** Wraps the storage's download handler (to slow it down, count or refuse requests). */
+  wrapDownload?: (handler: FetchHandler) => FetchHandler;
+}
+
 export async function createApiTestEnv(
   handlerOptions: Partial<ApiHandlerDeps> = {},
+  envOptions: ApiTestEnvOptions = {},
 ): Promise<ApiTestEnv> {
   const database = await createTestDatabase();
   const rootDir = await mkdtemp(path.join(os.tmpdir(), "mad-api-storage-"));
@@ -77,10 +86,18 @@ export async function createApiTestEnv(
   const auth = createAuth({ jwtSecret, now: clock.now });
 
   let handler: ((request: Request) => Promise<Response>) | null = null;
-  const download = createLocalDownloadHandler({ rootDir, signingSecret, now: clock.now });
+  let bundleHandler: ((request: Request, artifactId: string) => Promise<Response>) | null = null;
+  const bundleSigningSecret = randomBytes(32).toString("hex");
+  const plainDownload = createLocalDownloadHandler({ rootDir, signingSecret, now: clock.now });
+  const download = envOptions.wrapDownload?.(plainDownload) ?? plainDownload;
   const server = await serveFetch((pathname) => {
     if (pathname.startsWith("/storage/v1/object/sign/")) return download;
     if (pathname.startsWith("/api/trpc")) return handler;
+    const bundle = /^\/bundles\/([^/]+)\//.exec(pathname);
+    if (bundle && bundleHandler) {
+      const serve = bundleHandler;
+      return (request) => serve(request, bundle[1]!);
+    }
     return null;
   });
   const storage = createLocalStorage({
@@ -90,8 +107,22 @@ export async function createApiTestEnv(
     bucket: "lora-models",
     now: clock.now,
   });
-  const deps: ApiDeps = { db: database.db, storage, auth, logger, now: clock.now };
+  const deps: ApiDeps = {
+    db: database.db,
+    storage,
+    auth,
+    logger,
+    now: clock.now,
+    bundles: { signingSecret: bundleSigningSecret, baseUrl: server.url },
+  };
   handler = createApiHandler({ ...deps, ...handlerOptions });
+  bundleHandler = createBundleHandler({
+    db: database.db,
+    storage,
+    logger,
+    now: clock.now,
+    signingSecret: bundleSigningSecret,
+  });
 
   return {
     database,
@@ -103,6 +134,7 @@ export async function createApiTestEnv(
     logger,
     deps,
     server,
+    storageRoot: rootDir,
     caller: (userId) => createServerCaller(deps, { userId }),
     cleanup: async () => {
       await server.close();
@@ -116,10 +148,13 @@ export async function createApiTestEnv(
  * The test file's env, created before its first test and cleaned up after its last: the object
  * is returned at once and filled in by `beforeAll`, so tests use it as they would the result.
  */
-export function useApiTestEnv(handlerOptions: Partial<ApiHandlerDeps> = {}): ApiTestEnv {
+export function useApiTestEnv(
+  handlerOptions: Partial<ApiHandlerDeps> = {},
+  envOptions: ApiTestEnvOptions = {},
+): ApiTestEnv {
   const env = {} as ApiTestEnv;
   beforeAll(async () => {
-    Object.assign(env, await createApiTestEnv(handlerOptions));
+    Object.assign(env, await createApiTestEnv(handlerOptions, envOptions));
   });
   afterAll(async () => {
     await env.cleanup();

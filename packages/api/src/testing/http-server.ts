@@ -1,6 +1,7 @@
 /** A real node:http server on 127.0.0.1 (port 0) in front of fetch-style handlers. */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { once } from "node:events";
 import { Readable } from "node:stream";
 
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -31,10 +32,17 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
     res.end();
     return;
   }
-  for await (const chunk of Readable.fromWeb(response.body)) {
-    res.write(chunk);
+  const body = Readable.fromWeb(response.body);
+  // A client that goes away cancels the body (as Node's own servers do), so sources are closed.
+  res.once("close", () => body.destroy());
+  try {
+    for await (const chunk of body) {
+      if (!res.write(chunk)) await once(res, "drain");
+    }
+    res.end();
+  } catch {
+    res.destroy();
   }
-  res.end();
 }
 
 /** `route` picks the handler for a path (first match wins). */

@@ -15,6 +15,7 @@ export {
   type CompleteIngestionResult,
   type StoredArtifactFacts,
 } from "./complete";
+export { recordFileCrc32s } from "./checksums";
 export { softDeleteArtifact } from "./delete";
 export { failIngestion } from "./fail";
 export {

@@ -19,8 +19,10 @@ import {
   normalizeFolderPrefix,
 } from "../paths";
 import { signDownloadToken } from "../signed-token";
+import { assertRangeInside } from "../read-range";
 import type {
   ArtifactStorage,
+  ByteRange,
   PutOptions,
   PutResult,
   SignedUrlRequest,
@@ -44,6 +46,9 @@ export interface LocalStorageOptions {
  * nothing else ever deletes it, so the next put into the same folder does.
  */
 export const STALE_UPLOAD_MS = 10 * 60 * 1000;
+
+/** Chunk size of reads: large enough that per-chunk costs vanish next to the copying. */
+const READ_CHUNK_BYTES = 256 * 1024;
 
 /** Where the local download handler answers, relative to `publicBaseUrl` (Supabase's shape). */
 export const LOCAL_SIGNED_URL_BASE_PATH = "/storage/v1/object/sign";
@@ -93,11 +98,11 @@ export function createLocalStorage(options: LocalStorageOptions): ArtifactStorag
       // `flush: true` fsyncs before close, so the rename below never publishes unsynced bytes.
       const file = createWriteStream(tempFile, { flags: "wx", flush: true });
       await pipeline(source, meter, file, signal ? { signal } : {});
-      const { sizeBytes, sha256 } = meter.result();
+      const { sizeBytes, sha256, crc32 } = meter.result();
       if (signal?.aborted) throw abortError(signal);
       await rename(tempFile, target);
       await syncDirectory(dir);
-      return { path, sizeBytes, sha256 };
+      return { path, sizeBytes, sha256, crc32 };
     } catch (error) {
       source.destroy();
       await rm(tempFile, { force: true });
@@ -138,6 +143,34 @@ export function createLocalStorage(options: LocalStorageOptions): ArtifactStorag
     expiresInSeconds: number,
   ): Promise<string[]> {
     return Promise.all(requests.map((request) => createSignedUrl(request, expiresInSeconds)));
+  }
+
+  async function read(path: string, range?: ByteRange, signal?: AbortSignal): Promise<Readable> {
+    const file = objectFile(path);
+    let handle;
+    try {
+      handle = await open(file, "r");
+    } catch (error) {
+      if (isErrno(error, "ENOENT") || isErrno(error, "ENOTDIR")) {
+        throw new StorageObjectNotFoundError(path);
+      }
+      throw error;
+    }
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new StorageObjectNotFoundError(path);
+      await assertInsideBucket(dirname(file), path);
+      if (range) assertRangeInside(range, info.size);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    // One open handle: a concurrent replacement (rename) never mixes two versions.
+    return handle.createReadStream({
+      highWaterMark: READ_CHUNK_BYTES,
+      ...(range ? { start: range.start, end: range.end } : {}),
+      ...(signal ? { signal } : {}),
+    });
   }
 
   async function list(prefix: string): Promise<StoredObject[]> {
@@ -194,6 +227,7 @@ export function createLocalStorage(options: LocalStorageOptions): ArtifactStorag
     put,
     createSignedUrl,
     createSignedUrls,
+    read,
     list,
     remove,
     removeFolder,

@@ -1,11 +1,14 @@
-import { pipeline, type Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { StorageClient } from "@supabase/storage-js";
 import { abortError, StorageBackendError, StorageObjectNotFoundError } from "../errors";
 import { IntegrityMeter, toNodeReadable, validateExpectations } from "../integrity";
 import { assertExpiry } from "../local/local-storage";
 import { assertSafeObjectPath, isSafeBucketName, normalizeFolderPrefix } from "../paths";
+import { assertRangeInside } from "../read-range";
 import type {
   ArtifactStorage,
+  ByteRange,
   PutOptions,
   PutResult,
   SignedUrlRequest,
@@ -43,6 +46,8 @@ const BUFFERED_BODY_MAX_BYTES = 8 * 1024 * 1024;
 const JOURNAL_REFRESH_MS = 60_000;
 
 export type SupabaseBucketApi = ReturnType<StorageClient["from"]>;
+/** Lifetime of the signed URL a read goes through (only this process ever sees it). */
+const READ_URL_TTL_SECONDS = 60;
 
 export function createSupabaseStorage(options: SupabaseStorageOptions): ArtifactStorage {
   const { bucket, serviceRoleKey } = options;
@@ -109,8 +114,8 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): Artifact
     } finally {
       signal?.removeEventListener("abort", onAbort);
     }
-    const { sizeBytes, sha256 } = meter.result();
-    return { path, sizeBytes, sha256 };
+    const { sizeBytes, sha256, crc32 } = meter.result();
+    return { path, sizeBytes, sha256, crc32 };
   }
 
   async function standardUpload(
@@ -218,6 +223,40 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): Artifact
     return urls;
   }
 
+  async function read(path: string, range?: ByteRange, signal?: AbortSignal): Promise<Readable> {
+    assertSafeObjectPath(path);
+    if (range) assertRangeInside(range, Number.MAX_SAFE_INTEGER);
+    // A signed URL of a minute: Range requests on it are what the server supports (and checked).
+    const { data, error } = await files(signal).createSignedUrl(path, READ_URL_TTL_SECONDS);
+    if (error) throw signError(error, path);
+    const request = createStorageFetch({
+      timeoutMs,
+      signal,
+      ...(options.fetch ? { baseFetch: options.fetch } : {}),
+    });
+    const response = await request(data.signedUrl, {
+      headers: range ? { Range: `bytes=${range.start}-${range.end}` } : {},
+      redirect: "error",
+    });
+    const expected = range ? 206 : 200;
+    if (response.status !== expected || !response.body) {
+      const body = await response.text().catch(() => "");
+      if (response.status === 416) {
+        throw new RangeError(`byte range ${range?.start}-${range?.end} is outside "${path}"`);
+      }
+      let details: Record<string, unknown> = {};
+      try {
+        details = JSON.parse(body) as Record<string, unknown>;
+      } catch {
+        details = { message: `HTTP ${response.status}` };
+      }
+      if (details.code === "NoSuchKey" || response.status === 404)
+        throw new StorageObjectNotFoundError(path);
+      throw classifyStorageFailure(details, `read "${path}"`);
+    }
+    return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+  }
+
   async function listRows(folder: string) {
     const rows = [];
     for (let offset = 0; ; offset += LIST_PAGE) {
@@ -270,6 +309,7 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): Artifact
     put,
     createSignedUrl,
     createSignedUrls,
+    read,
     list,
     remove,
     removeFolder: (prefix) => cleanup.removeFolder(prefix),

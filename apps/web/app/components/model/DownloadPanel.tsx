@@ -2,13 +2,7 @@ import { formatTimeUtc } from "../../lib/format";
 import type { ModelActionResult } from "./types";
 
 /** The answer to a download form: the signed links and when they expire, or what went wrong. */
-export function DownloadPanel({
-  result,
-  autoStarted,
-}: {
-  result: ModelActionResult | undefined;
-  autoStarted: boolean;
-}) {
+export function DownloadPanel({ result }: { result: ModelActionResult | undefined }) {
   if (!result || result.kind === "retried") return null;
   if (result.kind === "error") {
     return (
@@ -29,12 +23,10 @@ export function DownloadPanel({
       data-testid="download-links"
     >
       <p className="font-semibold">
-        {autoStarted ? "Your downloads are starting." : "Your download links are ready."} Links
-        valid for 1 hour, expire at {formatTimeUtc(result.expiresAt)}.
+        Your download links are ready. Links valid for 1 hour, expire at{" "}
+        {formatTimeUtc(result.expiresAt)}.
       </p>
-      <p className="mt-1">
-        {autoStarted ? "If a file did not start, use its link:" : "Save each file:"}
-      </p>
+      <p className="mt-1">Save each file:</p>
       <ul className="mt-2 space-y-1">
         {result.links.map((link) => (
           <li key={link.name}>

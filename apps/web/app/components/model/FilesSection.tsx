@@ -1,33 +1,54 @@
-import { Form, useFetcher } from "@remix-run/react";
+import { Form } from "@remix-run/react";
 
 import { formatBytes } from "../../lib/format";
 import { CopyButton } from "../CopyButton";
 import { DownloadPanel } from "./DownloadPanel";
 import { Section } from "./Section";
 import type { ModelActionResult, ModelDetail } from "./types";
-import { useSequentialDownloads } from "./use-sequential-downloads";
 
 type FileEntry = ModelDetail["files"][number];
 
 /**
- * "Download all": with JavaScript a fetcher signs the links and the page starts every download
- * itself; without it the form posts and the page comes back with the links.
+ * "Download all": one link to the model's ZIP (its files and SHA256SUMS). The route signs the
+ * bundle URL and redirects to it, so it is the same single download with or without JavaScript.
  */
-function DownloadAllButton({
-  model,
-  fetcher,
-}: {
-  model: ModelDetail;
-  fetcher: ReturnType<typeof useFetcher<ModelActionResult>>;
-}) {
-  const preparing = fetcher.state !== "idle";
+function DownloadAllLink({ model }: { model: ModelDetail }) {
   return (
-    <fetcher.Form method="post">
-      <input type="hidden" name="intent" value="download-all" />
-      <button type="submit" className="btn-primary" disabled={preparing} data-testid="download-all">
-        {preparing ? "Preparing links…" : `Download all (${formatBytes(model.total_size_bytes)})`}
-      </button>
-    </fetcher.Form>
+    <a
+      href={`/models/${model.id}/download-all`}
+      className="btn-primary"
+      data-testid="download-all"
+      download
+    >
+      Download all as ZIP ({formatBytes(model.total_size_bytes)})
+    </a>
+  );
+}
+
+/** SHA256SUMS on its own and the one command that checks downloaded files against it. */
+function VerifyFiles({ model }: { model: ModelDetail }) {
+  const command = "sha256sum -c SHA256SUMS";
+  return (
+    <div className="mt-4 rounded-lg bg-slate-50 p-3 text-sm" data-testid="verify-files">
+      <p className="text-slate-700">
+        Check your downloads: save{" "}
+        <a
+          href={`/models/${model.id}/SHA256SUMS`}
+          className="link font-mono underline"
+          data-testid="sha256sums-link"
+          download="SHA256SUMS"
+        >
+          SHA256SUMS
+        </a>{" "}
+        next to the files (the ZIP already has it), then run
+      </p>
+      <div className="mt-1 flex items-center gap-2">
+        <code className="font-mono text-xs text-slate-900 select-all" data-testid="verify-command">
+          {command}
+        </code>
+        <CopyButton text={command} label="Copy the verify command" />
+      </div>
+    </div>
   );
 }
 
@@ -75,20 +96,14 @@ export function FilesSection({
   model: ModelDetail;
   actionData: ModelActionResult | undefined;
 }) {
-  const fetcher = useFetcher<ModelActionResult>({ key: `download-all-${model.id}` });
-  useSequentialDownloads(fetcher.data);
   const stored = model.status === "stored";
   return (
     <Section
       id="files-title"
       title="Files"
-      aside={
-        stored && model.files.length > 0 ? (
-          <DownloadAllButton model={model} fetcher={fetcher} />
-        ) : null
-      }
+      aside={stored && model.files.length > 0 ? <DownloadAllLink model={model} /> : null}
     >
-      <DownloadPanel result={fetcher.data ?? actionData} autoStarted={fetcher.data !== undefined} />
+      <DownloadPanel result={actionData} />
       {model.files.length === 0 ? (
         <p className="text-sm text-slate-700">No files stored yet.</p>
       ) : (
@@ -98,6 +113,7 @@ export function FilesSection({
           ))}
         </ul>
       )}
+      {stored && model.files.length > 0 && <VerifyFiles model={model} />}
     </Section>
   );
 }

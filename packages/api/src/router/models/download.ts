@@ -10,15 +10,10 @@ import { StorageObjectNotFoundError } from "@mad/storage";
 import type { AuthenticatedContext } from "../../context";
 import { protectedProcedure, TRPCError } from "../../trpc";
 import { type DownloadInput, downloadInput } from "./inputs";
-import { progressOf } from "./output";
+import { assertDownloadable, quoted } from "./downloadable";
 import { notFound, owned } from "./ownership";
 
 export const SIGNED_URL_TTL_SECONDS = 3600;
-
-/** Quotes an untrusted file name for a message, short and with control characters escaped. */
-function quoted(name: string): string {
-  return JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name);
-}
 
 export async function downloadModel(ctx: AuthenticatedContext, input: DownloadInput) {
   const [artifact] = await ctx.db
@@ -35,19 +30,7 @@ export async function downloadModel(ctx: AuthenticatedContext, input: DownloadIn
     .where(owned(ctx, input.modelId))
     .limit(1);
   if (!artifact) throw notFound();
-  if (artifact.status === "processing") {
-    const percent = progressOf(artifact)?.percent;
-    throw new TRPCError({
-      code: "PRECONDITION_FAILED",
-      message: `Model is still being ingested${percent === null || percent === undefined ? "" : ` (${percent}% copied)`}; its files can be downloaded once it is ready`,
-    });
-  }
-  if (artifact.status === "failed") {
-    throw new TRPCError({
-      code: "PRECONDITION_FAILED",
-      message: `Model ingestion failed (${artifact.failureReason ?? "unknown reason"}); retry the ingestion before downloading`,
-    });
-  }
+  assertDownloadable(artifact);
 
   let selected = artifact.files;
   if (input.files) {

@@ -3,7 +3,9 @@
  * caller in SQL (see ./ownership), so another user's model answers exactly like a missing one.
  */
 import { router } from "../../trpc";
+import { modelBundleProcedure } from "./bundle";
 import { modelByIdProcedure } from "./by-id";
+import { modelChecksumsProcedure } from "./checksums";
 import { deleteModelProcedure } from "./delete";
 import { downloadModelProcedure } from "./download";
 import { listModelsProcedure } from "./list";
@@ -14,6 +16,8 @@ export const modelsRouter = router({
   list: listModelsProcedure,
   byId: modelByIdProcedure,
   download: downloadModelProcedure,
+  bundle: modelBundleProcedure,
+  checksums: modelChecksumsProcedure,
   metrics: modelMetricsProcedure,
   delete: deleteModelProcedure,
   retryIngestion: retryIngestionProcedure,

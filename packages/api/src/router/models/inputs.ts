@@ -23,6 +23,8 @@ export type ListModelsInput = z.output<typeof listModelsInput>;
 
 export const modelIdInput = z.object({ modelId });
 
+export type ModelIdInput = z.output<typeof modelIdInput>;
+
 export const downloadInput = z.object({
   modelId,
   files: z
