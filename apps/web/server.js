@@ -7,6 +7,7 @@ import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 import { createRequestHandler } from "@remix-run/express";
+import compression from "compression";
 import express from "express";
 import { register } from "tsx/esm/api";
 
@@ -19,13 +20,29 @@ const workers = Math.max(1, Number(process.env.WEB_CONCURRENCY ?? 1));
 // them here and is removed again: the server runs with no loader hooks and no source-map
 // rewriting of stack traces, exactly as the bundled build expects.
 const unregisterTsx = register();
-const [{ createLogger, redactUrl }, { REQUEST_ID_HEADER, requestIdFrom }] = await Promise.all([
+const [
+  { createLogger, redactUrl },
+  { REQUEST_ID_HEADER, requestIdFrom },
+  { readWebEnv },
+  { bodyLimit },
+  { refuseMalformedPaths, strictTransportSecurity },
+] = await Promise.all([
   import("@mad/logger"),
   import("./app/server/request-id.server.ts"),
+  import("./app/env.server.ts"),
+  import("./app/server/body-limit.server.ts"),
+  import("./app/server/http-hardening.server.ts"),
 ]);
 await unregisterTsx();
 
 const logger = createLogger({ name: "web" });
+let env;
+try {
+  env = readWebEnv();
+} catch (error) {
+  logger.fatal(`The dashboard cannot start. ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+}
 
 if (cluster.isPrimary && workers > 1) {
   let stopping = false;
@@ -67,6 +84,13 @@ if (cluster.isPrimary && workers > 1) {
     });
     next();
   });
+  app.use(strictTransportSecurity(env.NODE_ENV === "production"));
+  // `/%E0` and friends: a short 400 instead of a router error (and its stack) further in.
+  app.use(refuseMalformedPaths());
+  // Before any route reads a body: over the limit is 413 without reading it (issue 11, item 12).
+  app.use(bodyLimit(env.REQUEST_BODY_LIMIT_BYTES));
+  // gzip or brotli, whichever the client accepts; small answers (< 1 kB) go as they are.
+  app.use(compression({ threshold: 1024 }));
   // Fingerprinted assets never change; everything else under build/client may.
   app.use("/assets", express.static(`${clientDir}/assets`, { immutable: true, maxAge: "1y" }));
   // The other public files (favicon, robots.txt…) are few and fixed at build time: only their

@@ -42,6 +42,12 @@ export const webEnvSchema = z
     AUTH_JWT_AUDIENCE: z.string().min(1).default("authenticated"),
     SESSION_SECRET: secret("signs the session cookie"),
     ENABLE_DEV_LOGIN: flag,
+    // Larger request bodies are refused with 413 before they are read (server.js).
+    REQUEST_BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_BACKEND === "local" && !env.STORAGE_SIGNING_SECRET) {
