@@ -26,12 +26,14 @@ const [
   { readWebEnv },
   { bodyLimit },
   { refuseMalformedPaths, strictTransportSecurity },
+  { refuseCrossSitePosts },
 ] = await Promise.all([
   import("@mad/logger"),
   import("./app/server/request-id.server.ts"),
   import("./app/env.server.ts"),
   import("./app/server/body-limit.server.ts"),
   import("./app/server/http-hardening.server.ts"),
+  import("./app/server/cross-site.server.ts"),
 ]);
 await unregisterTsx();
 
@@ -89,6 +91,14 @@ if (cluster.isPrimary && workers > 1) {
   app.use(refuseMalformedPaths());
   // Before any route reads a body: over the limit is 413 without reading it (issue 11, item 12).
   app.use(bodyLimit(env.REQUEST_BODY_LIMIT_BYTES));
+  // Cross-site form posts: a 403 that says why, before Remix's own check turns them into a 500.
+  app.use(
+    refuseCrossSitePosts({
+      publicOrigin: new URL(env.PUBLIC_BASE_URL).origin,
+      exemptPathPrefixes: ["/api/trpc/"],
+      onRefused: (details) => logger.warn(details, "cross-site form post refused"),
+    }),
+  );
   // gzip or brotli, whichever the client accepts; small answers (< 1 kB) go as they are.
   app.use(compression({ threshold: 1024 }));
   // Fingerprinted assets never change; everything else under build/client may.

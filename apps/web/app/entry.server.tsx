@@ -5,7 +5,6 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 
-import { redactUrl } from "@mad/logger";
 import type { EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
@@ -14,7 +13,7 @@ import { NonceContext } from "./lib/nonce";
 import { getServerContext } from "./server/context.server";
 import { securityHeaders } from "./server/headers.server";
 import { logger } from "./server/logger.server";
-import { requestIdOf } from "./server/request-id.server";
+import { requestFields, routeErrorReason } from "./server/log-fields.server";
 
 export const streamTimeout = 5_000;
 
@@ -27,16 +26,6 @@ getServerContext().catch((error: unknown) => {
   process.exit(1);
 });
 
-/** What a log line says about the request it belongs to (never its headers or a URL's token). */
-function requestFields(request: Request) {
-  const url = new URL(request.url);
-  return {
-    requestId: requestIdOf(request),
-    method: request.method,
-    path: redactUrl(url.pathname + url.search),
-  };
-}
-
 /**
  * Errors of loaders, actions and rendering, logged as Remix's default does (not when the client
  * went away), but as structured lines carrying the request id. Route error responses that Remix
@@ -45,14 +34,8 @@ function requestFields(request: Request) {
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
   if (isRouteErrorResponse(error)) {
-    // Remix keeps the router's own error (e.g. "No route matches URL") here; its stack says nothing.
-    const cause = (error as { error?: unknown }).error;
     logger.warn(
-      {
-        ...requestFields(request),
-        status: error.status,
-        reason: cause instanceof Error ? cause.message : error.statusText,
-      },
+      { ...requestFields(request), status: error.status, reason: routeErrorReason(error) },
       "request answered with an error page",
     );
     return;
