@@ -11,7 +11,7 @@ import { renderToPipeableStream } from "react-dom/server";
 
 import { NonceContext } from "./lib/nonce";
 import { getServerContext } from "./server/context.server";
-import { securityHeaders } from "./server/headers.server";
+import { downloadOrigins, securityHeaders } from "./server/headers.server";
 import { logger } from "./server/logger.server";
 import { requestFields, routeErrorReason } from "./server/log-fields.server";
 
@@ -56,15 +56,20 @@ export function handleDataRequest(response: Response) {
  * (every loader awaits its data), so streaming would only split the same bytes into many small
  * socket writes; one buffer is measurably cheaper under load (see bench/ssr.bench.ts).
  */
-export default function handleRequest(
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
   const nonce = randomBytes(16).toString("base64");
+  const { env } = await getServerContext();
   // Strict policy for every built server; only the Vite dev server needs inline scripts.
-  securityHeaders(responseHeaders, { nonce, production: !import.meta.env.DEV });
+  securityHeaders(responseHeaders, {
+    nonce,
+    production: !import.meta.env.DEV,
+    downloadOrigins: downloadOrigins(env),
+  });
 
   return new Promise<Response>((resolve, reject) => {
     let status = responseStatusCode;

@@ -103,6 +103,20 @@ describe("the model page", () => {
     expect(refused.status).toBe(400);
   });
 
+  it("answers the page's script with the one signed link instead of a redirect", async () => {
+    const result = await submit(seeded.adaModels[0]!, {
+      intent: "download",
+      file: "adapter_config.json",
+      respond: "link",
+    });
+    expect(result.status).toBe(200);
+    expect(result.data).toMatchObject({
+      kind: "links",
+      scope: "one",
+      links: [{ name: "adapter_config.json", url: expect.stringMatching(/token=/) as unknown }],
+    });
+  });
+
   it("answers 'Download all' with every file's link and when they expire", async () => {
     const result = await submit(seeded.adaModels[1]!, { intent: "download-all" });
     expect(result.status).toBe(200);

@@ -29,11 +29,20 @@ export function DownloadPanel({
       data-testid="download-links"
     >
       <p className="font-semibold">
-        {autoStarted ? "Your downloads are starting." : "Your download links are ready."} Links
-        valid for 1 hour, expire at {formatTimeUtc(result.expiresAt)}.
+        {!autoStarted
+          ? "Your download links are ready."
+          : result.links.length === 1
+            ? `Your download of ${result.links[0]!.name} is starting.`
+            : "Your downloads are starting."}{" "}
+        {result.links.length === 1 ? "Link" : "Links"} valid for 1 hour, expire at{" "}
+        {formatTimeUtc(result.expiresAt)}.
       </p>
       <p className="mt-1">
-        {autoStarted ? "If a file did not start, use its link:" : "Save each file:"}
+        {autoStarted
+          ? result.links.length === 1
+            ? "If it did not start, use its link:"
+            : "If a file did not start, use its link:"
+          : "Save each file:"}
       </p>
       <ul className="mt-2 space-y-1">
         {result.links.map((link) => (

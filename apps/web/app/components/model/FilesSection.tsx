@@ -1,4 +1,5 @@
 import { Form, useFetcher } from "@remix-run/react";
+import { useEffect, useState } from "react";
 
 import { formatBytes } from "../../lib/format";
 import { CopyButton } from "../CopyButton";
@@ -13,14 +14,10 @@ type FileEntry = ModelDetail["files"][number];
  * "Download all": with JavaScript a fetcher signs the links and the page starts every download
  * itself; without it the form posts and the page comes back with the links.
  */
-function DownloadAllButton({
-  model,
-  fetcher,
-}: {
-  model: ModelDetail;
-  fetcher: ReturnType<typeof useFetcher<ModelActionResult>>;
-}) {
-  const preparing = fetcher.state !== "idle";
+type DownloadFetcher = ReturnType<typeof useFetcher<ModelActionResult>>;
+
+function DownloadAllButton({ model, fetcher }: { model: ModelDetail; fetcher: DownloadFetcher }) {
+  const preparing = fetcher.state !== "idle" && fetcher.formData?.get("intent") === "download-all";
   return (
     <fetcher.Form method="post">
       <input type="hidden" name="intent" value="download-all" />
@@ -31,7 +28,27 @@ function DownloadAllButton({
   );
 }
 
-function FileRow({ file, downloadable }: { file: FileEntry; downloadable: boolean }) {
+/** Whether the page's script runs (after hydration); false in the server's HTML. */
+function useHydrated(): boolean {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
+}
+
+function FileRow({
+  file,
+  downloadable,
+  fetcher,
+}: {
+  file: FileEntry;
+  downloadable: boolean;
+  fetcher: DownloadFetcher;
+}) {
+  const hydrated = useHydrated();
+  const preparing =
+    fetcher.state !== "idle" &&
+    fetcher.formData?.get("intent") === "download" &&
+    fetcher.formData.get("file") === file.name;
   return (
     <li className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid="file-row">
       <div className="min-w-0 flex-1 basis-full sm:basis-0">
@@ -48,22 +65,40 @@ function FileRow({ file, downloadable }: { file: FileEntry; downloadable: boolea
           <CopyButton text={file.sha256} label={`Copy the sha256 of ${file.name}`} />
         </div>
       </div>
-      {downloadable && (
-        // A document request: the answer is a redirect to the signed URL, which the browser saves.
-        <Form method="post" reloadDocument>
-          <input type="hidden" name="intent" value="download" />
-          <input type="hidden" name="file" value={file.name} />
-          <button
-            type="submit"
-            className="btn-secondary"
-            aria-label={`Download ${file.name}`}
-            data-testid="download-file"
-          >
-            Download
-          </button>
-        </Form>
-      )}
+      {downloadable &&
+        (hydrated ? (
+          // With JavaScript: the signed link comes back as data and the page starts the download,
+          // so a refusal (or a link on another origin) is shown instead of a click doing nothing.
+          <fetcher.Form method="post">
+            <input type="hidden" name="intent" value="download" />
+            <input type="hidden" name="file" value={file.name} />
+            <input type="hidden" name="respond" value="link" />
+            <DownloadFileButton name={file.name} preparing={preparing} />
+          </fetcher.Form>
+        ) : (
+          // Without: a document request answered by a redirect to the signed URL.
+          <Form method="post" reloadDocument>
+            <input type="hidden" name="intent" value="download" />
+            <input type="hidden" name="file" value={file.name} />
+            <DownloadFileButton name={file.name} preparing={false} />
+          </Form>
+        ))}
     </li>
+  );
+}
+
+function DownloadFileButton({ name, preparing }: { name: string; preparing: boolean }) {
+  return (
+    <button
+      type="submit"
+      className="btn-secondary"
+      disabled={preparing}
+      data-testid="download-file"
+      data-file={name}
+    >
+      {preparing ? "Preparing…" : "Download"}
+      <span className="sr-only"> {name}</span>
+    </button>
   );
 }
 
@@ -94,7 +129,7 @@ export function FilesSection({
       ) : (
         <ul className="divide-y divide-slate-100">
           {model.files.map((file) => (
-            <FileRow key={file.name} file={file} downloadable={stored} />
+            <FileRow key={file.name} file={file} downloadable={stored} fetcher={fetcher} />
           ))}
         </ul>
       )}
