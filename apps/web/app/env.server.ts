@@ -42,6 +42,10 @@ export const webEnvSchema = z
     AUTH_JWT_AUDIENCE: z.string().min(1).default("authenticated"),
     SESSION_SECRET: secret("signs the session cookie"),
     ENABLE_DEV_LOGIN: flag,
+    // The training platform, where "Start a training job" leads; without it the link is not shown.
+    PLATFORM_URL: z
+      .url("must be the training platform's URL, e.g. https://platform.example.com")
+      .optional(),
     // Larger request bodies are refused with 413 before they are read (server.js).
     REQUEST_BODY_LIMIT_BYTES: z.coerce
       .number()

@@ -12,8 +12,17 @@ interface Anchor {
   remove(): void;
 }
 
+interface Focusable {
+  focus(options?: { preventScroll?: boolean }): void;
+}
+
 interface BrowserGlobals {
-  document: { createElement(tag: "a"): Anchor; body: { appendChild(node: Anchor): void } };
+  document: {
+    createElement(tag: "a"): Anchor;
+    body: { appendChild(node: Anchor): void };
+    activeElement: unknown;
+    getElementById(id: string): Focusable | null;
+  };
   navigator: { clipboard: { writeText(text: string): Promise<void> } };
 }
 
@@ -33,4 +42,15 @@ export function startDownload(url: string, fileName: string): void {
 
 export function copyToClipboard(text: string): Promise<void> {
   return browser().navigator.clipboard.writeText(text);
+}
+
+/**
+ * Puts focus on the element with `id` when it was lost to the page's body — what happens when
+ * the focused button is removed by the action it started ("Mark as read", "Mark all as read").
+ */
+export function rescueFocus(id: string): void {
+  const { document } = browser();
+  const active = document.activeElement;
+  if (active !== null && active !== document.body) return;
+  document.getElementById(id)?.focus({ preventScroll: true });
 }
