@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 
 import { ADA, get, loaderArgs, outcome, post } from "../testing/harness";
-import { seedModels, useSeededHarness } from "../testing/seed";
+import { useSeededHarness } from "../testing/seed";
+import { createInFlightModels } from "../testing/stored-models";
 import * as modelDetail from "./models.$modelId";
 import * as download from "./storage.v1.object.sign.$";
 
@@ -180,10 +181,8 @@ describe("the model page", () => {
 
 describe("retrying a failed ingestion", () => {
   it("puts a failed model back to processing and says so", async () => {
-    await seedModels(seeded.harness, { counts: { ada: 0, grace: 0 }, withInFlight: true });
-    const [failed] = await seeded.harness.db.sql<{ id: string }[]>`
-      select id from model_artifacts where user_id = ${ADA.id} and status = 'failed' limit 1`;
-    const id = failed!.id;
+    const { failed } = await createInFlightModels(seeded.harness.db, ADA.id);
+    const id = failed.id;
     const before = await page(id);
     expect((before.data as { model: { failure_reason: string } }).model.failure_reason).toMatch(
       /does not match/,
