@@ -1,6 +1,6 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { ModelCard, toCardModel } from "../components/ModelCard";
 import { pluralize } from "../lib/format";
@@ -146,6 +146,9 @@ export default function ModelsPage() {
   const submit = useSubmit();
   const formRef = useRef<HTMLFormElement>(null);
   const choosingByKeyboard = useRef(false);
+  // Follows the URL (back, links) and the user's choice before it is applied.
+  const [sort, setSort] = useState(query.sort);
+  useEffect(() => setSort(query.sort), [query.sort]);
   const loadingList = navigation.state === "loading" && navigation.location.pathname === "/models";
   const searching = loadingList && new URLSearchParams(navigation.location.search).has("q");
   const back = listHref(query);
@@ -199,8 +202,8 @@ export default function ModelsPage() {
             <select
               id="sort"
               name="sort"
-              defaultValue={query.sort}
-              key={query.sort}
+              // Controlled, not re-mounted per URL: a keyboard user's focus stays on it.
+              value={sort}
               className="input pr-8"
               // A pointer choice applies at once; arrow keys only move the choice (every key
               // press would otherwise load a new list), and Enter or "Apply" applies it.
@@ -215,7 +218,10 @@ export default function ModelsPage() {
               onPointerDown={() => {
                 choosingByKeyboard.current = false;
               }}
-              onChange={() => {
+              onChange={(event) => {
+                // No DOM lib here (app/lib/browser.ts): the select's value, typed by hand.
+                const chosen = (event.currentTarget as unknown as { value: string }).value;
+                setSort(chosen === "quality" ? "quality" : "recent");
                 if (!choosingByKeyboard.current) submit(formRef.current);
               }}
             >
