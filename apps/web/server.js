@@ -73,16 +73,17 @@ if (cluster.isPrimary && workers > 1) {
     req.headers[REQUEST_ID_HEADER] = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
     res.once("finish", () => {
-      logger.info(
-        {
-          requestId,
-          method: req.method,
-          path: redactUrl(req.originalUrl),
-          status: res.statusCode,
-          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-        },
-        "request",
-      );
+      const fields = {
+        requestId,
+        method: req.method,
+        path: redactUrl(req.originalUrl),
+        status: res.statusCode,
+        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+      };
+      // A refusal (e.g. a cross-site post) is a warning, still one line for the request.
+      const refusal = res.locals.refusal;
+      if (refusal) logger.warn({ ...fields, refused: refusal }, "request refused");
+      else logger.info(fields, "request");
     });
     next();
   });
@@ -96,7 +97,10 @@ if (cluster.isPrimary && workers > 1) {
     refuseCrossSitePosts({
       publicOrigin: new URL(env.PUBLIC_BASE_URL).origin,
       exemptPathPrefixes: ["/api/trpc/"],
-      onRefused: (details) => logger.warn(details, "cross-site form post refused"),
+      // Said in the request's own log line (below): one line per refusal, no stack trace.
+      onRefused: (details, response) => {
+        response.locals.refusal = { reason: "cross-site form post", origin: details.origin };
+      },
     }),
   );
   // gzip or brotli, whichever the client accepts; small answers (< 1 kB) go as they are.

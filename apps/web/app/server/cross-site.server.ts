@@ -5,7 +5,7 @@
  * product's one rule (@mad/api/csrf, docs/decisions/0014-csrf.md) first: a refused post gets a 403
  * that says why and one log line; an accepted one is passed on so that Remix's check agrees.
  */
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 import {
   CROSS_SITE_REFUSAL_MESSAGE,
@@ -20,7 +20,11 @@ export interface CrossSiteGuardOptions {
   publicOrigin: string | null;
   /** tRPC decides per call (only cookie-authenticated mutations must be same-origin). */
   exemptPathPrefixes?: readonly string[];
-  onRefused: (details: { method: string; path: string; origin: string | null }) => void;
+  /** Told of each refusal (with the response, so a request log can carry it in its one line). */
+  onRefused: (
+    details: { method: string; path: string; origin: string | null },
+    response: ServerResponse,
+  ) => void;
 }
 
 /** A Node request seen through the interface the rule reads (URL from the Host it was sent to). */
@@ -56,11 +60,14 @@ export function refuseCrossSitePosts(options: CrossSiteGuardOptions): NodeMiddle
       next();
       return;
     }
-    options.onRefused({
-      method: request.method ?? "POST",
-      path,
-      origin: view.headers.get("origin"),
-    });
+    options.onRefused(
+      {
+        method: request.method ?? "POST",
+        path,
+        origin: view.headers.get("origin"),
+      },
+      response,
+    );
     const body = CROSS_SITE_REFUSAL_MESSAGE;
     response.writeHead(403, {
       "Content-Type": "text/plain; charset=utf-8",
