@@ -21,7 +21,14 @@ function DownloadAllButton({ model, fetcher }: { model: ModelDetail; fetcher: Do
   return (
     <fetcher.Form method="post">
       <input type="hidden" name="intent" value="download-all" />
-      <button type="submit" className="btn-primary" disabled={preparing} data-testid="download-all">
+      {/* Not `disabled` while preparing: a disabled button drops the keyboard focus to the page. */}
+      <button
+        type="submit"
+        className="btn-primary"
+        aria-disabled={preparing}
+        onClick={(event) => preparing && event.preventDefault()}
+        data-testid="download-all"
+      >
         {preparing ? "Preparing links…" : `Download all (${formatBytes(model.total_size_bytes)})`}
       </button>
     </fetcher.Form>
@@ -92,7 +99,8 @@ function DownloadFileButton({ name, preparing }: { name: string; preparing: bool
     <button
       type="submit"
       className="btn-secondary"
-      disabled={preparing}
+      aria-disabled={preparing}
+      onClick={(event) => preparing && event.preventDefault()}
       data-testid="download-file"
       data-file={name}
     >
