@@ -36,21 +36,16 @@ async function visibleChart(page: Page) {
 for (const width of [1280, 390]) {
   test(`at ${width} px the loss chart holds every point of a 224-step run, with readable labels`, async ({
     page,
-    db,
     models,
   }) => {
     await page.setViewportSize({ width, height: 900 });
-    const { artifact, points } = await models.stored({ steps: 224, kind: "good" });
+    const { artifact, job, points } = await models.stored({ steps: 224, kind: "good" });
     await page.goto(`/models/${artifact.id}`);
     await expect(page.getByRole("heading", { level: 1, name: artifact.name })).toBeVisible();
     // When it was trained: the job's completion.
-    const completedAt = (
-      await db.sql<{ at: Date }[]>`
-      select completed_at as at from training_jobs where artifact_id = ${artifact.id}`
-    )[0]!.at;
     await expect(page.locator("header").getByTestId("trained-at")).toHaveAttribute(
       "datetime",
-      completedAt.toISOString(),
+      job.completedAt!.toISOString(),
     );
     const chart = page.getByRole("img", { name: /Loss by training step/ });
     await expect(chart).toHaveAttribute("data-training-points", String(points.length));
