@@ -48,6 +48,8 @@ test("a redirectTo that normalises to another host lands on the dashboard instea
   page,
 }) => {
   await page.goto("/login?redirectTo=%2F..%2F%2Fevil.example");
+  // It once became `//evil.example` here, and the login's redirect went there.
+  await expect(page.locator('input[name="redirectTo"]').first()).toHaveValue("/models");
   await page.getByRole("button", { name: new RegExp(ADA.name) }).click();
   await expect(page.getByRole("heading", { name: "Your models" })).toBeVisible();
   expect(new URL(page.url()).host).toBe(new URL(stackUrl()).host);
