@@ -7,6 +7,7 @@ import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 import { createRequestHandler } from "@remix-run/express";
+import compression from "compression";
 import express from "express";
 import { register } from "tsx/esm/api";
 
@@ -14,16 +15,40 @@ import { register } from "tsx/esm/api";
 // them here and is removed again: the server runs with no loader hooks and no source-map
 // rewriting of stack traces, exactly as the bundled build expects.
 const unregisterTsx = register();
-const [{ createLogger, redactUrl }, { REQUEST_ID_HEADER, requestIdFrom }, { readListenEnv }] =
-  await Promise.all([
-    import("@mad/logger"),
-    import("./app/server/request-id.server.ts"),
-    import("./app/env.server.ts"),
-  ]);
+const [
+  { createLogger, redactUrl },
+  { REQUEST_ID_HEADER, requestIdFrom },
+  { readListenEnv, readWebEnv },
+  { bodyLimit },
+  { refuseMalformedPaths, strictTransportSecurity },
+  { refuseCrossSitePosts },
+  { metricsRegistry, observeRequest },
+] = await Promise.all([
+  import("@mad/logger"),
+  import("./app/server/request-id.server.ts"),
+  import("./app/env.server.ts"),
+  import("./app/server/body-limit.server.ts"),
+  import("./app/server/http-hardening.server.ts"),
+  import("./app/server/cross-site.server.ts"),
+  import("./app/server/metrics.server.ts"),
+]);
 await unregisterTsx();
-const { PORT: port, HOST: host, WEB_CONCURRENCY: workers } = readListenEnv();
+const {
+  PORT: port,
+  HOST: host,
+  WEB_CONCURRENCY: workers,
+  WEB_METRICS_PORT: metricsPort,
+  WEB_SHUTDOWN_GRACE_SECONDS: graceSeconds,
+} = readListenEnv();
 
 const logger = createLogger({ name: "web" });
+let env;
+try {
+  env = readWebEnv();
+} catch (error) {
+  logger.fatal(`The dashboard cannot start. ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+}
 
 if (cluster.isPrimary && workers > 1) {
   let stopping = false;
@@ -33,6 +58,15 @@ if (cluster.isPrimary && workers > 1) {
     logger.warn({ pid: worker.process.pid, code }, "dashboard worker exited; starting another");
     cluster.fork();
   });
+  // One /metrics for all workers: the primary asks each for its registry and sums them.
+  if (metricsPort !== undefined) {
+    const { AggregatorRegistry } = await import("prom-client");
+    const aggregator = new AggregatorRegistry();
+    serveMetrics(metricsPort, async () => ({
+      text: await aggregator.clusterMetrics(),
+      contentType: aggregator.contentType,
+    }));
+  }
   const stop = () => {
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.kill("SIGTERM");
@@ -52,19 +86,39 @@ if (cluster.isPrimary && workers > 1) {
     req.headers[REQUEST_ID_HEADER] = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
     res.once("finish", () => {
-      logger.info(
-        {
-          requestId,
-          method: req.method,
-          path: redactUrl(req.originalUrl),
-          status: res.statusCode,
-          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-        },
-        "request",
-      );
+      const fields = {
+        requestId,
+        method: req.method,
+        path: redactUrl(req.originalUrl),
+        status: res.statusCode,
+        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+      };
+      observeRequest(req.method, req.path, res.statusCode, fields.durationMs / 1_000);
+      // A refusal (e.g. a cross-site post) is a warning, still one line for the request.
+      const refusal = res.locals.refusal;
+      if (refusal) logger.warn({ ...fields, refused: refusal }, "request refused");
+      else logger.info(fields, "request");
     });
     next();
   });
+  app.use(strictTransportSecurity(env.NODE_ENV === "production"));
+  // `/%E0` and friends: a short 400 instead of a router error (and its stack) further in.
+  app.use(refuseMalformedPaths());
+  // Before any route reads a body: over the limit is 413 without reading it (issue 11, item 12).
+  app.use(bodyLimit(env.REQUEST_BODY_LIMIT_BYTES));
+  // Cross-site form posts: a 403 that says why, before Remix's own check turns them into a 500.
+  app.use(
+    refuseCrossSitePosts({
+      publicOrigin: new URL(env.PUBLIC_BASE_URL).origin,
+      exemptPathPrefixes: ["/api/trpc/"],
+      // Said in the request's own log line (below): one line per refusal, no stack trace.
+      onRefused: (details, response) => {
+        response.locals.refusal = { reason: "cross-site form post", origin: details.origin };
+      },
+    }),
+  );
+  // gzip or brotli, whichever the client accepts; small answers (< 1 kB) go as they are.
+  app.use(compression({ threshold: 1024 }));
   // Fingerprinted assets never change; everything else under build/client may.
   app.use("/assets", express.static(`${clientDir}/assets`, { immutable: true, maxAge: "1y" }));
   // The other public files (favicon, robots.txt…) are few and fixed at build time: only their
@@ -87,7 +141,42 @@ if (cluster.isPrimary && workers > 1) {
     }
   });
   server.keepAliveTimeout = 65_000;
-  const stop = () => server.close(() => process.exit(0));
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  if (metricsPort !== undefined && !cluster.isWorker) {
+    const registry = metricsRegistry();
+    serveMetrics(metricsPort, async () => ({
+      text: await registry.metrics(),
+      contentType: registry.contentType,
+    }));
+  }
+  // Draining: no new connections, idle keep-alive ones closed, requests in flight finish; after
+  // the grace period whatever is left is cut.
+  let draining = false;
+  const stop = (signal) => {
+    if (draining) return;
+    draining = true;
+    logger.info({ signal, graceSeconds }, "stopping: finishing requests in flight");
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => {
+      logger.warn("grace period over; closing the remaining connections");
+      server.closeAllConnections();
+      process.exit(0);
+    }, graceSeconds * 1_000).unref();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+/** Prometheus metrics on their own port, never on the public one. */
+function serveMetrics(listenPort, collect) {
+  const metricsApp = express();
+  metricsApp.get("/metrics", (_req, res) => {
+    collect().then(
+      ({ text, contentType }) => res.type(contentType).send(text),
+      () => res.status(500).type("text/plain").send("metrics failed\n"),
+    );
+  });
+  metricsApp.listen(listenPort, host, () =>
+    logger.info({ url: `http://${host}:${listenPort}/metrics` }, "metrics listening"),
+  );
 }

@@ -1,12 +1,46 @@
 /// <reference types="vitest/config" />
 import { vitePlugin as remix } from "@remix-run/dev";
 import tailwindcss from "@tailwindcss/vite";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
+
+import { readWebEnv } from "./app/env.server";
+import { refuseCrossSitePosts } from "./app/server/cross-site.server";
+import { refuseMalformedPaths } from "./app/server/http-hardening.server";
 
 declare module "@remix-run/node" {
   interface Future {
     v3_singleFetch: true;
   }
+}
+
+/**
+ * The Vite dev server gets server.js's guards that matter while developing: `/%E0` would
+ * otherwise answer with Vite's error page (stack trace, absolute paths), and a cross-site post
+ * with Remix's empty 500.
+ */
+function devServerGuards(): Plugin {
+  // A broken configuration is reported by the app itself, with the variable's name.
+  const publicOriginOrNull = () => {
+    try {
+      return new URL(readWebEnv().PUBLIC_BASE_URL).origin;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    name: "mad-dev-server-guards",
+    configureServer(server) {
+      server.middlewares.use(refuseMalformedPaths());
+      server.middlewares.use(
+        refuseCrossSitePosts({
+          publicOrigin: publicOriginOrNull(),
+          exemptPathPrefixes: ["/api/trpc/"],
+          onRefused: (details) =>
+            server.config.logger.warn(`cross-site form post refused: ${JSON.stringify(details)}`),
+        }),
+      );
+    },
+  };
 }
 
 // Vitest runs route modules directly; the Remix plugin would try to build the whole app.
@@ -18,6 +52,7 @@ export default defineConfig({
     ...(isVitest
       ? []
       : [
+          devServerGuards(),
           remix({
             // Route tests and a route's server module sit next to it; they are not routes.
             ignoredRouteFiles: ["**/*.test.ts", "**/*.server.ts", "**/.*"],

@@ -5,16 +5,15 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 
-import { redactUrl } from "@mad/logger";
 import type { EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 
 import { NonceContext } from "./lib/nonce";
 import { getServerContext } from "./server/context.server";
-import { securityHeaders } from "./server/headers.server";
+import { downloadOrigins, securityHeaders } from "./server/headers.server";
 import { logger } from "./server/logger.server";
-import { requestIdOf } from "./server/request-id.server";
+import { requestFields, routeErrorReason } from "./server/log-fields.server";
 
 export const streamTimeout = 5_000;
 
@@ -27,16 +26,6 @@ getServerContext().catch((error: unknown) => {
   process.exit(1);
 });
 
-/** What a log line says about the request it belongs to (never its headers or a URL's token). */
-function requestFields(request: Request) {
-  const url = new URL(request.url);
-  return {
-    requestId: requestIdOf(request),
-    method: request.method,
-    path: redactUrl(url.pathname + url.search),
-  };
-}
-
 /**
  * Errors of loaders, actions and rendering, logged as Remix's default does (not when the client
  * went away), but as structured lines carrying the request id. Route error responses that Remix
@@ -45,14 +34,8 @@ function requestFields(request: Request) {
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
   if (isRouteErrorResponse(error)) {
-    // Remix keeps the router's own error (e.g. "No route matches URL") here; its stack says nothing.
-    const cause = (error as { error?: unknown }).error;
     logger.warn(
-      {
-        ...requestFields(request),
-        status: error.status,
-        reason: cause instanceof Error ? cause.message : error.statusText,
-      },
+      { ...requestFields(request), status: error.status, reason: routeErrorReason(error) },
       "request answered with an error page",
     );
     return;
@@ -73,15 +56,20 @@ export function handleDataRequest(response: Response) {
  * (every loader awaits its data), so streaming would only split the same bytes into many small
  * socket writes; one buffer is measurably cheaper under load (see bench/ssr.bench.ts).
  */
-export default function handleRequest(
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
   const nonce = randomBytes(16).toString("base64");
+  const { env } = await getServerContext();
   // Strict policy for every built server; only the Vite dev server needs inline scripts.
-  securityHeaders(responseHeaders, { nonce, production: !import.meta.env.DEV });
+  securityHeaders(responseHeaders, {
+    nonce,
+    production: !import.meta.env.DEV,
+    downloadOrigins: downloadOrigins(env),
+  });
 
   return new Promise<Response>((resolve, reject) => {
     let status = responseStatusCode;

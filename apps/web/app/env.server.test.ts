@@ -58,4 +58,14 @@ describe("readWebEnv", () => {
       devLoginEnabled(readWebEnv({ ...valid, NODE_ENV: "production", ENABLE_DEV_LOGIN: "true" })),
     ).toBe(false);
   });
+
+  it("limits request bodies to 1 MiB unless configured, and refuses a nonsense limit", () => {
+    expect(readWebEnv(valid).REQUEST_BODY_LIMIT_BYTES).toBe(1_048_576);
+    expect(
+      readWebEnv({ ...valid, REQUEST_BODY_LIMIT_BYTES: "65536" }).REQUEST_BODY_LIMIT_BYTES,
+    ).toBe(65_536);
+    expect(() => readWebEnv({ ...valid, REQUEST_BODY_LIMIT_BYTES: "lots" })).toThrow(
+      /REQUEST_BODY_LIMIT_BYTES/,
+    );
+  });
 });

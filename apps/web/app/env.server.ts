@@ -40,6 +40,16 @@ export const webEnvSchema = z
     AUTH_JWT_AUDIENCE: z.string().min(1).default("authenticated"),
     SESSION_SECRET: secret("signs the session cookie"),
     ENABLE_DEV_LOGIN: flag,
+    // The training platform, where "Start a training job" leads; without it the link is not shown.
+    PLATFORM_URL: z
+      .url("must be the training platform's URL, e.g. https://platform.example.com")
+      .optional(),
+    // Larger request bodies are refused with 413 before they are read (server.js).
+    REQUEST_BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024),
   })
   .superRefine((env, ctx) => {
     const issues = storageEnvIssues(env, {
@@ -99,6 +109,10 @@ const listenEnvSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   /** Processes serving the dashboard (one per core at most is useful). */
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Port of /metrics (Prometheus), apart from the public one; unset: no metrics endpoint. */
+  WEB_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** How long requests in flight may finish on SIGTERM. */
+  WEB_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
 });
 
 export type ListenEnv = z.infer<typeof listenEnvSchema>;

@@ -19,8 +19,9 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 
-import { ErrorPage } from "./components/ErrorPage";
+import { ErrorPage, errorTitle } from "./components/ErrorPage";
 import { useNonce } from "./lib/nonce";
+import { useFocusAfterActions } from "./lib/use-focus-after-actions";
 import { skipRevalidationAfterSigning } from "./lib/revalidation";
 import { consumeFlash, getOptionalUser } from "./server/session.server";
 import stylesheet from "./tailwind.css?url";
@@ -30,7 +31,9 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [{ title: "Models · Model Artifacts & Delivery" }];
+export const meta: MetaFunction = ({ error }) => [
+  { title: error ? errorTitle(error) : "Models · Model Artifacts & Delivery" },
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const authenticated = await getOptionalUser(request);
@@ -147,6 +150,7 @@ function PendingBar() {
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  useFocusAfterActions("main");
   return (
     <html lang="en" className="h-full">
       <head>

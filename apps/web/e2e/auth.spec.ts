@@ -1,4 +1,6 @@
-import { ADA, expect, test } from "./fixtures";
+import { ADA, expect, stackInfo, test } from "./fixtures";
+
+const stackUrl = () => stackInfo().baseUrl;
 
 test("a visitor logs in through the development login and lands where they were going", async ({
   page,
@@ -6,6 +8,7 @@ test("a visitor logs in through the development login and lands where they were 
   await page.goto("/models?sort=quality");
   await expect(page).toHaveURL(/\/login\?redirectTo=%2Fmodels%3Fsort%3Dquality$/);
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await expect(page).toHaveTitle("Sign in · Model Artifacts & Delivery");
 
   await page.getByRole("button", { name: new RegExp(ADA.name) }).click();
   await expect(page).toHaveURL(/\/models\?sort=quality$/);
@@ -39,4 +42,15 @@ test("pages carry security headers and a nonce-based CSP that the page obeys", a
   await page.getByRole("button", { name: new RegExp(ADA.name) }).click();
   await expect(page.getByRole("heading", { name: "Your models" })).toBeVisible();
   expect(violations.filter((v) => /Content Security Policy/i.test(v))).toEqual([]);
+});
+
+test("a redirectTo that normalises to another host lands on the dashboard instead", async ({
+  page,
+}) => {
+  await page.goto("/login?redirectTo=%2F..%2F%2Fevil.example");
+  // It once became `//evil.example` here, and the login's redirect went there.
+  await expect(page.locator('input[name="redirectTo"]').first()).toHaveValue("/models");
+  await page.getByRole("button", { name: new RegExp(ADA.name) }).click();
+  await expect(page.getByRole("heading", { name: "Your models" })).toBeVisible();
+  expect(new URL(page.url()).host).toBe(new URL(stackUrl()).host);
 });

@@ -1,79 +1,126 @@
-import type { DbClient } from "@mad/db";
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
-import { ADA, expect, GRACE, logIn, sha256OfFile, test } from "./fixtures";
+import { softDeleteArtifact } from "@mad/db";
+import type { Page } from "@playwright/test";
+
+import { createStoredModel } from "../app/testing/stored-models";
+import { expect, logIn, newUser, sha256OfFile, test } from "./fixtures";
 
 const run = promisify(execFile);
 
-test.beforeEach(async ({ context }) => {
-  await logIn(context, ADA);
+test.beforeEach(async ({ context, user }) => {
+  await logIn(context, user);
 });
 
-/** The newest stored, rated model (a rated one has a real loss curve to draw). */
-async function newestStoredModel(db: DbClient, userId: string) {
-  const [row] = await db.sql<{ id: string; job_id: string; name: string }[]>`
-    select id, job_id, name from model_artifacts
-    where user_id = ${userId} and status = 'stored' and deleted_at is null
-    order by quality_score is null, created_at desc limit 1`;
-  return row!;
-}
-
-test("the loss chart is drawn from the model's real metrics", async ({ page, db }) => {
-  const model = await newestStoredModel(db, ADA.id);
-  const [counts] = await db.sql<
-    { training: number; validation: number; first: number; last: number }[]
-  >`
-    select count(training_loss)::int as training, count(validation_loss)::int as validation,
-           min(step)::int as first, max(step)::int as last
-    from metrics_points where job_id = ${model.job_id}
-      and (training_loss is null or training_loss::text not in ('NaN', 'Infinity', '-Infinity'))`;
-  await page.goto(`/models/${model.id}`);
-  await expect(page.getByRole("heading", { level: 1, name: model.name })).toBeVisible();
+/** Every drawn coordinate of the visible chart, and its plot box (in the SVG's own units). */
+async function visibleChart(page: Page) {
   const chart = page.getByRole("img", { name: /Loss by training step/ });
   await expect(chart).toBeVisible();
-  if (counts!.training <= 600) {
-    await expect(chart).toHaveAttribute("data-training-points", String(counts!.training));
-    await expect(chart).toHaveAttribute("data-validation-points", String(counts!.validation));
+  const [left = 0, top = 0, right = 0, bottom = 0] = (await chart.getAttribute("data-plot"))!
+    .split(" ")
+    .map(Number);
+  const coordinates: number[][] = [];
+  for (const path of await chart.locator("path[data-series]").all()) {
+    for (const match of (await path.getAttribute("d"))!.matchAll(/[ML](-?[\d.]+),(-?[\d.]+)/g))
+      coordinates.push([Number(match[1]), Number(match[2])]);
   }
-  await expect(chart).toHaveAttribute("data-last-step", String(counts!.last));
-  await expect(page.locator("figcaption")).toContainText(`at step ${counts!.last}`);
-  await expect(page.getByTestId("quality-explanation")).toContainText("Training loss");
+  for (const dot of await chart.locator("circle").all())
+    coordinates.push([Number(await dot.getAttribute("cx")), Number(await dot.getAttribute("cy"))]);
+  const labelHeights: number[] = [];
+  for (const text of await chart.locator("text").all())
+    labelHeights.push((await text.boundingBox())!.height);
+  return {
+    variant: await chart.getAttribute("data-variant"),
+    box: { left, top, right, bottom },
+    coordinates,
+    smallestLabelPx: Math.min(...labelHeights),
+  };
+}
+
+for (const width of [1280, 390]) {
+  test(`at ${width} px the loss chart holds every point of a 224-step run, with readable labels`, async ({
+    page,
+    models,
+  }) => {
+    await page.setViewportSize({ width, height: 900 });
+    const { artifact, job, points } = await models.stored({ steps: 224, kind: "good" });
+    await page.goto(`/models/${artifact.id}`);
+    await expect(page.getByRole("heading", { level: 1, name: artifact.name })).toBeVisible();
+    // When it was trained: the job's completion.
+    await expect(page.locator("header").getByTestId("trained-at")).toHaveAttribute(
+      "datetime",
+      job.completedAt!.toISOString(),
+    );
+    const chart = page.getByRole("img", { name: /Loss by training step/ });
+    await expect(chart).toHaveAttribute("data-training-points", String(points.length));
+    await expect(chart).toHaveAttribute("data-last-step", String(points.at(-1)!.step));
+    const drawn = await visibleChart(page);
+    expect(drawn.variant).toBe(width < 640 ? "narrow" : "wide");
+    expect(drawn.coordinates.length).toBeGreaterThan(224);
+    for (const [x, y] of drawn.coordinates) {
+      expect(x!).toBeGreaterThanOrEqual(drawn.box.left - 0.1);
+      expect(x!).toBeLessThanOrEqual(drawn.box.right + 0.1);
+      expect(y!).toBeGreaterThanOrEqual(drawn.box.top - 0.1);
+      expect(y!).toBeLessThanOrEqual(drawn.box.bottom + 0.1);
+    }
+    // Once ≈ 5 px on a phone.
+    expect(drawn.smallestLabelPx).toBeGreaterThanOrEqual(10);
+    await expect(page.getByTestId("quality-explanation")).toContainText("Training loss");
+  });
+}
+
+test("a history of one point is drawn as a dot", async ({ page, models }) => {
+  const { artifact } = await models.stored({ kind: "unrated" });
+  await page.goto(`/models/${artifact.id}`);
+  const chart = page.getByRole("img", { name: /Loss by training step/ });
+  await expect(chart).toHaveAttribute("data-training-points", "1");
+  await expect(chart.locator('circle[data-dot="training"]')).toBeVisible();
 });
 
-test("one file and 'Download all' download the exact bytes the page lists", async ({
+test("one file and 'Download all' download the exact bytes, also when storage is on another origin", async ({
   page,
-  db,
+  context,
+  user,
+  models,
+  stack,
 }) => {
-  const model = await newestStoredModel(db, ADA.id);
-  await page.goto(`/models/${model.id}`);
+  // The page at localhost while PUBLIC_BASE_URL (where the local backend signs its links) is
+  // 127.0.0.1: the links are on another origin, as Supabase Storage's always are.
+  const otherOrigin = stack.baseUrl.replace("127.0.0.1", "localhost");
+  expect(otherOrigin).not.toBe(stack.baseUrl);
+  await logIn(context, user, otherOrigin);
+  const { artifact } = await models.stored();
+  await page.goto(`${otherOrigin}/models/${artifact.id}`);
   const rows = page.getByTestId("file-row");
-  const count = await rows.count();
-  expect(count).toBeGreaterThan(0);
-  const expected = new Map<string, string>();
-  for (let i = 0; i < count; i++) {
-    const row = rows.nth(i);
-    const name = (await row.locator("p.font-mono").innerText()).trim();
-    expected.set(name, (await row.getByTestId("sha256").innerText()).trim());
-  }
+  await expect(rows).toHaveCount(artifact.files.length);
+  const expected = new Map(artifact.files.map((file) => [file.name, file.sha256]));
 
-  const firstName = [...expected.keys()][0]!;
+  const first = artifact.files[0]!;
   const [single] = await Promise.all([
     page.waitForEvent("download"),
-    rows.first().getByTestId("download-file").click(),
+    page.locator(`[data-testid="download-file"][data-file="${first.name}"]`).click(),
   ]);
-  expect(single.suggestedFilename()).toBe(firstName);
-  expect(await sha256OfFile(await single.path())).toBe(expected.get(firstName));
+  expect(single.suggestedFilename()).toBe(first.name);
+  expect(single.url().startsWith(stack.baseUrl)).toBe(true);
+  expect(await sha256OfFile(await single.path())).toBe(first.sha256);
+  await expect(page.getByTestId("download-links")).toContainText(
+    `Your download of ${first.name} is starting.`,
+  );
+  // The button was never disabled under the keyboard user's focus.
+  await expect(
+    page.locator(`[data-testid="download-file"][data-file="${first.name}"]`),
+  ).toBeFocused();
 
   // "Download all" is one ZIP of every file plus SHA256SUMS, which the real tools accept.
   const [bundle] = await Promise.all([
     page.waitForEvent("download"),
     page.getByTestId("download-all").click(),
   ]);
-  expect(bundle.suggestedFilename()).toBe(`${model.name}.zip`);
+  expect(bundle.suggestedFilename()).toBe(`${artifact.name}.zip`);
   const out = await mkdtemp(path.join(tmpdir(), "e2e-bundle-"));
   try {
     const zip = await bundle.path();
@@ -90,13 +137,31 @@ test("one file and 'Download all' download the exact bytes the page lists", asyn
   await expect(page.getByTestId("verify-command")).toHaveText("sha256sum -c SHA256SUMS");
 });
 
+test("a download that cannot be signed says so instead of doing nothing", async ({
+  page,
+  db,
+  user,
+  models,
+}) => {
+  const { artifact } = await models.stored();
+  await page.goto(`/models/${artifact.id}`);
+  await expect(page.getByTestId("file-row").first()).toBeVisible();
+  // Deleted (in another tab) after the page was opened.
+  await softDeleteArtifact(db.db, { userId: user.id, artifactId: artifact.id, at: new Date() });
+  await page.getByTestId("download-file").first().click();
+  await expect(page.getByTestId("error-page")).toContainText(
+    "This model does not exist, was deleted, or belongs to someone else.",
+  );
+});
+
 test("another user's model, an unknown id and a malformed id show the same not-found page", async ({
   page,
   db,
+  storage,
 }) => {
-  const graces = await newestStoredModel(db, GRACE.id);
+  const someoneElse = await createStoredModel(db, storage, { userId: newUser().id });
   for (const path of [
-    `/models/${graces.id}`,
+    `/models/${someoneElse.artifact.id}`,
     "/models/00000000-0000-4000-8000-000000000000",
     "/models/not-a-model",
   ]) {

@@ -1,13 +1,31 @@
-import { createHash } from "node:crypto";
+/**
+ * The browser tests' fixtures. Each test gets a user of its own (a fresh id, no rows) and makes
+ * the models it looks at through the lifecycle's factories (app/testing/stored-models.ts), so
+ * nothing the pipeline's demo seed or another spec did changes what it sees. The seed's
+ * artifacts are still checked once (pipeline.spec.ts): the stack refuses to start without them.
+ */
+import { createHash, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 
 import { createDb, type DbClient, DEMO_USERS } from "@mad/db";
+import { type ArtifactStorage, createStorage } from "@mad/storage";
 import { type BrowserContext, test as base } from "@playwright/test";
 
+import {
+  createInFlightModels,
+  createStoredModel,
+  createStoredModels,
+  type StoredModelOptions,
+} from "../app/testing/stored-models";
 import { mintSessionCookie } from "./support/session";
 import type { StackInfo } from "./support/stacks";
 
 export const [ADA, GRACE, LINUS] = DEMO_USERS;
+
+export interface TestUser {
+  id: string;
+  email: string;
+}
 
 export function stackInfo(): StackInfo {
   const raw = process.env.E2E_STACK;
@@ -23,14 +41,14 @@ export function sessionCookieFor(
   return mintSessionCookie(stackInfo(), { id: userId, email });
 }
 
+/** Logs `user` in for `url`'s origin (default: the stack's own). */
 export async function logIn(
   context: BrowserContext,
-  user: (typeof DEMO_USERS)[number],
+  user: TestUser,
+  url = stackInfo().baseUrl,
 ): Promise<void> {
   const cookie = await sessionCookieFor(user.id, user.email);
-  await context.addCookies([
-    { ...cookie, url: stackInfo().baseUrl, httpOnly: true, sameSite: "Lax" },
-  ]);
+  await context.addCookies([{ ...cookie, url, httpOnly: true, sameSite: "Lax" }]);
 }
 
 export async function sha256OfFile(path: string): Promise<string> {
@@ -39,13 +57,52 @@ export async function sha256OfFile(path: string): Promise<string> {
     .digest("hex");
 }
 
-export const test = base.extend<{ db: DbClient }, { stack: StackInfo }>({
+export function newUser(): TestUser {
+  const id = randomUUID();
+  return { id, email: `e2e-${id.slice(0, 8)}@example.com` };
+}
+
+/** Models of the test's own user, made through the factories. */
+export interface ModelFactory {
+  stored: (options?: Partial<StoredModelOptions>) => ReturnType<typeof createStoredModel>;
+  many: (count: number, steps?: number) => ReturnType<typeof createStoredModels>;
+  inFlight: () => ReturnType<typeof createInFlightModels>;
+}
+
+export const test = base.extend<
+  { db: DbClient; user: TestUser; models: ModelFactory },
+  { stack: StackInfo; storage: ArtifactStorage }
+>({
   stack: [async ({}, use) => use(stackInfo()), { scope: "worker" }],
+  storage: [
+    async ({ stack }, use) =>
+      use(
+        createStorage({
+          backend: "local",
+          rootDir: stack.storageDir,
+          signingSecret: stack.storageSigningSecret,
+          publicBaseUrl: stack.baseUrl,
+          bucket: "lora-models",
+        }),
+      ),
+    { scope: "worker" },
+  ],
   baseURL: async ({}, use) => use(stackInfo().baseUrl),
   db: async ({}, use) => {
     const client = createDb(stackInfo().databaseUrl, { max: 2, applicationName: "mad-e2e" });
     await use(client);
     await client.close();
+  },
+  user: async ({}, use) => use(newUser()),
+  models: async ({ db, storage, user }, use) => {
+    let seed = 0;
+    await use({
+      stored: (options = {}) =>
+        createStoredModel(db, storage, { userId: user.id, seed: ++seed, ...options }),
+      many: (count, steps) =>
+        createStoredModels(db, storage, { userId: user.id, count, steps, firstSeed: 100 }),
+      inFlight: () => createInFlightModels(db, user.id),
+    });
   },
 });
 

@@ -1,12 +1,15 @@
-import { ADA, expect, logIn, test } from "./fixtures";
+import { expect, logIn, test } from "./fixtures";
 
 test.use({ javaScriptEnabled: false });
 
 test("the list, its search form and a model page work without JavaScript", async ({
   page,
   context,
+  user,
+  models,
 }) => {
-  await logIn(context, ADA);
+  await logIn(context, user);
+  await models.many(2, 30);
   await page.goto("/models");
   await expect(page.getByTestId("model-card").first()).toBeVisible();
   await page.getByLabel("Sort by").selectOption("quality");
@@ -18,6 +21,13 @@ test("the list, its search form and a model page work without JavaScript", async
   await expect(page.getByRole("heading", { name: "Files" })).toBeVisible();
   await page.getByText("Show the values as a table").click();
   await expect(page.getByRole("table")).toBeVisible();
+
+  // One file: a document post answered by a redirect to the signed URL, which is saved.
+  const [single] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByTestId("download-file").first().click(),
+  ]);
+  expect(single.suggestedFilename()).toMatch(/\.(json|safetensors)$/);
 
   // "Download all" without JavaScript: the same single ZIP download as with it.
   const [bundle] = await Promise.all([

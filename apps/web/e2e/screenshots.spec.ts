@@ -1,38 +1,28 @@
 import path from "node:path";
 
-import { ADA, expect, LINUS, logIn, test } from "./fixtures";
+import { expect, logIn, newUser, test } from "./fixtures";
+import { reviewPages, WIDTHS } from "./support/review-pages";
 
+/** Review screenshots of every page at both widths, in apps/web/screenshots/ (git-ignored). */
 const dir = path.join(import.meta.dirname, "..", "screenshots");
 
-test.use({ viewport: { width: 1280, height: 900 } });
-
-test("screenshots for review", async ({ page, context }) => {
-  await logIn(context, ADA);
-  await page.goto("/models");
-  await expect(page.getByTestId("model-card").first()).toBeVisible();
-  await page.screenshot({ path: path.join(dir, "models-list.png"), fullPage: true });
-
-  await page.goto("/models?sort=quality");
-  await page.getByTestId("model-card").first().getByRole("link").click();
-  await expect(page.getByRole("img", { name: /Loss by training step/ })).toBeVisible();
-  await page.screenshot({ path: path.join(dir, "model-detail.png"), fullPage: true });
-  await expect(page.getByTestId("verify-files")).toBeVisible();
-  await page
-    .getByRole("region", { name: "Files" })
-    .screenshot({ path: path.join(dir, "model-download-all.png") });
-
-  await page.goto("/notifications");
-  await expect(page.getByRole("heading", { name: "Notifications" })).toBeVisible();
-  await page.screenshot({ path: path.join(dir, "notifications.png"), fullPage: true });
-
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto("/models");
-  await page.screenshot({ path: path.join(dir, "models-list-mobile.png"), fullPage: true });
-
-  await context.clearCookies();
-  await logIn(context, LINUS);
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto("/models");
-  await expect(page.getByTestId("empty-state")).toBeVisible();
-  await page.screenshot({ path: path.join(dir, "models-empty.png"), fullPage: true });
+test("screenshots of every page at 1280 and 390 px", async ({ page, context, user, models }) => {
+  test.setTimeout(180_000);
+  const pages = await reviewPages(models);
+  const empty = newUser();
+  for (const size of WIDTHS) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    for (const review of pages) {
+      await context.clearCookies();
+      if (review.as !== "nobody") await logIn(context, review.as === "owner" ? user : empty);
+      const response = await page.goto(review.path);
+      expect(response!.status(), review.name).toBe(review.status ?? 200);
+      await page.locator("h1").first().waitFor();
+      await review.prepare?.(page);
+      await page.screenshot({
+        path: path.join(dir, `${review.name}-${size.width}.png`),
+        fullPage: true,
+      });
+    }
+  }
 });

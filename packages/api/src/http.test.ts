@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createDb, notifications } from "@mad/db";
 
-import { createApiHandler, isSameOriginRequest } from "./http";
+import { createApiHandler } from "./http";
 import { createApiTestEnv, type ApiTestEnv } from "./testing/env";
 import { insertArtifact, insertStoredArtifactWithFiles } from "./testing/fixtures";
 
@@ -270,25 +270,5 @@ describe("HTTP endpoint", () => {
     expect(result.unauthorized.code).toBe("UNAUTHORIZED");
     // Each stored model announced itself once ("model ready"), whoever reads them now.
     expect(result.marked).toEqual({ updated: 2 });
-  });
-});
-
-describe("isSameOriginRequest", () => {
-  const request = (headers: Record<string, string>) =>
-    new Request("http://localhost:3000/api/trpc/x", { method: "POST", headers });
-  it("trusts the own origin, configured origins and same-origin fetch metadata only", () => {
-    expect(isSameOriginRequest(request({ origin: "http://localhost:3000" }))).toBe(true);
-    expect(
-      isSameOriginRequest(request({ origin: "https://app.example" }), ["https://app.example"]),
-    ).toBe(true);
-    expect(
-      isSameOriginRequest(
-        request({ "sec-fetch-site": "same-origin", origin: "https://app.example" }),
-      ),
-    ).toBe(true);
-    expect(isSameOriginRequest(request({ origin: "null" }))).toBe(false);
-    expect(isSameOriginRequest(request({ origin: "http://localhost:3001" }))).toBe(false);
-    expect(isSameOriginRequest(request({ "sec-fetch-site": "same-site" }))).toBe(false);
-    expect(isSameOriginRequest(request({}))).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 
 import { type ApiDeps, type AuthSource, defaultApiLogger, createContext } from "./context";
+import { isSameOriginRequest } from "./csrf";
 import { appRouter } from "./root";
 
 export const API_ENDPOINT = "/api/trpc";
@@ -25,7 +26,7 @@ export interface ApiHandlerDeps extends ApiDeps {
   endpoint?: string;
   /**
    * Origins besides the request's own that may send cookie-authenticated mutations (e.g. the
-   * public origin when a proxy rewrites the Host).
+   * public origin when a proxy rewrites the Host). The rule itself is in ./csrf.
    */
   trustedOrigins?: string[];
 }
@@ -35,25 +36,6 @@ function bearerToken(request: Request): string | null | undefined {
   if (header === null) return undefined;
   const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(header);
   return match ? match[1]! : null;
-}
-
-/**
- * Whether a browser request comes from our own site. Browsers send `Sec-Fetch-Site` (modern)
- * and `Origin` (on every POST); a request with neither is not trusted for cookie mutations.
- */
-export function isSameOriginRequest(
-  request: Request,
-  trustedOrigins: readonly string[] = [],
-): boolean {
-  const site = request.headers.get("sec-fetch-site");
-  // A header page scripts cannot set; also right behind a proxy that rewrites the Host.
-  if (site === "same-origin") return true;
-  const origin = request.headers.get("origin");
-  if (origin !== null && origin !== "null") {
-    return origin === new URL(request.url).origin || trustedOrigins.includes(origin);
-  }
-  // "none": typed into the address bar or a bookmark, never another site's doing.
-  return site === "none";
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;

@@ -15,13 +15,7 @@ export {
   type AuthSource,
   type Context,
 } from "./context";
-export {
-  createApiHandler,
-  isSameOriginRequest,
-  API_ENDPOINT,
-  MAX_BATCH_SIZE,
-  type ApiHandlerDeps,
-} from "./http";
+export { createApiHandler, API_ENDPOINT, MAX_BATCH_SIZE, type ApiHandlerDeps } from "./http";
 export {
   appRouter,
   createServerCaller,
@@ -30,6 +24,7 @@ export {
   type RouterOutputs,
   type ServerCaller,
 } from "./root";
+export { isSameOriginRequest } from "./csrf";
 export { SIGNED_URL_TTL_SECONDS } from "./router/models/download";
 export { MODEL_NOT_FOUND_MESSAGE } from "./router/models/ownership";
 export { listModelsInput, type ListModelsInput } from "./router/models/inputs";

@@ -1,15 +1,25 @@
 import { isRouteErrorResponse, Link } from "@remix-run/react";
 
+/** The title of an error page's tab, by status. */
+export function errorTitle(error: unknown): string {
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  if (status === 404) return "Page not found · Model Artifacts & Delivery";
+  if (status === 403) return "Not allowed · Model Artifacts & Delivery";
+  if (status === 400) return "Bad request · Model Artifacts & Delivery";
+  return "Something went wrong · Model Artifacts & Delivery";
+}
+
+/** Every error page: inside the layout (header, footer), says what happened, offers a way back. */
 export function ErrorPage({ error }: { error: unknown }) {
   let title = "Something went wrong";
   let message = "An unexpected error occurred. Please try again in a moment.";
   let status = 500;
   if (isRouteErrorResponse(error)) {
     status = error.status;
-    const detail =
-      typeof error.data === "string"
-        ? error.data
-        : (error.data as { message?: string } | null)?.message;
+    // Only our own answers carry a message for people ({ message }); a string is the router's
+    // text ("Error: No route matches URL …") and is not shown.
+    const ownMessage = (error.data as { message?: unknown } | null)?.message;
+    const detail = typeof ownMessage === "string" ? ownMessage : undefined;
     if (error.status === 404) {
       title = "Not found";
       message = detail ?? "We couldn't find that page.";
@@ -19,6 +29,9 @@ export function ErrorPage({ error }: { error: unknown }) {
     } else if (error.status === 403) {
       title = "Not allowed";
       message = detail ?? "You are not allowed to do that.";
+    } else if (error.status === 405) {
+      title = "That page cannot do this";
+      message = detail ?? "This address does not accept that kind of request.";
     } else {
       message = detail ?? message;
     }

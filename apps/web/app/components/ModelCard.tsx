@@ -15,7 +15,8 @@ export function toCardModel(model: ApiListedModel) {
     score: model.quality_metrics?.overall_score ?? null,
     convergence: model.quality_metrics?.convergence_quality ?? "unknown",
     datasetName: model.dataset.name,
-    createdAt: model.created_at,
+    // When the model was trained (its job's completion): what "Most recent" orders by.
+    trainedAt: model.job.completed_at ?? model.created_at,
     totalCost: model.training_summary?.total_cost ?? null,
     progress: model.progress,
     failureReason: model.failure_reason,
@@ -88,9 +89,11 @@ export function ModelCard({ model, back }: { model: ListedModel; back: string })
           </dd>
         </div>
         <div>
-          <dt className="text-xs text-slate-600">Created</dt>
+          <dt className="text-xs text-slate-600">Trained</dt>
           <dd className="font-medium text-slate-800">
-            <time dateTime={model.createdAt}>{formatDate(model.createdAt)}</time>
+            <time dateTime={model.trainedAt} data-testid="trained-at">
+              {formatDate(model.trainedAt)}
+            </time>
           </dd>
         </div>
         <div>

@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { ADA, createHarness, type Harness, loaderArgs, ORIGIN } from "../testing/harness";
-import { seedModels } from "../testing/seed";
+import { ADA, createHarness, GRACE, type Harness, loaderArgs, ORIGIN } from "../testing/harness";
+import { createStoredModels } from "../testing/stored-models";
 import * as trpc from "./api.trpc.$";
 
 let harness: Harness;
 
 beforeAll(async () => {
   harness = await createHarness();
-  await seedModels(harness, { counts: { ada: 2, grace: 1 }, steps: 20 });
+  const { db, context } = harness;
+  await createStoredModels(db, context.storage, { userId: ADA.id, count: 2, steps: 20 });
+  await createStoredModels(db, context.storage, { userId: GRACE.id, count: 1, steps: 20 });
 });
 
 afterAll(async () => {

@@ -32,10 +32,25 @@ describe("the development login", () => {
       "//evil.example",
       "/\\evil.example",
       "javascript:alert(1)",
+      "/..//evil.example",
+      "/%2E%2E//evil.example/phish",
     ]) {
       const result = await submit({ userId: GRACE.id, redirectTo: evil });
       expect(result.location, evil).toBe("/models");
     }
+  });
+
+  it("a logged-in visitor is sent on only to a path that stays on this site after normalising", async () => {
+    const cookie = await seeded.harness.cookieFor(ADA.id);
+    const back = (redirectTo: string) =>
+      outcome(() =>
+        login.loader(
+          loaderArgs(get(`/login?redirectTo=${encodeURIComponent(redirectTo)}`, cookie)),
+        ),
+      );
+    expect((await back("/models?sort=quality")).location).toBe("/models?sort=quality");
+    // `/login?redirectTo=%2F..%2F%2Fevil.example` once answered `Location: //evil.example`.
+    expect((await back("/..//evil.example")).location).toBe("/models");
   });
 
   it("refuses an unknown user id with a helpful 400", async () => {

@@ -38,7 +38,13 @@ export async function loadModelPage(caller: ServerCaller, modelId: string, reque
 
 const modelFormSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("download-all") }),
-  z.object({ intent: z.literal("download"), file: z.string().min(1).max(255) }),
+  z.object({
+    intent: z.literal("download"),
+    file: z.string().min(1).max(255),
+    // "link": answer with the signed link (the page starts the download and can say if it
+    // fails); without it (no JavaScript) the answer is a redirect to the file.
+    respond: z.literal("link").optional(),
+  }),
   z.object({
     intent: z.literal("delete"),
     confirm: z.literal("yes", { error: "Tick the box to confirm." }),
@@ -113,9 +119,13 @@ export async function retryIngestion({ caller, modelId }: ModelTarget) {
 
 /**
  * Signs download links: for one file a redirect straight to its signed URL (the browser saves
- * it and stays on the page), for every file (`files` undefined) the list of links.
+ * it and stays on the page) unless `asLink`, for every file (`files` undefined) the list of links.
  */
-export async function signDownloads({ caller, modelId }: ModelTarget, files?: string[]) {
+export async function signDownloads(
+  { caller, modelId }: ModelTarget,
+  files?: string[],
+  options: { asLink?: boolean } = {},
+) {
   let signed;
   try {
     signed = await caller.models.download({ modelId, files });
@@ -132,7 +142,7 @@ export async function signDownloads({ caller, modelId }: ModelTarget, files?: st
     );
   }
   const links = Object.entries(signed.download_urls).map(([name, url]) => ({ name, url }));
-  if (files && links.length === 1) return redirect(links[0]!.url);
+  if (files && links.length === 1 && !options.asLink) return redirect(links[0]!.url);
   const expiresAt = new Date(Date.now() + signed.expires_in_seconds * 1000).toISOString();
-  return answer({ kind: "links", links, expiresAt, scope: "all" });
+  return answer({ kind: "links", links, expiresAt, scope: files ? "one" : "all" });
 }

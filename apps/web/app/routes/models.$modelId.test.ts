@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 
 import { ADA, get, loaderArgs, outcome, post } from "../testing/harness";
-import { seedModels, useSeededHarness } from "../testing/seed";
+import { useSeededHarness } from "../testing/seed";
+import { createInFlightModels } from "../testing/stored-models";
 import * as modelDetail from "./models.$modelId";
 import * as download from "./storage.v1.object.sign.$";
 
@@ -103,6 +104,20 @@ describe("the model page", () => {
     expect(refused.status).toBe(400);
   });
 
+  it("answers the page's script with the one signed link instead of a redirect", async () => {
+    const result = await submit(seeded.adaModels[0]!, {
+      intent: "download",
+      file: "adapter_config.json",
+      respond: "link",
+    });
+    expect(result.status).toBe(200);
+    expect(result.data).toMatchObject({
+      kind: "links",
+      scope: "one",
+      links: [{ name: "adapter_config.json", url: expect.stringMatching(/token=/) as unknown }],
+    });
+  });
+
   it("answers 'Download all' with every file's link and when they expire", async () => {
     const result = await submit(seeded.adaModels[1]!, { intent: "download-all" });
     expect(result.status).toBe(200);
@@ -166,10 +181,8 @@ describe("the model page", () => {
 
 describe("retrying a failed ingestion", () => {
   it("puts a failed model back to processing and says so", async () => {
-    await seedModels(seeded.harness, { counts: { ada: 0, grace: 0 }, withInFlight: true });
-    const [failed] = await seeded.harness.db.sql<{ id: string }[]>`
-      select id from model_artifacts where user_id = ${ADA.id} and status = 'failed' limit 1`;
-    const id = failed!.id;
+    const { failed } = await createInFlightModels(seeded.harness.db, ADA.id);
+    const id = failed.id;
     const before = await page(id);
     expect((before.data as { model: { failure_reason: string } }).model.failure_reason).toMatch(
       /does not match/,

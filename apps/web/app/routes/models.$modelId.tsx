@@ -50,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "retry":
       return retryIngestion(target);
     case "download":
-      return signDownloads(target, [form.file]);
+      return signDownloads(target, [form.file], { asLink: form.respond === "link" });
     case "download-all":
       return signDownloads(target);
   }

@@ -63,3 +63,19 @@ describe("the model list's query parameters", () => {
     expect((result.data as { pagination: { total: number } }).pagination.total).toBe(0);
   });
 });
+
+describe("the empty list's link to start a training job", () => {
+  it("comes from PLATFORM_URL, and is absent without it", async () => {
+    const linus = await seeded.harness.cookieFor(LINUS.id);
+    expect((await list("", linus)).data).toMatchObject({ platformUrl: null });
+    const env = seeded.harness.context.env;
+    env.PLATFORM_URL = "https://platform.example.com/training";
+    try {
+      expect((await list("", linus)).data).toMatchObject({
+        platformUrl: "https://platform.example.com/training",
+      });
+    } finally {
+      delete env.PLATFORM_URL;
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { ModelCard, toCardModel } from "../components/ModelCard";
 import { pluralize } from "../lib/format";
@@ -14,7 +14,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { caller } = await requireUser(request);
+  const { caller, context } = await requireUser(request);
   const parsed = parseListQuery(new URL(request.url).searchParams);
   if (!parsed.ok)
     throw data({ message: parsed.message }, { status: 400, statusText: "Bad Request" });
@@ -27,7 +27,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
       q: query.q || undefined,
     }),
   );
-  return { query, models: result.models.map(toCardModel), pagination: result.pagination };
+  return {
+    query,
+    models: result.models.map(toCardModel),
+    pagination: result.pagination,
+    platformUrl: context.env.PLATFORM_URL ?? null,
+  };
 }
 
 function Pagination({ query, totalPages }: { query: ListQuery; totalPages: number }) {
@@ -98,7 +103,7 @@ function Pagination({ query, totalPages }: { query: ListQuery; totalPages: numbe
   );
 }
 
-function EmptyState() {
+function EmptyState({ platformUrl }: { platformUrl: string | null }) {
   return (
     <div className="card mx-auto mt-4 max-w-2xl p-10 text-center" data-testid="empty-state">
       <svg className="mx-auto" width="56" height="56" viewBox="0 0 24 24" aria-hidden="true">
@@ -126,18 +131,24 @@ function EmptyState() {
           ready.
         </li>
       </ol>
-      <a href="/training/new" className="btn-primary mt-8">
-        Start a training job
-      </a>
+      {platformUrl && (
+        <a href={platformUrl} className="btn-primary mt-8" data-testid="start-training">
+          Start a training job
+        </a>
+      )}
     </div>
   );
 }
 
 export default function ModelsPage() {
-  const { query, models, pagination } = useLoaderData<typeof loader>();
+  const { query, models, pagination, platformUrl } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const submit = useSubmit();
   const formRef = useRef<HTMLFormElement>(null);
+  const choosingByKeyboard = useRef(false);
+  // Follows the URL (back, links) and the user's choice before it is applied.
+  const [sort, setSort] = useState(query.sort);
+  useEffect(() => setSort(query.sort), [query.sort]);
   const loadingList = navigation.state === "loading" && navigation.location.pathname === "/models";
   const searching = loadingList && new URLSearchParams(navigation.location.search).has("q");
   const back = listHref(query);
@@ -191,10 +202,28 @@ export default function ModelsPage() {
             <select
               id="sort"
               name="sort"
-              defaultValue={query.sort}
-              key={query.sort}
+              // Controlled, not re-mounted per URL: a keyboard user's focus stays on it.
+              value={sort}
               className="input pr-8"
-              onChange={() => submit(formRef.current)}
+              // A pointer choice applies at once; arrow keys only move the choice (every key
+              // press would otherwise load a new list), and Enter or "Apply" applies it.
+              onKeyDown={(event) => {
+                if (event.key === "Enter") {
+                  event.preventDefault();
+                  submit(formRef.current);
+                } else {
+                  choosingByKeyboard.current = true;
+                }
+              }}
+              onPointerDown={() => {
+                choosingByKeyboard.current = false;
+              }}
+              onChange={(event) => {
+                // No DOM lib here (app/lib/browser.ts): the select's value, typed by hand.
+                const chosen = (event.currentTarget as unknown as { value: string }).value;
+                setSort(chosen === "quality" ? "quality" : "recent");
+                if (!choosingByKeyboard.current) submit(formRef.current);
+              }}
             >
               {SORT_OPTIONS.map((option) => (
                 <option key={option.value} value={option.value}>
@@ -221,7 +250,7 @@ export default function ModelsPage() {
         data-testid="model-grid"
       >
         {noModelsAtAll ? (
-          <EmptyState />
+          <EmptyState platformUrl={platformUrl} />
         ) : models.length === 0 ? (
           <div className="card p-10 text-center" data-testid="no-results">
             <h2 className="text-lg font-semibold text-slate-900">

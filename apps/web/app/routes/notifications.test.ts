@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { get, loaderArgs, outcome, post } from "../testing/harness";
+import { ADA, get, loaderArgs, outcome, post } from "../testing/harness";
 import { useSeededHarness } from "../testing/seed";
 import * as notifications from "./notifications";
 
@@ -32,5 +32,19 @@ describe("notifications", () => {
   it("answers a malformed mark-read form with a 400", async () => {
     const result = await submit({ intent: "mark-read", id: "nope" });
     expect(result.status).toBe(400);
+  });
+
+  it("says a notification's model was deleted instead of linking to a not-found page", async () => {
+    const [deletedId, keptId] = seeded.adaModels as [string, string];
+    await seeded.harness.context.callerFor(ADA.id).models.delete({ modelId: deletedId });
+    const listed = await outcome(() =>
+      notifications.loader(loaderArgs(get("/notifications", seeded.adaCookie))),
+    );
+    const shown = (
+      listed.data as { notifications: { action_url: string; modelDeleted: boolean }[] }
+    ).notifications;
+    const about = (id: string) => shown.find((n) => n.action_url === `/models/${id}`);
+    expect(about(deletedId)?.modelDeleted).toBe(true);
+    expect(about(keptId)?.modelDeleted).toBe(false);
   });
 });

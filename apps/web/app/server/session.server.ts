@@ -2,6 +2,7 @@
  * The dashboard's session: a signed, HttpOnly, SameSite=Lax cookie holding the user's access
  * token. Every request re-verifies the token, so an expired or forged one means "log in again".
  */
+import { CROSS_SITE_REFUSAL_MESSAGE, isSameOriginRequest, originOf } from "@mad/api/csrf";
 import { data, redirect } from "@remix-run/node";
 
 import { safeRedirectPath } from "../lib/safe-redirect";
@@ -51,17 +52,6 @@ const verifiedSessions = new Map<string, VerifiedSession>();
 const VERIFIED_SESSION_TTL_MS = 60_000;
 const VERIFIED_SESSION_MAX = 5_000;
 
-function tokenExpiry(token: string): number {
-  try {
-    const payload = JSON.parse(
-      Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"),
-    ) as { exp?: unknown };
-    return typeof payload.exp === "number" ? payload.exp * 1000 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 /** The logged-in user, or null (an invalid or expired token counts as logged out). */
 export async function getOptionalUser(request: Request): Promise<AuthenticatedRequest | null> {
   const context = await getServerContext();
@@ -84,7 +74,7 @@ export async function getOptionalUser(request: Request): Promise<AuthenticatedRe
   const verified = await context.auth.verifyAccessToken(token);
   if (!verified) return null;
   const user: SessionUser = { id: verified.userId, email: session.get("email") ?? null };
-  const expiresAt = Math.min(tokenExpiry(token), now + VERIFIED_SESSION_TTL_MS);
+  const expiresAt = Math.min(verified.expiresAt.getTime(), now + VERIFIED_SESSION_TTL_MS);
   if (expiresAt > now) {
     if (verifiedSessions.size >= VERIFIED_SESSION_MAX) verifiedSessions.clear();
     verifiedSessions.set(cookieHeader, { user, expiresAt });
@@ -105,31 +95,14 @@ export async function requireUser(request: Request): Promise<AuthenticatedReques
 }
 
 /**
- * Cross-site request defence for form posts, on top of SameSite=Lax: a browser sends Origin on
- * every POST, and it must be this dashboard's own origin.
+ * Cross-site request defence for form posts, on top of SameSite=Lax: the product's one rule
+ * (@mad/api/csrf; server.js applies it before Remix too, this keeps every action safe on its own,
+ * e.g. under the Vite dev server).
  */
 export async function assertSameOrigin(request: Request): Promise<void> {
   const context = await getServerContext();
-  const origin = request.headers.get("Origin");
-  const allowed = new Set([
-    new URL(request.url).origin,
-    new URL(context.env.PUBLIC_BASE_URL).origin,
-  ]);
-  if (origin === null) {
-    // Non-browser clients omit Origin; a browser's cross-site form always sends it. Fall back
-    // to Sec-Fetch-Site, which modern browsers send even where Origin is "null".
-    const site = request.headers.get("Sec-Fetch-Site");
-    if (site === null || site === "same-origin" || site === "none") return;
-  } else if (allowed.has(origin)) {
-    return;
-  }
-  throw data(
-    {
-      message:
-        "This form was sent from another site and was refused. Open the page here and try again.",
-    },
-    { status: 403, statusText: "Forbidden" },
-  );
+  if (isSameOriginRequest(request, [originOf(context.env.PUBLIC_BASE_URL)])) return;
+  throw data({ message: CROSS_SITE_REFUSAL_MESSAGE }, { status: 403, statusText: "Forbidden" });
 }
 
 /** A Set-Cookie header carrying a one-time message for the next page. */

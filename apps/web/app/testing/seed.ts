@@ -1,24 +1,18 @@
 /**
- * Seeded models for route tests: the fallback seed's stored artifacts (rows and files through
- * the real storage code) in the harness's own database and storage folder.
+ * Seeded models for route tests: stored artifacts made by the lifecycle's factories, with their
+ * loss curves and files (through the real storage code), in the harness's own database and
+ * storage folder.
  */
 import { afterAll, beforeAll } from "vitest";
 
-import { fallbackSeed, type FallbackSeedOptions } from "../../e2e/support/fallback-seed";
-import { ADA, createHarness, type Harness } from "./harness";
-
-export async function seedModels(
-  harness: Harness,
-  options: Omit<FallbackSeedOptions, "client" | "storage">,
-): Promise<{ artifactIds: string[] }> {
-  return fallbackSeed({ client: harness.db, storage: harness.context.storage, ...options });
-}
+import { ADA, createHarness, GRACE, type Harness } from "./harness";
+import { createStoredModels } from "./stored-models";
 
 export interface SeededHarness {
   harness: Harness;
   /** Ada's session cookie (`name=value`). */
   adaCookie: string;
-  /** Ada's three stored models, newest first. */
+  /** Ada's three stored models, most recently trained first. */
   adaModels: string[];
   /** Grace's one stored model. */
   graceModel: string;
@@ -32,12 +26,19 @@ export function useSeededHarness(): SeededHarness {
   const seeded = {} as SeededHarness;
   beforeAll(async () => {
     seeded.harness = await createHarness();
-    const { artifactIds } = await seedModels(seeded.harness, {
-      counts: { ada: 3, grace: 1 },
+    const { db, context } = seeded.harness;
+    const ada = await createStoredModels(db, context.storage, {
+      userId: ADA.id,
+      count: 3,
       steps: 30,
     });
-    seeded.adaModels = artifactIds.slice(0, 3);
-    seeded.graceModel = artifactIds[3]!;
+    const grace = await createStoredModels(db, context.storage, {
+      userId: GRACE.id,
+      count: 1,
+      steps: 30,
+    });
+    seeded.adaModels = ada.map((m) => m.artifact.id);
+    seeded.graceModel = grace[0]!.artifact.id;
     seeded.adaCookie = await seeded.harness.cookieFor(ADA.id);
   });
   afterAll(async () => {

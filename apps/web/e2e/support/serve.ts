@@ -1,5 +1,5 @@
 /**
- * `pnpm exec tsx e2e/support/serve.ts [--fallback] [--reuse-build]`: the e2e stack for a person
+ * `pnpm exec tsx e2e/support/serve.ts [--factories] [--reuse-build]`: the e2e stack for a person
  * to look at (its coordinates, secrets included, in /tmp/mad-web-stack.json while it runs);
  * Ctrl-C stops everything.
  */
@@ -13,7 +13,7 @@ const infoFile = "/tmp/mad-web-stack.json";
 const stack = createStack(
   e2eStackOptions({
     reuseBuild: process.argv.includes("--reuse-build"),
-    fallback: process.argv.includes("--fallback"),
+    factories: process.argv.includes("--factories"),
     log: (line) => console.log(`[stack] ${line}`),
   }),
 );

@@ -2,11 +2,11 @@
  * The browser tests' and the benchmark's stacks: tooling/dev-stack's orchestrator (the run
  * command's) with throw-away data, free ports and the production build of the dashboard.
  */
-import { createDb } from "@mad/db";
+import { createDb, DEMO_USERS } from "@mad/db";
 import type { RunningStack, SeedFunction, StackOptions } from "@mad/dev-stack";
 import { createStorage } from "@mad/storage";
 
-import { fallbackSeed } from "./fallback-seed";
+import { createInFlightModels, createStoredModels } from "../../app/testing/stored-models";
 
 /** What the specs know about the stack (handed to Playwright's workers as JSON in E2E_STACK). */
 export interface StackInfo {
@@ -16,8 +16,8 @@ export interface StackInfo {
   sessionSecret: string;
   authJwtSecret: string;
   storageSigningSecret: string;
-  /** "ingester" when the real pipeline stored the artifacts, "fallback" for the fallback rows. */
-  seededBy: "ingester" | "fallback" | null;
+  /** "ingester" when the real pipeline stored the artifacts, "factories" for factory-made rows. */
+  seededBy: "ingester" | "factories" | null;
   /** The stack's throw-away folder (Postgres data, stored files, secrets). */
   dataDir: string;
 }
@@ -34,16 +34,19 @@ export function stackInfoOf(stack: RunningStack): StackInfo {
       stack.storedBy === "ingester"
         ? "ingester"
         : stack.storedBy === "seed function"
-          ? "fallback"
+          ? "factories"
           : null,
     dataDir: stack.dataDir,
   };
 }
 
-/** The FALLBACK seed's stored artifacts (rows + files through @mad/storage), plus in-flight ones. */
-export function fallbackRows(counts?: { ada: number; grace: number }): SeedFunction {
+/**
+ * Stored artifacts made by the lifecycle's factories (rows, loss curves, files through
+ * @mad/storage; app/testing/stored-models.ts), plus one processing and one failed model for Ada.
+ */
+export function factoryRows(counts = { ada: 15, grace: 3 }): SeedFunction {
   return async (stack) => {
-    const client = createDb(stack.databaseUrl, { max: 4, applicationName: "mad-fallback-seed" });
+    const client = createDb(stack.databaseUrl, { max: 4, applicationName: "mad-factory-seed" });
     try {
       const storage = createStorage({
         backend: "local",
@@ -52,7 +55,10 @@ export function fallbackRows(counts?: { ada: number; grace: number }): SeedFunct
         publicBaseUrl: stack.webUrl,
         bucket: stack.storageBucket,
       });
-      await fallbackSeed({ client, storage, counts, withInFlight: true });
+      const [ada, grace] = DEMO_USERS;
+      await createStoredModels(client, storage, { userId: ada.id, count: counts.ada });
+      await createStoredModels(client, storage, { userId: grace.id, count: counts.grace });
+      await createInFlightModels(client, ada.id);
     } finally {
       await client.close();
     }
@@ -73,7 +79,7 @@ const throwaway = {
  */
 export function e2eStackOptions(options: {
   reuseBuild: boolean;
-  fallback?: boolean;
+  factories?: boolean;
   log: (line: string) => void;
 }): StackOptions {
   return {
@@ -81,7 +87,7 @@ export function e2eStackOptions(options: {
     nodeEnv: "test",
     devLogin: true,
     reuseBuild: options.reuseBuild,
-    seed: options.fallback ? fallbackRows() : "pipeline",
+    seed: options.factories ? factoryRows() : "pipeline",
     awaitIngestion: true,
     ingesterEnv: {
       LOG_LEVEL: "warn",
@@ -96,7 +102,7 @@ export function e2eStackOptions(options: {
 }
 
 /**
- * The benchmark measures rendering with a known data size: the fallback rows (40 models for
+ * The benchmark measures rendering with a known data size: factory-made rows (40 models for
  * Ada, 5 for Grace), a production server, no development login, no pipeline running beside it.
  */
 export function benchStackOptions(options: {
@@ -108,7 +114,7 @@ export function benchStackOptions(options: {
     nodeEnv: "production",
     devLogin: false,
     reuseBuild: options.reuseBuild,
-    seed: fallbackRows({ ada: 40, grace: 5 }),
+    seed: factoryRows({ ada: 40, grace: 5 }),
     webEnv: options.webEnv,
     log: (line) => console.error(`[stack] ${line}`),
   };

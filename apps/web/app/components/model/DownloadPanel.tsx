@@ -2,7 +2,13 @@ import { formatTimeUtc } from "../../lib/format";
 import type { ModelActionResult } from "./types";
 
 /** The answer to a download form: the signed links and when they expire, or what went wrong. */
-export function DownloadPanel({ result }: { result: ModelActionResult | undefined }) {
+export function DownloadPanel({
+  result,
+  autoStarted,
+}: {
+  result: ModelActionResult | undefined;
+  autoStarted: boolean;
+}) {
   if (!result || result.kind === "retried") return null;
   if (result.kind === "error") {
     return (
@@ -23,10 +29,21 @@ export function DownloadPanel({ result }: { result: ModelActionResult | undefine
       data-testid="download-links"
     >
       <p className="font-semibold">
-        Your download links are ready. Links valid for 1 hour, expire at{" "}
+        {!autoStarted
+          ? "Your download links are ready."
+          : result.links.length === 1
+            ? `Your download of ${result.links[0]!.name} is starting.`
+            : "Your downloads are starting."}{" "}
+        {result.links.length === 1 ? "Link" : "Links"} valid for 1 hour, expire at{" "}
         {formatTimeUtc(result.expiresAt)}.
       </p>
-      <p className="mt-1">Save each file:</p>
+      <p className="mt-1">
+        {autoStarted
+          ? result.links.length === 1
+            ? "If it did not start, use its link:"
+            : "If a file did not start, use its link:"
+          : "Save each file:"}
+      </p>
       <ul className="mt-2 space-y-1">
         {result.links.map((link) => (
           <li key={link.name}>

@@ -1,10 +1,12 @@
-import { Form } from "@remix-run/react";
+import { Form, useFetcher } from "@remix-run/react";
+import { useEffect, useState } from "react";
 
 import { formatBytes } from "../../lib/format";
 import { CopyButton } from "../CopyButton";
 import { DownloadPanel } from "./DownloadPanel";
 import { Section } from "./Section";
 import type { ModelActionResult, ModelDetail } from "./types";
+import { useSequentialDownloads } from "./use-sequential-downloads";
 
 type FileEntry = ModelDetail["files"][number];
 
@@ -52,7 +54,29 @@ function VerifyFiles({ model }: { model: ModelDetail }) {
   );
 }
 
-function FileRow({ file, downloadable }: { file: FileEntry; downloadable: boolean }) {
+type DownloadFetcher = ReturnType<typeof useFetcher<ModelActionResult>>;
+
+/** Whether the page's script runs (after hydration); false in the server's HTML. */
+function useHydrated(): boolean {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
+}
+
+function FileRow({
+  file,
+  downloadable,
+  fetcher,
+}: {
+  file: FileEntry;
+  downloadable: boolean;
+  fetcher: DownloadFetcher;
+}) {
+  const hydrated = useHydrated();
+  const preparing =
+    fetcher.state !== "idle" &&
+    fetcher.formData?.get("intent") === "download" &&
+    fetcher.formData.get("file") === file.name;
   return (
     <li className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid="file-row">
       <div className="min-w-0 flex-1 basis-full sm:basis-0">
@@ -69,26 +93,45 @@ function FileRow({ file, downloadable }: { file: FileEntry; downloadable: boolea
           <CopyButton text={file.sha256} label={`Copy the sha256 of ${file.name}`} />
         </div>
       </div>
-      {downloadable && (
-        // A document request: the answer is a redirect to the signed URL, which the browser saves.
-        <Form method="post" reloadDocument>
-          <input type="hidden" name="intent" value="download" />
-          <input type="hidden" name="file" value={file.name} />
-          <button
-            type="submit"
-            className="btn-secondary"
-            aria-label={`Download ${file.name}`}
-            data-testid="download-file"
-          >
-            Download
-          </button>
-        </Form>
-      )}
+      {downloadable &&
+        (hydrated ? (
+          // With JavaScript: the signed link comes back as data and the page starts the download,
+          // so a refusal (or a link on another origin) is shown instead of a click doing nothing.
+          <fetcher.Form method="post">
+            <input type="hidden" name="intent" value="download" />
+            <input type="hidden" name="file" value={file.name} />
+            <input type="hidden" name="respond" value="link" />
+            <DownloadFileButton name={file.name} preparing={preparing} />
+          </fetcher.Form>
+        ) : (
+          // Without: a document request answered by a redirect to the signed URL.
+          <Form method="post" reloadDocument>
+            <input type="hidden" name="intent" value="download" />
+            <input type="hidden" name="file" value={file.name} />
+            <DownloadFileButton name={file.name} preparing={false} />
+          </Form>
+        ))}
     </li>
   );
 }
 
-/** The stored files with their checksums, one download per file and "Download all". */
+function DownloadFileButton({ name, preparing }: { name: string; preparing: boolean }) {
+  return (
+    <button
+      type="submit"
+      className="btn-secondary"
+      aria-disabled={preparing}
+      onClick={(event) => preparing && event.preventDefault()}
+      data-testid="download-file"
+      data-file={name}
+    >
+      {preparing ? "Preparing…" : "Download"}
+      <span className="sr-only"> {name}</span>
+    </button>
+  );
+}
+
+/** The stored files with their checksums, one download per file and "Download all" (a ZIP). */
 export function FilesSection({
   model,
   actionData,
@@ -96,6 +139,8 @@ export function FilesSection({
   model: ModelDetail;
   actionData: ModelActionResult | undefined;
 }) {
+  const fetcher = useFetcher<ModelActionResult>({ key: `download-file-${model.id}` });
+  useSequentialDownloads(fetcher.data);
   const stored = model.status === "stored";
   return (
     <Section
@@ -103,13 +148,13 @@ export function FilesSection({
       title="Files"
       aside={stored && model.files.length > 0 ? <DownloadAllLink model={model} /> : null}
     >
-      <DownloadPanel result={actionData} />
+      <DownloadPanel result={fetcher.data ?? actionData} autoStarted={fetcher.data !== undefined} />
       {model.files.length === 0 ? (
         <p className="text-sm text-slate-700">No files stored yet.</p>
       ) : (
         <ul className="divide-y divide-slate-100">
           {model.files.map((file) => (
-            <FileRow key={file.name} file={file} downloadable={stored} />
+            <FileRow key={file.name} file={file} downloadable={stored} fetcher={fetcher} />
           ))}
         </ul>
       )}

@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 
-import { formatInteger } from "../../lib/format";
+import { formatDateTime, formatInteger } from "../../lib/format";
 import { asConvergence } from "../../lib/quality";
 import { QualityBadge, Stars, StatusBadge } from "../Quality";
 import type { ModelDetail } from "./types";
@@ -37,6 +37,14 @@ export function ModelHeader({ model, back }: { model: ModelDetail; back: string 
               Dataset <span className="font-semibold text-slate-900">{model.dataset.name}</span> ·{" "}
               {formatInteger(model.dataset.total_training_pairs)} pairs ({model.dataset.format})
             </span>
+            {model.job.completed_at && (
+              <span>
+                Trained{" "}
+                <time dateTime={model.job.completed_at} data-testid="trained-at">
+                  {formatDateTime(model.job.completed_at)}
+                </time>
+              </span>
+            )}
             <span>Version {model.version}</span>
           </div>
         </div>

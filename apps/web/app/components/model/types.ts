@@ -8,7 +8,10 @@ export interface DownloadLinks {
   kind: "links";
   links: { name: string; url: string }[];
   expiresAt: string;
-  /** "all" when the user asked for every file (the page then starts the downloads itself). */
+  /**
+   * "all" when the user asked for every file, "one" for one file asked for by the page's
+   * script; either way the page starts the downloads itself.
+   */
   scope: "all" | "one";
 }
 

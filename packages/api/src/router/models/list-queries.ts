@@ -14,10 +14,18 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-// The list's ORDER BY matches the two partial indexes column for column (drizzle created them
-// DESC NULLS LAST; a plain DESC would mean NULLS FIRST and force a sort).
+/**
+ * When the model was trained: its job's completion, which the cards show, and so what "Most
+ * recent" orders by (the artifact's own created_at is when ingestion began, the same moment for
+ * every model a seed or a backlog brings in). A job without a completion falls back to it.
+ */
+const trainedAt = sql<Date>`coalesce(${trainingJobs.completedAt}, ${modelArtifacts.createdAt})`;
+
+// The quality ORDER BY matches its partial index column for column (drizzle created it DESC
+// NULLS LAST; a plain DESC would mean NULLS FIRST and force a sort). "Most recent" sorts the
+// user's rows joined to their jobs: a top-N sort of one user's few hundred rows.
 const ORDER_BY = {
-  created_at: sql`${modelArtifacts.createdAt} desc nulls last, ${modelArtifacts.id} desc nulls last`,
+  created_at: sql`${trainedAt} desc, ${modelArtifacts.id} desc`,
   quality: sql`${modelArtifacts.qualityScore} desc nulls last, ${modelArtifacts.createdAt} desc nulls last, ${modelArtifacts.id} desc nulls last`,
 } as const;
 
@@ -83,8 +91,10 @@ function buildListModelsQueries(db: Database, params: ListQueryParams) {
       failureReason: modelArtifacts.failureReason,
       datasetId: modelArtifacts.datasetId,
       jobId: modelArtifacts.jobId,
+      trainedAt: trainedAt.as("trained_at"),
     })
     .from(modelArtifacts)
+    .innerJoin(trainingJobs, eq(trainingJobs.id, modelArtifacts.jobId))
     .where(where)
     .orderBy(ORDER_BY[params.sort])
     .limit(params.limit)
@@ -93,7 +103,7 @@ function buildListModelsQueries(db: Database, params: ListQueryParams) {
   const pageOrder =
     params.sort === "quality"
       ? sql`${page.qualityScore} desc nulls last, ${page.createdAt} desc nulls last, ${page.id} desc nulls last`
-      : sql`${page.createdAt} desc nulls last, ${page.id} desc nulls last`;
+      : sql`${page.trainedAt} desc, ${page.id} desc`;
   const pageQuery = withDatasetAndJob(
     db
       .select({
@@ -113,6 +123,7 @@ function buildListModelsQueries(db: Database, params: ListQueryParams) {
         jobId: page.jobId,
         presetId: trainingJobs.presetId,
         jobCreatedAt: trainingJobs.createdAt,
+        jobCompletedAt: trainingJobs.completedAt,
       })
       .from(page)
       .$dynamic(),

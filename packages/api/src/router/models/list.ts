@@ -18,7 +18,12 @@ export async function listModels(ctx: AuthenticatedContext, input: ListModelsInp
     models: rows.map((row) => ({
       ...artifactSummary(row),
       dataset: { id: row.datasetId, name: row.datasetName },
-      job: { id: row.jobId, preset_id: row.presetId, created_at: iso(row.jobCreatedAt) },
+      job: {
+        id: row.jobId,
+        preset_id: row.presetId,
+        created_at: iso(row.jobCreatedAt),
+        completed_at: iso(row.jobCompletedAt),
+      },
     })),
     pagination: {
       page: input.page,

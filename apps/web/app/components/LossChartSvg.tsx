@@ -1,0 +1,243 @@
+import type { ComponentProps } from "react";
+
+import {
+  type ChartLayout,
+  type ChartMarker,
+  chartGeometry,
+  type SeriesPoint,
+  tickLabel,
+} from "../lib/chart";
+
+/**
+ * Two drawings of the same chart: a wide one for tablets and desktops, and a narrow one with
+ * fewer ticks for phones. An SVG scales its text with its width, so one drawing cannot have
+ * readable labels at both 390 px and 1280 px; CSS shows the one that fits.
+ */
+export const LAYOUTS = {
+  wide: {
+    width: 760,
+    height: 320,
+    margin: { top: 16, right: 20, bottom: 48, left: 64 },
+    xTickCount: 6,
+    yTickCount: 5,
+  },
+  narrow: {
+    width: 360,
+    height: 280,
+    margin: { top: 12, right: 14, bottom: 44, left: 50 },
+    xTickCount: 4,
+    yTickCount: 4,
+  },
+} as const satisfies Record<string, ChartLayout>;
+
+export type ChartVariant = keyof typeof LAYOUTS;
+
+const SERIES_STROKE = {
+  training: { className: "stroke-indigo-600", strokeWidth: "2" },
+  validation: { className: "stroke-orange-600", strokeWidth: "2.5", strokeDasharray: "6 4" },
+} as const;
+
+const MARKER_CLASS: Record<string, { line: string; text: string }> = {
+  best: { line: "stroke-emerald-700", text: "fill-emerald-800" },
+  overfitting: { line: "stroke-red-700", text: "fill-red-800" },
+};
+const DEFAULT_MARKER_CLASS = { line: "stroke-slate-600", text: "fill-slate-700" };
+
+type Scale = (value: number) => number;
+
+function SeriesPath({
+  name,
+  series,
+  x,
+  y,
+}: {
+  name: keyof typeof SERIES_STROKE;
+  series: SeriesPoint[];
+  x: Scale;
+  y: Scale;
+}) {
+  const d = series
+    .map((p, i) => `${i === 0 ? "M" : "L"}${x(p.step).toFixed(1)},${y(p.value).toFixed(1)}`)
+    .join("");
+  return (
+    <path
+      d={d}
+      fill="none"
+      {...SERIES_STROKE[name]}
+      strokeLinejoin="round"
+      data-series={name}
+      data-drawn-points={series.length}
+    />
+  );
+}
+
+/** A dot per point: a lone point draws no line, and validation steps are few and matter. */
+function SeriesDots({
+  name,
+  series,
+  x,
+  y,
+}: {
+  name: keyof typeof SERIES_STROKE;
+  series: SeriesPoint[];
+  x: Scale;
+  y: Scale;
+}) {
+  const stroke = name === "training" ? "stroke-indigo-600" : "stroke-orange-600";
+  return series.map((p) => (
+    <circle
+      key={`${name}${p.step}`}
+      cx={x(p.step)}
+      cy={y(p.value)}
+      r="3.5"
+      className={`fill-white ${stroke}`}
+      strokeWidth="2"
+      data-dot={name}
+    />
+  ));
+}
+
+function Tick({
+  value,
+  line,
+  lineClassName,
+  label,
+}: {
+  value: number;
+  line: { x1: number; x2: number; y1: number; y2: number };
+  lineClassName: string;
+  label: ComponentProps<"text">;
+}) {
+  return (
+    <g>
+      <line {...line} className={lineClassName} />
+      <text {...label} className="fill-slate-700 text-[13px]">
+        {tickLabel(value)}
+      </text>
+    </g>
+  );
+}
+
+export interface LossChartSvgProps {
+  variant: ChartVariant;
+  training: SeriesPoint[];
+  validation: SeriesPoint[];
+  markers: ChartMarker[];
+  summary: string;
+  className: string;
+}
+
+export function LossChartSvg({
+  variant,
+  training,
+  validation,
+  markers,
+  summary,
+  className,
+}: LossChartSvgProps) {
+  const layout = LAYOUTS[variant];
+  const { xTicks, yTicks, plot, x, y } = chartGeometry(
+    [...training, ...validation],
+    layout,
+    markers.map((m) => m.step),
+  );
+  const titleId = `loss-chart-title-${variant}`;
+  const descId = `loss-chart-desc-${variant}`;
+  const middle = (plot.left + plot.right) / 2;
+  return (
+    <svg
+      viewBox={`0 0 ${layout.width} ${layout.height}`}
+      className={`h-auto w-full ${className}`}
+      role="img"
+      aria-labelledby={`${titleId} ${descId}`}
+      data-variant={variant}
+      data-training-points={training.length}
+      data-validation-points={validation.length}
+      data-first-step={training[0]?.step ?? validation[0]?.step}
+      data-last-step={training.at(-1)?.step ?? validation.at(-1)?.step}
+      data-plot={`${plot.left} ${plot.top} ${plot.right} ${plot.bottom}`}
+    >
+      <title id={titleId}>Loss by training step</title>
+      <desc id={descId}>{summary}</desc>
+      {yTicks.map((tick) => (
+        <Tick
+          key={`y${tick}`}
+          value={tick}
+          line={{ x1: plot.left, x2: plot.right, y1: y(tick), y2: y(tick) }}
+          lineClassName="stroke-slate-200"
+          label={{ x: plot.left - 8, y: y(tick), textAnchor: "end", dominantBaseline: "middle" }}
+        />
+      ))}
+      {xTicks.map((tick) => (
+        <Tick
+          key={`x${tick}`}
+          value={tick}
+          line={{ x1: x(tick), x2: x(tick), y1: plot.bottom, y2: plot.bottom + 5 }}
+          lineClassName="stroke-slate-500"
+          label={{ x: x(tick), y: plot.bottom + 20, textAnchor: "middle" }}
+        />
+      ))}
+      <line
+        x1={plot.left}
+        x2={plot.right}
+        y1={plot.bottom}
+        y2={plot.bottom}
+        className="stroke-slate-500"
+      />
+      <line
+        x1={plot.left}
+        x2={plot.left}
+        y1={plot.top}
+        y2={plot.bottom}
+        className="stroke-slate-500"
+      />
+      <text
+        x={middle}
+        y={layout.height - 6}
+        textAnchor="middle"
+        className="fill-slate-700 text-[13px]"
+      >
+        Step
+      </text>
+      <text
+        transform={`translate(14 ${(plot.top + plot.bottom) / 2}) rotate(-90)`}
+        textAnchor="middle"
+        className="fill-slate-700 text-[13px]"
+      >
+        Loss
+      </text>
+      {markers.map((marker, index) => {
+        const colors = MARKER_CLASS[marker.kind] ?? DEFAULT_MARKER_CLASS;
+        const mx = x(marker.step);
+        const right = mx > middle;
+        return (
+          <g key={`${marker.kind}${marker.step}`} data-marker={marker.kind} data-step={marker.step}>
+            <line
+              x1={mx}
+              x2={mx}
+              y1={plot.top}
+              y2={plot.bottom}
+              className={colors.line}
+              strokeWidth="1.5"
+              strokeDasharray="3 3"
+            />
+            <text
+              x={right ? mx - 4 : mx + 4}
+              y={plot.top + 12 + index * 15}
+              textAnchor={right ? "end" : "start"}
+              className={`${colors.text} text-[12px] font-semibold`}
+            >
+              {marker.label}
+            </text>
+          </g>
+        );
+      })}
+      {training.length > 1 && <SeriesPath name="training" series={training} x={x} y={y} />}
+      {training.length === 1 && <SeriesDots name="training" series={training} x={x} y={y} />}
+      {validation.length > 1 && <SeriesPath name="validation" series={validation} x={x} y={y} />}
+      {validation.length > 0 && validation.length <= 60 && (
+        <SeriesDots name="validation" series={validation} x={x} y={y} />
+      )}
+    </svg>
+  );
+}

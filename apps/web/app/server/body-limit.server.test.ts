@@ -1,0 +1,134 @@
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import net from "node:net";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { bodyLimit } from "./body-limit.server";
+
+const LIMIT = 1024 * 1024;
+let server: Server;
+let port: number;
+let bodiesRead = 0;
+
+beforeAll(async () => {
+  const limit = bodyLimit(LIMIT);
+  server = createServer((request, response) =>
+    limit(request, response, () => {
+      // Reads the whole body into memory, as Remix's formData() and tRPC's json() do.
+      void (async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of request) chunks.push(chunk as Buffer);
+        bodiesRead++;
+        response.setHeader("Content-Type", "application/json");
+        response.end(JSON.stringify({ bytes: Buffer.concat(chunks).length }));
+      })();
+    }),
+  );
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  server.close();
+  await once(server, "close");
+});
+
+/**
+ * Declares `declaredBytes`, then keeps sending 64 KiB chunks until the server answers or hangs
+ * up; resolves with the answer's status line and how much was sent by then.
+ */
+function sendHugeBody(path: string, declaredBytes: number) {
+  return new Promise<{ statusLine: string; sentBytes: number }>((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1");
+    let sentBytes = 0;
+    let answer = "";
+    let done = false;
+    const chunk = Buffer.alloc(64 * 1024, 120);
+    const finish = () => {
+      if (done) return;
+      done = true;
+      socket.destroy();
+      resolve({ statusLine: answer.split("\r\n")[0] ?? "", sentBytes });
+    };
+    const pump = () => {
+      while (!done && sentBytes < declaredBytes) {
+        sentBytes += chunk.length;
+        if (!socket.write(chunk)) {
+          socket.once("drain", pump);
+          return;
+        }
+      }
+    };
+    socket.on("data", (data: Buffer) => {
+      answer += data.toString("latin1");
+      if (answer.includes("\r\n\r\n")) finish();
+    });
+    socket.on("close", finish);
+    socket.on("error", (error: NodeJS.ErrnoException) => {
+      // The server hangs up on the rest of the body: that is the point.
+      if (error.code === "EPIPE" || error.code === "ECONNRESET") finish();
+      else reject(error);
+    });
+    socket.on("connect", () => {
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${declaredBytes}\r\n\r\n`,
+      );
+      pump();
+    });
+  });
+}
+
+describe("bodyLimit", () => {
+  it("lets a body within the limit through to the route", async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/login`, {
+      method: "POST",
+      body: "x".repeat(LIMIT),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ bytes: LIMIT });
+  });
+
+  it("answers 413 to a 200 MB body before reading it, and memory does not grow with it", async () => {
+    const before = bodiesRead;
+    const rssBefore = process.memoryUsage().rss;
+    const { statusLine, sentBytes } = await sendHugeBody("/api/trpc/models.delete", 200 * 2 ** 20);
+    const rssGrowth = process.memoryUsage().rss - rssBefore;
+    expect(statusLine).toBe("HTTP/1.1 413 Payload Too Large");
+    // The answer came while most of the body was still unsent, and no route read any of it.
+    expect(sentBytes).toBeLessThan(50 * 2 ** 20);
+    expect(bodiesRead).toBe(before);
+    expect(rssGrowth).toBeLessThan(64 * 2 ** 20);
+  });
+
+  it("answers 413 with a JSON error on the API and a sentence elsewhere", async () => {
+    const api = await fetch(`http://127.0.0.1:${port}/api/trpc/models.delete`, {
+      method: "POST",
+      body: "x".repeat(LIMIT + 1),
+    });
+    expect(api.status).toBe(413);
+    expect(await api.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
+    const form = await fetch(`http://127.0.0.1:${port}/models/abc`, {
+      method: "POST",
+      body: "x".repeat(LIMIT + 1),
+    });
+    expect(form.status).toBe(413);
+    expect(await form.text()).toContain("at most 1048576 bytes");
+  });
+
+  it("refuses a body without a Content-Length (chunked) with 411", async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/login`, {
+      method: "POST",
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode("userId=x"));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    });
+    expect(response.status).toBe(411);
+  });
+});
