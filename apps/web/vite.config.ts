@@ -3,7 +3,7 @@ import { vitePlugin as remix } from "@remix-run/dev";
 import tailwindcss from "@tailwindcss/vite";
 import { defineConfig, type Plugin } from "vite";
 
-import { readWebEnv } from "./app/env.server";
+import type * as WebEnvModule from "./app/env.server";
 import { refuseCrossSitePosts } from "./app/server/cross-site.server";
 import { refuseMalformedPaths } from "./app/server/http-hardening.server";
 
@@ -19,21 +19,25 @@ declare module "@remix-run/node" {
  * with Remix's empty 500.
  */
 function devServerGuards(): Plugin {
-  // A broken configuration is reported by the app itself, with the variable's name.
-  const publicOriginOrNull = () => {
-    try {
-      return new URL(readWebEnv().PUBLIC_BASE_URL).origin;
-    } catch {
-      return null;
-    }
-  };
   return {
     name: "mad-dev-server-guards",
-    configureServer(server) {
+    async configureServer(server) {
+      // Through Vite's loader: the env file imports workspace packages compiled from source,
+      // which Node cannot load on its own while it reads this config.
+      const { readWebEnv } = (await server.ssrLoadModule(
+        "/app/env.server.ts",
+      )) as typeof WebEnvModule;
+      // A broken configuration is reported by the app itself, with the variable's name.
+      let publicOrigin: string | null = null;
+      try {
+        publicOrigin = new URL(readWebEnv().PUBLIC_BASE_URL).origin;
+      } catch {
+        publicOrigin = null;
+      }
       server.middlewares.use(refuseMalformedPaths());
       server.middlewares.use(
         refuseCrossSitePosts({
-          publicOrigin: publicOriginOrNull(),
+          publicOrigin,
           exemptPathPrefixes: ["/api/trpc/"],
           onRefused: (details) =>
             server.config.logger.warn(`cross-site form post refused: ${JSON.stringify(details)}`),
