@@ -38,6 +38,9 @@ const BACKENDS: Backend[] = (
   process.env.BENCH_BACKENDS ?? "local,supabase-standard,supabase-resumable"
 ).split(",") as Backend[];
 
+/** The ingester's Node flags (`pnpm start`'s); BENCH_NODE_FLAGS tries others. */
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=1").split(" ");
+
 const mbps = (bytes: number, ms: number) => bytes / MiB / (ms / 1000);
 const round = (value: number, digits = 0) => Number(value.toFixed(digits));
 
@@ -101,7 +104,7 @@ async function main(): Promise<void> {
     });
     const startIngester = async (backend: Backend) => {
       // The same Node flags as `pnpm start`; compiled JavaScript instead of the tsx loader.
-      const child = spawn(process.execPath, ["--max-semi-space-size=1", ingesterJs], {
+      const child = spawn(process.execPath, [...NODE_FLAGS, ingesterJs], {
         cwd: packageDir,
         env: { ...envFor(backend), LOG_LEVEL: "info" },
         stdio: ["ignore", "pipe", "inherit"],
