@@ -12,7 +12,8 @@
  * (c) completion → stored latency over 200 small jobs; targets p50 ≤ 250 ms, p99 ≤ 1 s.
  *
  * BENCH_PARTS selects parts ("ab", "c"; default both); BENCH_BACKENDS a comma list of
- * local,supabase-standard,supabase-resumable.
+ * local,supabase-standard,supabase-resumable; BENCH_NODE_FLAGS replaces the ingester's Node flags
+ * (e.g. to add --cpu-prof). Figures vary with the machine's load: compare within one run.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
