@@ -12,7 +12,8 @@
  * (c) completion → stored latency over 200 small jobs; targets p50 ≤ 250 ms, p99 ≤ 1 s.
  *
  * BENCH_PARTS selects parts ("ab", "c"; default both); BENCH_BACKENDS a comma list of
- * local,supabase-standard,supabase-resumable.
+ * local,supabase-standard,supabase-resumable; BENCH_NODE_FLAGS replaces the ingester's Node flags
+ * (e.g. to add --cpu-prof). Figures vary with the machine's load: compare within one run.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -40,6 +41,9 @@ type Backend = "local" | "supabase-standard" | "supabase-resumable";
 const BACKENDS: Backend[] = (
   process.env.BENCH_BACKENDS ?? "local,supabase-standard,supabase-resumable"
 ).split(",") as Backend[];
+
+/** The ingester's Node flags (`pnpm start`'s); BENCH_NODE_FLAGS tries others. */
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=1").split(" ");
 
 const mbps = (bytes: number, ms: number) => bytes / MiB / (ms / 1000);
 const round = (value: number, digits = 0) => Number(value.toFixed(digits));
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
     });
     const startIngester = async (backend: Backend) => {
       // The same Node flags as `pnpm start`; compiled JavaScript instead of the tsx loader.
-      const child = spawn(process.execPath, ["--max-semi-space-size=1", ingesterJs], {
+      const child = spawn(process.execPath, [...NODE_FLAGS, ingesterJs], {
         cwd: packageDir,
         env: { ...envFor(backend), LOG_LEVEL: "info" },
         stdio: ["ignore", "pipe", "inherit"],
