@@ -15,6 +15,7 @@ export {
   SafetensorsValidator,
   SAFETENSORS_MAX_HEADER_BYTES,
   type SafetensorsSummary,
+  type SafetensorsTensor,
 } from "./safetensors";
 
 /** Files every LoRA artifact must have; a listing without them is not a model. */
