@@ -6,6 +6,7 @@ import { data, redirect } from "@remix-run/node";
 import { z } from "zod";
 
 import type { ModelActionResult } from "../components/model/types";
+import { lossChartMarkers } from "../lib/chart-markers";
 import { safeBackHref } from "../lib/list-query";
 import { apiErrorCode, callApi, notFound } from "../server/api-errors.server";
 import type { ServerCaller } from "../server/context.server";
@@ -33,7 +34,13 @@ export async function loadModelPage(caller: ServerCaller, modelId: string, reque
     callApi(() => caller.models.byId({ modelId })),
     callApi(() => caller.models.metrics({ modelId, maxPoints: CHART_POINTS })),
   ]);
-  return { model, metrics, back: backHref(request) };
+  return {
+    model,
+    metrics,
+    // For LossCurveSection's `markers` prop: the best step and the overfitting onset.
+    lossChartMarkers: lossChartMarkers(metrics.diagnostics),
+    back: backHref(request),
+  };
 }
 
 const modelFormSchema = z.discriminatedUnion("intent", [

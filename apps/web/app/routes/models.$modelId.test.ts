@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
 
+import { readAdapterFacts } from "@mad/adapters";
+import { modelArtifacts } from "@mad/db";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { ADA, get, loaderArgs, outcome, post } from "../testing/harness";
@@ -73,6 +76,45 @@ describe("the model page", () => {
         message: "This model does not exist, was deleted, or belongs to someone else.",
       });
     }
+  });
+
+  it("loads the diagnostics, the chart markers and, once the adapter was read, its serving verdicts", async () => {
+    const id = seeded.adaModels[2]!;
+    const before = (await page(id)).data as {
+      model: { serving: unknown; adapter_facts: unknown };
+      metrics: { diagnostics: { summary: string[]; best_step: { step: number } | null } };
+      lossChartMarkers: { step: number; kind: string }[];
+    };
+    expect(before.model).toMatchObject({ serving: null, adapter_facts: null });
+    expect(before.metrics.diagnostics.summary.length).toBeGreaterThan(0);
+    expect(before.lossChartMarkers).toContainEqual(
+      expect.objectContaining({
+        kind: "best_step",
+        step: before.metrics.diagnostics.best_step!.step,
+      }),
+    );
+
+    const facts = readAdapterFacts({
+      config: {
+        r: 128,
+        lora_alpha: 256,
+        target_modules: ["q_proj"],
+        base_model_name_or_path: "meta-llama/Llama-3.1-8B",
+      },
+      tensors: [
+        { name: "base_model.model.layers.0.q_proj.lora_A.weight", dtype: "F16", shape: [128, 8] },
+      ],
+    });
+    if (!facts.ok) throw new Error(facts.reason);
+    await seeded.harness.db.db
+      .update(modelArtifacts)
+      .set({ adapterFacts: facts.facts })
+      .where(eq(modelArtifacts.id, id));
+    const after = (await page(id)).data as {
+      model: { serving: { engines: { engine: string; command: string | null }[] } };
+    };
+    const vllm = after.model.serving.engines.find((engine) => engine.engine === "vllm");
+    expect(vllm?.command).toContain("--max-lora-rank 128");
   });
 
   it("keeps only a list URL as the way back", async () => {

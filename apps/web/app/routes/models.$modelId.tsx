@@ -7,6 +7,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { useActionData, useLoaderData, useRouteError } from "@remix-run/react";
 
 import { ErrorPage } from "../components/ErrorPage";
+import { AdapterFactsSection } from "../components/model/AdapterFactsSection";
 import { ConfigurationSection } from "../components/model/ConfigurationSection";
 import { DeleteModelSection } from "../components/model/DeleteModelSection";
 import { FilesSection } from "../components/model/FilesSection";
@@ -14,6 +15,7 @@ import { IngestionStatus } from "../components/model/IngestionStatus";
 import { LossCurveSection } from "../components/model/LossCurveSection";
 import { ModelHeader } from "../components/model/ModelHeader";
 import { QualitySection } from "../components/model/QualitySection";
+import { TrainingStorySection } from "../components/model/TrainingStorySection";
 import { TrainingSummarySection } from "../components/model/TrainingSummarySection";
 import { UsageSection } from "../components/model/UsageSection";
 import { skipRevalidationAfterSigning } from "../lib/revalidation";
@@ -61,6 +63,7 @@ export const shouldRevalidate = skipRevalidationAfterSigning;
 
 export default function ModelPage() {
   const { model, metrics, back } = useLoaderData<typeof loader>();
+  // lossChartMarkers (also in the loader's data) is for LossCurveSection's `markers` prop.
   const actionData = useActionData<typeof action>();
   usePollWhile(model.status === "processing");
   const baseModel =
@@ -74,13 +77,16 @@ export default function ModelPage() {
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <QualitySection model={model} />
+          {/* Merge note: pass markers={lossChartMarkers} once LossCurveSection takes them. */}
           <LossCurveSection metrics={metrics} />
+          <TrainingStorySection diagnostics={metrics.diagnostics} />
           <FilesSection model={model} actionData={actionData} />
-          {baseModel && <UsageSection modelName={model.name} baseModel={baseModel} />}
+          {baseModel && <UsageSection model={model} baseModel={baseModel} />}
         </div>
 
         <div className="min-w-0 space-y-6">
           <TrainingSummarySection model={model} />
+          <AdapterFactsSection facts={model.adapter_facts} />
           <ConfigurationSection model={model} baseModel={baseModel} />
           <DeleteModelSection model={model} />
         </div>
