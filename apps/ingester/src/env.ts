@@ -89,7 +89,45 @@ export function readIngesterEnv(source: NodeJS.ProcessEnv = process.env): Ingest
   return parsed.data;
 }
 
-export function storageConfigFromEnv(env: IngesterEnv): StorageConfigInput {
+type StorageEnv = Pick<
+  IngesterEnv,
+  | "STORAGE_BACKEND"
+  | "LOCAL_STORAGE_DIR"
+  | "STORAGE_SIGNING_SECRET"
+  | "PUBLIC_BASE_URL"
+  | "SUPABASE_STORAGE_URL"
+  | "SUPABASE_SERVICE_ROLE_KEY"
+  | "STORAGE_BUCKET"
+>;
+
+const backfillEnvSchema = envSchema.pick({
+  NODE_ENV: true,
+  STORAGE_BACKEND: true,
+  LOCAL_STORAGE_DIR: true,
+  STORAGE_SIGNING_SECRET: true,
+  PUBLIC_BASE_URL: true,
+  SUPABASE_STORAGE_URL: true,
+  SUPABASE_SERVICE_ROLE_KEY: true,
+  STORAGE_BUCKET: true,
+  LOG_LEVEL: true,
+});
+
+/** The back-fill command's configuration: storage and logging only (no GPU cluster). */
+export function readBackfillEnv(source: NodeJS.ProcessEnv = process.env) {
+  const parsed = backfillEnvSchema.safeParse(source);
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)),
+    ...crossChecks(source),
+  ];
+  if (problems.length > 0 || !parsed.success) {
+    throw new Error(`Invalid back-fill configuration:\n${problems.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export function storageConfigFromEnv(env: StorageEnv): StorageConfigInput {
   if (env.STORAGE_BACKEND === "supabase") {
     return {
       backend: "supabase",

@@ -6,6 +6,7 @@ import { SafetensorsValidator } from "./safetensors";
 export { InvalidArtifactFileError } from "./errors";
 export { artifactFileNameSchema, contentTypeFor } from "./file-name";
 export {
+  ADAPTER_CONFIG_MAX_BYTES,
   adapterConfigSchema,
   adapterConfigValidator,
   JsonFileValidator,
