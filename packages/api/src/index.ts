@@ -32,3 +32,4 @@ export { SIGNED_URL_TTL_SECONDS } from "./router/models/download";
 export { MODEL_NOT_FOUND_MESSAGE } from "./router/models/ownership";
 export { listModelsInput, type ListModelsInput } from "./router/models/inputs";
 export { downsampleLossCurve, type LossPoint } from "./downsample";
+export { modelCardFrom } from "./router/models/card";

@@ -4,6 +4,7 @@
  */
 import { router } from "../../trpc";
 import { modelByIdProcedure } from "./by-id";
+import { modelCardProcedure } from "./card";
 import { deleteModelProcedure } from "./delete";
 import { downloadModelProcedure } from "./download";
 import { listModelsProcedure } from "./list";
@@ -15,6 +16,7 @@ export const modelsRouter = router({
   byId: modelByIdProcedure,
   download: downloadModelProcedure,
   metrics: modelMetricsProcedure,
+  card: modelCardProcedure,
   delete: deleteModelProcedure,
   retryIngestion: retryIngestionProcedure,
 });
