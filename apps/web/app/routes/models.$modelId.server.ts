@@ -2,6 +2,7 @@
  * The model page's server side: its id and form, what the page loads, and one function per form
  * intent. Every API error that means "no such model" becomes the same 404 page.
  */
+import { modelCardFrom } from "@mad/api";
 import { data, redirect } from "@remix-run/node";
 import { z } from "zod";
 
@@ -39,6 +40,8 @@ export async function loadModelPage(caller: ServerCaller, modelId: string, reque
     metrics,
     // For LossCurveSection's `markers` prop: the best step and the overfitting onset.
     lossChartMarkers: lossChartMarkers(metrics.diagnostics),
+    // Made from what was just loaded: the card costs no query of its own.
+    card: modelCardFrom(model, metrics.diagnostics).markdown,
     back: backHref(request),
   };
 }

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ADA, get, loaderArgs, outcome, post } from "../testing/harness";
 import { seedModels, useSeededHarness } from "../testing/seed";
 import * as modelDetail from "./models.$modelId";
+import * as modelCard from "./models.$modelId.README[.]md";
 import * as download from "./storage.v1.object.sign.$";
 
 const seeded = useSeededHarness();
@@ -115,6 +116,30 @@ describe("the model page", () => {
     };
     const vllm = after.model.serving.engines.find((engine) => engine.engine === "vllm");
     expect(vllm?.command).toContain("--max-lora-rank 128");
+  });
+
+  it("serves the model card as a README.md download, as text with ?view=1, and 404 for others", async () => {
+    const id = seeded.adaModels[0]!;
+    const cardOf = (modelId: string, query = "") =>
+      outcome(() =>
+        modelCard.loader(
+          loaderArgs(get(`/models/${modelId}/README.md${query}`, seeded.adaCookie), { modelId }),
+        ),
+      );
+    const downloaded = await cardOf(id);
+    expect(downloaded.status).toBe(200);
+    expect(downloaded.headers.get("Content-Type")).toBe("text/markdown; charset=utf-8");
+    expect(downloaded.headers.get("Content-Disposition")).toBe('attachment; filename="README.md"');
+    expect(String(downloaded.data)).toMatch(/^---\nbase_model: ".+"\nlibrary_name: peft\n/);
+    const viewed = await cardOf(id, "?view=1");
+    expect(viewed.headers.get("Content-Type")).toBe("text/plain; charset=utf-8");
+    expect(viewed.data).toBe(downloaded.data);
+    // The page shows the very same card.
+    const shown = (await page(id)).data as { card: string };
+    expect(shown.card).toBe(downloaded.data);
+    for (const other of [seeded.graceModel, "00000000-0000-4000-8000-000000000000"]) {
+      expect((await cardOf(other)).status).toBe(404);
+    }
   });
 
   it("keeps only a list URL as the way back", async () => {

@@ -13,6 +13,7 @@ import { DeleteModelSection } from "../components/model/DeleteModelSection";
 import { FilesSection } from "../components/model/FilesSection";
 import { IngestionStatus } from "../components/model/IngestionStatus";
 import { LossCurveSection } from "../components/model/LossCurveSection";
+import { ModelCardSection } from "../components/model/ModelCardSection";
 import { ModelHeader } from "../components/model/ModelHeader";
 import { QualitySection } from "../components/model/QualitySection";
 import { TrainingStorySection } from "../components/model/TrainingStorySection";
@@ -62,7 +63,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export const shouldRevalidate = skipRevalidationAfterSigning;
 
 export default function ModelPage() {
-  const { model, metrics, back } = useLoaderData<typeof loader>();
+  const { model, metrics, back, card } = useLoaderData<typeof loader>();
   // lossChartMarkers (also in the loader's data) is for LossCurveSection's `markers` prop.
   const actionData = useActionData<typeof action>();
   usePollWhile(model.status === "processing");
@@ -82,6 +83,7 @@ export default function ModelPage() {
           <TrainingStorySection diagnostics={metrics.diagnostics} />
           <FilesSection model={model} actionData={actionData} />
           {baseModel && <UsageSection model={model} baseModel={baseModel} />}
+          <ModelCardSection modelId={model.id} markdown={card} />
         </div>
 
         <div className="min-w-0 space-y-6">

@@ -98,3 +98,19 @@ describe("TrainingStorySection", () => {
     );
   });
 });
+
+describe("ModelCardSection", () => {
+  it("shows the card escaped, folded, with a download link", async () => {
+    const { ModelCardSection } = await import("./ModelCardSection");
+    const html = renderToStaticMarkup(
+      createElement(ModelCardSection, {
+        modelId: "0b5e0a52-0000-4000-8000-000000000000",
+        markdown: "---\nlibrary_name: peft\n---\n# <script>alert(1)</script>",
+      }),
+    );
+    expect(html).toContain('href="/models/0b5e0a52-0000-4000-8000-000000000000/README.md"');
+    expect(html).toContain("<details");
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).not.toContain("<script>");
+  });
+});
