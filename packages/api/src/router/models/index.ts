@@ -10,6 +10,7 @@ import { downloadModelProcedure } from "./download";
 import { listModelsProcedure } from "./list";
 import { modelMetricsProcedure } from "./metrics";
 import { retryIngestionProcedure } from "./retry-ingestion";
+import { updateModelProcedure } from "./update";
 
 export const modelsRouter = router({
   list: listModelsProcedure,
@@ -19,4 +20,5 @@ export const modelsRouter = router({
   card: modelCardProcedure,
   delete: deleteModelProcedure,
   retryIngestion: retryIngestionProcedure,
+  update: updateModelProcedure,
 });
