@@ -9,6 +9,7 @@ import { ADA, get, loaderArgs, outcome, post } from "../testing/harness";
 import { seedModels, useSeededHarness } from "../testing/seed";
 import * as modelDetail from "./models.$modelId";
 import * as modelCard from "./models.$modelId.README[.]md";
+import * as modelDetails from "./models.$modelId.details";
 import * as download from "./storage.v1.object.sign.$";
 
 const seeded = useSeededHarness();
@@ -140,6 +141,50 @@ describe("the model page", () => {
     for (const other of [seeded.graceModel, "00000000-0000-4000-8000-000000000000"]) {
       expect((await cardOf(other)).status).toBe(404);
     }
+  });
+
+  it("saves name, description and tags for the owner, and says why not when it cannot", async () => {
+    const id = seeded.adaModels[1]!;
+    const save = (modelId: string, form: Record<string, string>, origin?: string) =>
+      outcome(() =>
+        modelDetails.action(
+          loaderArgs(
+            post(`/models/${modelId}/details`, form, { cookie: seeded.adaCookie, origin }),
+            { modelId },
+          ),
+        ),
+      );
+    const saved = await save(id, {
+      name: "Support bot",
+      description: "Answers **tickets**.",
+      tags: "Support, llama , support",
+    });
+    expect(saved.status).toBe(302);
+    expect(saved.location).toBe(`/models/${id}`);
+    expect(saved.headers.get("Set-Cookie")).toContain("__mad_flash=");
+    const shown = (await page(id)).data as {
+      model: { name: string; description: string; tags: string[] };
+    };
+    expect(shown.model).toMatchObject({
+      name: "Support bot",
+      description: "Answers **tickets**.",
+      tags: ["support", "llama"],
+    });
+
+    const refused = await save(id, { name: "Support bot", description: "", tags: "has space" });
+    expect(refused.status).toBe(302);
+    const after = (await page(id)).data as { model: { tags: string[] } };
+    expect(after.model.tags).toEqual(["support", "llama"]);
+
+    expect((await save(seeded.graceModel, { name: "x", description: "", tags: "" })).status).toBe(
+      404,
+    );
+    const crossSite = await save(
+      id,
+      { name: "x", description: "", tags: "" },
+      "https://evil.example",
+    );
+    expect(crossSite.status).toBe(403);
   });
 
   it("keeps only a list URL as the way back", async () => {

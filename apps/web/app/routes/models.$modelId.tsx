@@ -10,6 +10,7 @@ import { ErrorPage } from "../components/ErrorPage";
 import { AdapterFactsSection } from "../components/model/AdapterFactsSection";
 import { ConfigurationSection } from "../components/model/ConfigurationSection";
 import { DeleteModelSection } from "../components/model/DeleteModelSection";
+import { DetailsSection } from "../components/model/DetailsSection";
 import { FilesSection } from "../components/model/FilesSection";
 import { IngestionStatus } from "../components/model/IngestionStatus";
 import { LossCurveSection } from "../components/model/LossCurveSection";
@@ -88,6 +89,7 @@ export default function ModelPage() {
 
         <div className="min-w-0 space-y-6">
           <TrainingSummarySection model={model} />
+          <DetailsSection model={model} />
           <AdapterFactsSection facts={model.adapter_facts} />
           <ConfigurationSection model={model} baseModel={baseModel} />
           <DeleteModelSection model={model} />
