@@ -6,7 +6,8 @@
  * before adapter facts existed) gets the PEFT snippet, which loads any LoRA adapter, and no
  * guessed vLLM command.
  */
-import { adapterDirName, pythonString } from "@mad/adapters";
+// The serving entry point only: the facts reader's zod schema stays out of the browser bundle.
+import { adapterDirName, pythonString } from "@mad/adapters/serving";
 
 import type { ModelDetail } from "../components/model/types";
 
