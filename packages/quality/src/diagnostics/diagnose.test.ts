@@ -137,6 +137,21 @@ describe("diagnoseTraining on crafted histories", () => {
     expect(d.summary[0]).toMatch(/cannot be judged/);
   });
 
+  it("a loss that went up, but not enough to diverge, is not called clean", () => {
+    const d = diagnoseTraining(history(200, (step) => 2 + 0.0015 * step));
+    expect(d.divergence).toBeNull();
+    expect(d.trend!.change_percent).toBeGreaterThan(10);
+    expect(d.summary[0]).toBe("The training loss did not fall: smoothed, it went from 2 to 2.3.");
+  });
+
+  it("a single training loss is too few to judge", () => {
+    const d = diagnoseTraining([{ step: 1, training_loss: 2.4, validation_loss: null }]);
+    expect(d.trend).toBeNull();
+    expect(d.summary).toEqual([
+      "Only one training loss was logged: too few to say how training went.",
+    ]);
+  });
+
   it("an empty history says so, and finds nothing", () => {
     const d = diagnoseTraining([]);
     expect(d).toMatchObject({

@@ -9,12 +9,13 @@ import { findOverfitting, type Overfitting } from "./overfitting";
 import { findPlateau, type Plateau } from "./plateau";
 import {
   bestStepSentence,
+  formatLoss,
   divergenceSentence,
   instabilitySentence,
   overfittingSentence,
   plateauSentence,
 } from "./sentences";
-import { buildSeries, type DiagnosticsPointInput } from "./series";
+import { buildSeries, type DiagnosticsPointInput, percentOf } from "./series";
 import { type Divergence, findDivergence, findInstability, type Instability } from "./stability";
 
 export type Finding<T> = (T & { sentence: string }) | null;
@@ -27,6 +28,8 @@ export interface TrainingDiagnostics {
   instability: (Instability & { sentence: string | null }) | null;
   /** Logged points with a step, and how many had a finite training / validation loss. */
   points: { total: number; training: number; validation: number };
+  /** The smoothed training loss at the start and at the end; null below two finite points. */
+  trend: { first_loss: number; final_loss: number; change_percent: number | null } | null;
   /** The sentences above, most important first; one sentence when nothing went wrong. */
   summary: string[];
 }
@@ -58,6 +61,17 @@ export function diagnoseTraining(
       training: series.training.length,
       validation: series.validation.length,
     },
+    trend:
+      series.smoothed.length >= 2
+        ? {
+            first_loss: series.smoothed[0]!.loss,
+            final_loss: series.smoothed.at(-1)!.loss,
+            change_percent: percentOf(
+              series.smoothed.at(-1)!.loss - series.smoothed[0]!.loss,
+              series.smoothed[0]!.loss,
+            ),
+          }
+        : null,
     summary: [],
   };
   diagnostics.summary = summarize(diagnostics);
@@ -68,6 +82,9 @@ function summarize(d: TrainingDiagnostics): string[] {
   if (d.points.training === 0 && d.divergence === null) {
     return ["No training loss was logged, so there is nothing to say about how training went."];
   }
+  if (d.trend === null && d.divergence === null) {
+    return ["Only one training loss was logged: too few to say how training went."];
+  }
   const problems = [
     d.divergence?.sentence,
     d.overfitting?.sentence,
@@ -76,7 +93,11 @@ function summarize(d: TrainingDiagnostics): string[] {
   ].filter((text): text is string => typeof text === "string");
   const lines = [...problems];
   if (d.best_step) lines.push(d.best_step.sentence);
-  if (problems.length === 0) {
+  if (problems.length === 0 && d.trend !== null && d.trend.final_loss >= d.trend.first_loss) {
+    lines.unshift(
+      `The training loss did not fall: smoothed, it went from ${formatLoss(d.trend.first_loss)} to ${formatLoss(d.trend.final_loss)}.`,
+    );
+  } else if (problems.length === 0) {
     lines.unshift(
       d.points.validation > 0
         ? "Training converged cleanly: no overfitting, divergence, spikes or plateau were found."
