@@ -144,6 +144,15 @@ describe("diagnoseTraining on crafted histories", () => {
     expect(d.summary[0]).toBe("The training loss did not fall: smoothed, it went from 2 to 2.3.");
   });
 
+  it("a loss that rose and then went flat says both, the rise first", () => {
+    const d = diagnoseTraining(history(300, (step) => (step <= 100 ? 2 + 0.004 * step : 2.4)));
+    expect(d.plateau).not.toBeNull();
+    expect(d.summary[0]).toMatch(
+      /^The training loss did not fall: smoothed, it went from 2\.0\d* to 2\.4\.$/,
+    );
+    expect(d.summary[1]).toBe(d.plateau!.sentence);
+  });
+
   it("a single training loss is too few to judge", () => {
     const d = diagnoseTraining([{ step: 1, training_loss: 2.4, validation_loss: null }]);
     expect(d.trend).toBeNull();

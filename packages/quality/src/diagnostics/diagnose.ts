@@ -93,9 +93,12 @@ function summarize(d: TrainingDiagnostics): string[] {
   ].filter((text): text is string => typeof text === "string");
   const lines = [...problems];
   if (d.best_step) lines.push(d.best_step.sentence);
-  if (problems.length === 0 && d.trend !== null && d.trend.final_loss >= d.trend.first_loss) {
+  const didNotFall =
+    d.divergence === null && d.trend !== null && d.trend.final_loss >= d.trend.first_loss;
+  if (didNotFall) {
+    // Said first whatever else was found: a run that made things worse is the news.
     lines.unshift(
-      `The training loss did not fall: smoothed, it went from ${formatLoss(d.trend.first_loss)} to ${formatLoss(d.trend.final_loss)}.`,
+      `The training loss did not fall: smoothed, it went from ${formatLoss(d.trend!.first_loss)} to ${formatLoss(d.trend!.final_loss)}.`,
     );
   } else if (problems.length === 0) {
     lines.unshift(
