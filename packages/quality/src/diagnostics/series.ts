@@ -38,12 +38,11 @@ const isNonFinite = (value: unknown): boolean =>
   typeof value === "number" && !Number.isFinite(value);
 
 export function buildSeries(points: ReadonlyArray<Readonly<DiagnosticsPointInput>>): LossSeries {
-  const ordered = points
-    .filter((point) => isFiniteNumber(point.step))
-    .map((point, index) => ({ point, index }))
-    // Stable: points of one step keep the order they were logged in.
-    .sort((a, b) => a.point.step - b.point.step || a.index - b.index)
-    .map(({ point }) => point);
+  const withStep = points.filter((point) => isFiniteNumber(point.step));
+  // Histories usually arrive in step order (the API reads them so): sort only when they do not.
+  // Array sort is stable, so points of one step keep the order they were logged in.
+  const sorted = withStep.every((point, i) => i === 0 || withStep[i - 1]!.step <= point.step);
+  const ordered = sorted ? withStep : [...withStep].sort((a, b) => a.step - b.step);
 
   const training: SeriesPoint[] = [];
   const validation: SeriesPoint[] = [];

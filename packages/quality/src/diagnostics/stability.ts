@@ -92,17 +92,20 @@ export function findDivergence(series: LossSeries): Divergence | null {
   };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+/** The median of a small window; `scratch` is reused so the loop allocates nothing. */
+function median(scratch: Float64Array, size: number): number {
+  const sorted = scratch.subarray(0, size).sort();
+  const middle = Math.floor(size / 2);
+  return size % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 export function findSpikes(training: readonly SeriesPoint[]): Spike[] {
   const spikes: Spike[] = [];
+  const scratch = new Float64Array(SPIKE_WINDOW);
   for (let i = SPIKE_MIN_HISTORY; i < training.length; i += 1) {
-    const window = training.slice(Math.max(0, i - SPIKE_WINDOW), i).map((point) => point.loss);
-    const baseline = median(window);
+    const from = Math.max(0, i - SPIKE_WINDOW);
+    for (let j = from; j < i; j += 1) scratch[j - from] = training[j]!.loss;
+    const baseline = median(scratch, i - from);
     const point = training[i]!;
     if (baseline > 0 && point.loss >= SPIKE_RATIO * baseline) {
       spikes.push({ step: point.step, loss: point.loss, baseline });
