@@ -81,7 +81,7 @@ test("the model card downloads as the README.md the page shows", async ({ page, 
     page.getByRole("link", { name: "Download README.md" }).click(),
   ]);
   expect(download.suggestedFilename()).toBe("README.md");
-  const text = await readFile((await download.path())!, "utf8");
+  const text = await readFile(await download.path(), "utf8");
   expect(text.startsWith("---\nbase_model: ")).toBe(true);
   expect(text).toContain("library_name: peft");
   expect(text.trim()).toBe(shown.trim());
