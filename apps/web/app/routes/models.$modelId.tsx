@@ -68,8 +68,11 @@ export default function ModelPage() {
   // lossChartMarkers (also in the loader's data) is for LossCurveSection's `markers` prop.
   const actionData = useActionData<typeof action>();
   usePollWhile(model.status === "processing");
+  // The adapter's own config names the base model it was trained on; the cluster's listing is
+  // the fallback for models whose files were not read.
   const baseModel =
-    typeof model.model_metadata?.base_model === "string" ? model.model_metadata.base_model : null;
+    model.adapter_facts?.base_model ??
+    (typeof model.model_metadata?.base_model === "string" ? model.model_metadata.base_model : null);
 
   return (
     <div className="space-y-6">
