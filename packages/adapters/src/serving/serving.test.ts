@@ -130,3 +130,50 @@ describe("serving compatibility of the simulator's adapters", () => {
     expect(peft!.command).toContain(`from_pretrained("org/it's a model")`);
   });
 });
+
+describe("vLLM's rules on hand-written configs (vllm/lora/peft_helper.py)", () => {
+  const tensors = [
+    { name: "base_model.model.layers.0.q_proj.lora_A.weight", dtype: "F16", shape: [8, 8] },
+  ];
+  const vllmFor = (config: Record<string, unknown>) => {
+    const result = readAdapterFacts({
+      config: {
+        r: 8,
+        lora_alpha: 16,
+        target_modules: ["q_proj"],
+        base_model_name_or_path: "org/model",
+        ...config,
+      },
+      tensors,
+    });
+    if (!result.ok) throw new Error(result.reason);
+    return servingCompatibility(result.facts, { adapterDir: "a" })[1]!;
+  };
+
+  it("sizes --max-lora-rank by the largest rank_pattern override, not r alone", () => {
+    const vllm = vllmFor({ rank_pattern: { "layers.3.self_attn.q_proj": 100 } });
+    expect(vllm.status).toBe("loads_with_flags");
+    expect(vllm.command).toContain("--max-lora-rank 128");
+  });
+
+  it.each([
+    [{ bias: "all" }, "bias"],
+    [{ lora_bias: true }, "lora_bias"],
+    [{ init_lora_weights: "pissa" }, "init_lora_weights"],
+    [{ layer_replication: [[0, 2]] }, "layer_replication"],
+    [{ modules_to_save: ["embed_tokens"] }, "modules_to_save"],
+  ])("refuses %j", (config, code) => {
+    const vllm = vllmFor(config);
+    expect(vllm.status).toBe("does_not_load");
+    expect(vllm.blockers.map((b) => b.code)).toEqual([code]);
+    expect(vllm.command).toBeNull();
+  });
+
+  it("takes inits that only set the starting weights, and a classifier head", () => {
+    expect(vllmFor({ init_lora_weights: "gaussian" }).status).toBe("loads");
+    expect(vllmFor({ init_lora_weights: false }).status).toBe("loads");
+    // ["classifier", "score"] is what vLLM allows, for classification models.
+    const head = vllmFor({ modules_to_save: ["classifier", "score"] });
+    expect(head.blockers.map((b) => b.code)).not.toContain("modules_to_save");
+  });
+});
