@@ -177,3 +177,18 @@ describe("vLLM's rules on hand-written configs (vllm/lora/peft_helper.py)", () =
     expect(head.blockers.map((b) => b.code)).not.toContain("modules_to_save");
   });
 });
+
+describe("a classification adapter on vLLM", () => {
+  it("with DoRA is refused outright; without, it is not checked", () => {
+    const facts = (useDora: boolean) => {
+      const result = readAdapterFacts(
+        simAdapter({ taskType: "SEQ_CLS", useDora, adapterSizeBytes: 262144 }),
+      );
+      if (!result.ok) throw new Error(result.reason);
+      return servingCompatibility(result.facts, { adapterDir: "a" })[1]!;
+    };
+    expect(facts(true)).toMatchObject({ status: "does_not_load", command: null });
+    expect(facts(true).blockers.map((b) => b.code)).toEqual(["use_dora"]);
+    expect(facts(false)).toMatchObject({ status: "not_checked", command: null });
+  });
+});

@@ -65,23 +65,6 @@ export function vllmVerdict(facts: AdapterFacts, target: ServingTarget): Serving
   const notes: ServingNote[] = [];
   const base = { engine: "vllm", label: "vLLM", language: "shell" } as const;
 
-  if (facts.task_type !== null && facts.task_type !== "CAUSAL_LM") {
-    return {
-      ...base,
-      status: "not_checked",
-      blockers: [
-        {
-          code: "task_type",
-          message: `This is a ${facts.task_type} adapter. vLLM serves classification models with a pooling runner, whose LoRA rules we have not verified, so we show no command for it.`,
-          source: DOCS_SOURCE,
-        },
-      ],
-      needs,
-      notes,
-      command: null,
-    };
-  }
-
   const unsupportedSaved = facts.modules_to_save.filter((m) => !ALLOWED_MODULES_TO_SAVE.has(m));
   if (unsupportedSaved.length > 0) {
     blockers.push({
@@ -139,6 +122,25 @@ export function vllmVerdict(facts: AdapterFacts, target: ServingTarget): Serving
         "target_modules is a regular expression; vLLM checks that the modules it names exist in the base model when it loads the adapter.",
       source: "vllm/lora/utils.py (is_regex_target_modules)",
     });
+  }
+
+  // A classification adapter that breaks none of the rules above may still load, but we have not
+  // verified how vLLM serves it: no command rather than a guessed one.
+  if (blockers.length === 0 && facts.task_type !== null && facts.task_type !== "CAUSAL_LM") {
+    return {
+      ...base,
+      status: "not_checked",
+      blockers: [
+        {
+          code: "task_type",
+          message: `This is a ${facts.task_type} adapter. vLLM serves classification models with a pooling runner, whose LoRA rules we have not verified, so we show no command for it.`,
+          source: DOCS_SOURCE,
+        },
+      ],
+      needs,
+      notes,
+      command: null,
+    };
   }
 
   const status = statusOf(blockers, needs);
