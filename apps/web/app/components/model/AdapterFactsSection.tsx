@@ -23,33 +23,34 @@ export function AdapterFactsSection({ facts }: { facts: Facts | null }) {
           adapter facts were recorded).
         </p>
       ) : (
-        <DetailList
-          valueClassName="text-right font-semibold break-all text-slate-900"
-          rows={[
-            ["Rank", formatInteger(facts.max_rank === facts.rank ? facts.rank : facts.max_rank)],
-            ["Alpha", formatNumber(facts.alpha)],
-            ["Scaling", `${formatNumber(facts.scaling)}${facts.use_rslora ? " (rsLoRA)" : ""}`],
-            ["Target modules", facts.target_modules_regex ?? list(facts.target_modules)],
-            ["Modules saved whole", list(facts.modules_to_save)],
-            ["DoRA", yesNo(facts.use_dora)],
-            ["rsLoRA", yesNo(facts.use_rslora)],
-            ["Task type", facts.task_type ?? "—"],
-            ["Parameters", formatInteger(facts.tensors.parameter_count)],
-            ["Tensors", formatInteger(facts.tensors.count)],
-            ["Layers", facts.tensors.layers === null ? "—" : formatInteger(facts.tensors.layers)],
-            ["Data types", dtypes(facts)],
-            ...(facts.other_features.length > 0
-              ? ([["Other options", facts.other_features.join(", ")]] as const)
-              : []),
-          ]}
-        >
+        <>
+          <DetailList
+            valueClassName="text-right font-semibold break-all text-slate-900"
+            rows={[
+              ["Rank", formatInteger(facts.rank)],
+              ["Alpha", formatNumber(facts.alpha)],
+              ["Scaling", `${formatNumber(facts.scaling)}${facts.use_rslora ? " (rsLoRA)" : ""}`],
+              ["Target modules", facts.target_modules_regex ?? list(facts.target_modules)],
+              ["Modules saved whole", list(facts.modules_to_save)],
+              ["DoRA", yesNo(facts.use_dora)],
+              ["rsLoRA", yesNo(facts.use_rslora)],
+              ["Task type", facts.task_type ?? "—"],
+              ["Parameters", formatInteger(facts.tensors.parameter_count)],
+              ["Tensors", formatInteger(facts.tensors.count)],
+              ["Layers", facts.tensors.layers === null ? "—" : formatInteger(facts.tensors.layers)],
+              ["Data types", dtypes(facts)],
+              ...(facts.other_features.length > 0
+                ? ([["Other options", facts.other_features.join(", ")]] as const)
+                : []),
+            ]}
+          />
           {facts.rank !== facts.max_rank && (
-            <p className="text-xs text-slate-600">
+            <p className="mt-3 text-xs text-slate-600">
               Rank {formatInteger(facts.rank)} by default; some modules use up to{" "}
               {formatInteger(facts.max_rank)} (rank_pattern).
             </p>
           )}
-        </DetailList>
+        </>
       )}
     </Section>
   );
