@@ -86,7 +86,41 @@ export function readIngesterEnv(source: NodeJS.ProcessEnv = process.env): Ingest
   return parsed.data;
 }
 
-export function storageConfigFromEnv(env: IngesterEnv): StorageConfigInput {
+const backfillEnvSchema = envSchema.pick({
+  NODE_ENV: true,
+  PUBLIC_BASE_URL: true,
+  LOG_LEVEL: true,
+  STORAGE_BACKEND: true,
+  LOCAL_STORAGE_DIR: true,
+  STORAGE_SIGNING_SECRET: true,
+  STORAGE_BUCKET: true,
+  SUPABASE_STORAGE_URL: true,
+  SUPABASE_SERVICE_ROLE_KEY: true,
+  STORAGE_REQUEST_TIMEOUT_MS: true,
+  STORAGE_TUS_RETRY_DELAYS_MS: true,
+  STORAGE_RESUMABLE_THRESHOLD_BYTES: true,
+});
+
+export type BackfillEnv = z.infer<typeof backfillEnvSchema>;
+
+/** The back-fill command's configuration: storage and logging only (no GPU cluster). */
+export function readBackfillEnv(source: NodeJS.ProcessEnv = process.env): BackfillEnv {
+  const parsed = backfillEnvSchema.safeParse(source);
+  const problems = [
+    ...(parsed.success
+      ? storageEnvIssues(parsed.data, {
+          signingSecretRequired: false,
+          signingSecretWhy: "",
+        }).map((issue) => `  ${issue.variable}: ${issue.message}`)
+      : parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)),
+  ];
+  if (problems.length > 0 || !parsed.success) {
+    throw new Error(`Invalid back-fill configuration:\n${problems.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export function storageConfigFromEnv(env: BackfillEnv): StorageConfigInput {
   return storageConfigFromStorageEnv(env, {
     publicBaseUrl: env.PUBLIC_BASE_URL,
     defaultLocalDir: path.join(repoRoot, ".data", "storage"),

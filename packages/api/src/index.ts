@@ -37,3 +37,4 @@ export {
   SHA256SUMS_VERIFY_COMMAND,
   type BundleHandlerDeps,
 } from "./bundle";
+export { modelCardFrom } from "./router/models/card";

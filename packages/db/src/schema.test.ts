@@ -235,6 +235,35 @@ describe("constraints", () => {
     expect(twice.constraint_name).toBe("training_jobs_artifact_id_key");
   });
 
+  it("default tags to none, find them through the GIN index, and bound description and tags", async () => {
+    const dataset = await insertDataset(t.db, { userId });
+    const job = await insertTrainingJob(t.db, { userId, datasetId: dataset.id });
+    const id = await storedArtifactFor(job.id, dataset.id);
+    const [fresh] = await t.db.select().from(modelArtifacts).where(eq(modelArtifacts.id, id));
+    expect(fresh).toMatchObject({ tags: [], description: null, adapterFacts: null });
+    await t.db
+      .update(modelArtifacts)
+      .set({ tags: ["support", "llama"], description: "**Support** model" })
+      .where(eq(modelArtifacts.id, id));
+    const tagged = await t.sql<{ id: string }[]>`
+      select id from model_artifacts where tags @> array['llama']::text[] and user_id = ${userId}`;
+    expect(tagged.map((row) => row.id)).toEqual([id]);
+    const tooMany = await postgresError(
+      t.db
+        .update(modelArtifacts)
+        .set({ tags: Array.from({ length: 21 }, (_, i) => `t${i}`) })
+        .where(eq(modelArtifacts.id, id)),
+    );
+    expect(tooMany.constraint_name).toBe("model_artifacts_tags_count_check");
+    const tooLong = await postgresError(
+      t.db
+        .update(modelArtifacts)
+        .set({ description: "x".repeat(10_001) })
+        .where(eq(modelArtifacts.id, id)),
+    );
+    expect(tooLong.constraint_name).toBe("model_artifacts_description_length_check");
+  });
+
   it("derive the quality sort key from quality_metrics, null for unrated", async () => {
     const rows = await t.db.execute<{ quality_score: number | null }>(
       sql`select quality_score from model_artifacts where user_id = ${userId} order by quality_score desc nulls last`,

@@ -25,6 +25,7 @@ import {
 } from "drizzle-orm/pg-core";
 
 import type {
+  AdapterFactsRecord,
   ArtifactConfiguration,
   ArtifactFile,
   ModelMetadata,
@@ -145,6 +146,18 @@ export const modelArtifacts = pgTable(
     trainingSummary: jsonb("training_summary").$type<TrainingSummary>(),
     configuration: jsonb("configuration").$type<ArtifactConfiguration>(),
     modelMetadata: jsonb("model_metadata").$type<ModelMetadata>(),
+    /**
+     * What the adapter's own files say (adapter_config.json + the safetensors header), read at
+     * ingest by @mad/adapters; null for artifacts stored before it existed and not back-filled.
+     */
+    adapterFacts: jsonb("adapter_facts").$type<AdapterFactsRecord>(),
+    /** The owner's Markdown description (rendered escaped); null when none was written. */
+    description: text("description"),
+    /** The owner's tags, lower-case; searched through the GIN index below. */
+    tags: text("tags")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** File name → storage path (SPEC §3). */
     artifacts: jsonb("artifacts").$type<Record<string, string>>().notNull().default({}),
     /** Per file: name, storage path, size in bytes, sha256 (hex), content type. */
@@ -169,6 +182,7 @@ export const modelArtifacts = pgTable(
       .on(t.userId, t.qualityScore.desc().nullsLast(), t.createdAt.desc(), t.id.desc())
       .where(sql`${t.deletedAt} is null`),
     index("model_artifacts_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
+    index("model_artifacts_tags_idx").using("gin", t.tags),
     check(
       "model_artifacts_stored_is_complete",
       sql`${t.status} <> 'stored' or (${t.qualityMetrics} is not null and jsonb_array_length(${t.files}) > 0 and ${t.storedAt} is not null)`,
@@ -178,6 +192,12 @@ export const modelArtifacts = pgTable(
       sql`${t.status} <> 'failed' or ${t.failureReason} is not null`,
     ),
     check("model_artifacts_progress_check", sql`${t.bytesCopied} >= 0`),
+    // Bounds the API also enforces, so no writer can store an unbounded description or tag list.
+    check(
+      "model_artifacts_description_length_check",
+      sql`${t.description} is null or char_length(${t.description}) <= 10000`,
+    ),
+    check("model_artifacts_tags_count_check", sql`cardinality(${t.tags}) <= 20`),
   ],
 );
 

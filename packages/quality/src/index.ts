@@ -8,3 +8,17 @@ export {
   reductionBand,
   type ReductionBand,
 } from "./bands";
+export {
+  diagnoseTraining,
+  type BestStep,
+  type DiagnosticsPointInput,
+  type Divergence,
+  type Finding,
+  type Instability,
+  type NonFiniteRun,
+  type Overfitting,
+  type Plateau,
+  type Spike,
+  type TrainingDiagnostics,
+} from "./diagnostics/diagnose";
+export * as diagnosticThresholds from "./diagnostics/thresholds";

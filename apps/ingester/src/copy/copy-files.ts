@@ -20,10 +20,21 @@ import {
   ClusterError,
   type OpenedFile,
 } from "../cluster";
-import { contentTypeFor, InvalidArtifactFileError, validatorFor } from "../validate";
+import {
+  contentTypeFor,
+  InvalidArtifactFileError,
+  JsonFileValidator,
+  SafetensorsValidator,
+  type SafetensorsSummary,
+  validatorFor,
+} from "../validate";
 
 /** A stored file, as the artifact's row records it. */
 export type CopiedFile = ArtifactFile;
+
+/** What a file's validator read while the file streamed into storage. */
+export type ParsedContent =
+  { kind: "json"; value: unknown } | { kind: "safetensors"; summary: SafetensorsSummary };
 
 export interface CopyOptions {
   cluster: ClusterClient;
@@ -39,6 +50,8 @@ export interface CopyOptions {
   /** Total bytes copied so far across all files (called often; throttle on your side). */
   onProgress?: (bytesCopied: number, bytesTotalKnown: number | null) => void;
   onFileAttemptFailed?: (file: string, attempt: number, error: ClusterError) => void;
+  /** Called once per stored file that a validator read (JSON files, safetensors headers). */
+  onParsed?: (fileName: string, content: ParsedContent) => void;
 }
 
 /** Small files first, so bytes_total is (nearly) final once the big adapter starts. */
@@ -200,12 +213,19 @@ async function streamIntoStorage(
     opened.body.on("error", remember);
   }
   try {
-    return await storage.put(path, body, {
+    const stored = await storage.put(path, body, {
       contentType: options.contentType,
       ...(opened.sizeBytes === null ? {} : { expectedSizeBytes: opened.sizeBytes }),
       ...(file.sha256 === null ? {} : { expectedSha256: file.sha256 }),
       ...(signal ? { signal } : {}),
     });
+    // Only a file that is stored and verified counts: what a failed attempt parsed is dropped.
+    if (validator instanceof JsonFileValidator) {
+      options.onParsed?.(file.name, { kind: "json", value: validator.value });
+    } else if (validator instanceof SafetensorsValidator && validator.summary) {
+      options.onParsed?.(file.name, { kind: "safetensors", summary: validator.summary });
+    }
+    return stored;
   } catch (error) {
     // The stream's own error says what went wrong (a broken transfer, an invalid header); the
     // put's rejection only echoes it. A put that failed by itself (checksum, storage) stands.

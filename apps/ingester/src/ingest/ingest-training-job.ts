@@ -6,6 +6,7 @@
  * derived from the job id, so every attempt writes the same paths and rows.
  */
 import {
+  type AdapterFactsRecord,
   artifactFolder,
   beginIngestion,
   completeIngestion,
@@ -20,6 +21,7 @@ import type { ArtifactStorage } from "@mad/storage";
 
 import type { ClusterClient } from "../cluster";
 import { type CopiedFile, copyArtifactFiles } from "../copy/copy-files";
+import { collectAdapterFacts } from "./adapter-facts";
 import { describeFailure } from "./failure-reason";
 import { createProgressWriter } from "./progress-writer";
 import { scoreTrainingJob } from "./training-summary";
@@ -69,12 +71,18 @@ export async function ingestTrainingJob(
   );
   const folder = artifactFolder(job.userId, artifactId);
   try {
-    const { files, modelMetadata } = await copyFiles(deps, job, artifactId, attempt.signal, log);
+    const { files, modelMetadata, adapterFacts } = await copyFiles(
+      deps,
+      job,
+      artifactId,
+      attempt.signal,
+      log,
+    );
     const scored = await scoreTrainingJob(deps.db, job);
     const result = await completeIngestion(
       deps.db,
       { artifactId, jobId: job.id },
-      { quality: scored.quality, summary: scored.summary, modelMetadata, files },
+      { quality: scored.quality, summary: scored.summary, modelMetadata, files, adapterFacts },
     );
     if (result === "stored") {
       log.info("artifact stored");
@@ -125,11 +133,16 @@ async function copyFiles(
   artifactId: string,
   signal: AbortSignal | undefined,
   log: Logger,
-): Promise<{ files: CopiedFile[]; modelMetadata: ModelMetadata }> {
+): Promise<{
+  files: CopiedFile[];
+  modelMetadata: ModelMetadata;
+  adapterFacts: AdapterFactsRecord | null;
+}> {
   // beginIngestion only starts jobs that have an external id.
   const listing = await deps.cluster.getArtifactListing(job.externalJobId ?? "", signal);
   const folder = artifactFolder(job.userId, artifactId);
   const progress = createProgressWriter(deps.db, artifactId, deps.progressIntervalMs ?? 500);
+  const facts = collectAdapterFacts();
   let copied: CopiedFile[];
   try {
     copied = await copyArtifactFiles({
@@ -140,6 +153,7 @@ async function copyFiles(
       fileRetries: deps.fileRetries ?? 3,
       ...(signal ? { signal } : {}),
       onProgress: (bytesCopied, total) => progress.report(bytesCopied, total),
+      onParsed: facts.onParsed,
       onFileAttemptFailed: (file, attemptNumber, error) =>
         log.warn(
           { file, attempt_number: attemptNumber, err: deps.cluster.redact(error.detail) },
@@ -158,7 +172,11 @@ async function copyFiles(
     await deps.storage.remove(orphans);
     log.info({ removed: orphans.length }, "removed leftover objects of earlier attempts");
   }
-  return { files: copied, modelMetadata: listing.modelMetadata };
+  const outcome = facts.outcome();
+  if (outcome.facts === null) {
+    log.warn({ reason: outcome.reason }, "adapter facts could not be read; stored without them");
+  }
+  return { files: copied, modelMetadata: listing.modelMetadata, adapterFacts: outcome.facts };
 }
 
 /**

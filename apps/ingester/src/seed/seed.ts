@@ -40,6 +40,9 @@ interface DemoJob {
   baseModel: string;
   /** A fault the simulator should inject for this job. */
   fault?: "wrong_checksum" | undefined;
+  /** Adapter variants, so the demo shows every serving verdict (vLLM refuses both). */
+  useDora: boolean;
+  modulesToSave: string[];
 }
 
 const ADA_DATASETS = [
@@ -82,7 +85,8 @@ function demoJobs(user: string, datasetNames: string[], count: number, offset: n
       dataset: datasetNames[i % datasetNames.length]!,
       curve: CURVES[n % CURVES.length]!,
       preset: PRESETS[n % PRESETS.length]!,
-      rank: [8, 16, 32, 64][n % 4]!,
+      // 64 and 256 need vLLM's --max-lora-rank raised; 8 and 16 load with its default.
+      rank: [8, 16, 64, 256][n % 4]!,
       learningRate: [1e-4, 2e-4, 3e-4, 5e-5][(n * 3) % 4]!,
       batchSize: [4, 8, 16][n % 3]!,
       epochs: [2, 3, 4, 5][(n + 1) % 4]!,
@@ -91,6 +95,8 @@ function demoJobs(user: string, datasetNames: string[], count: number, offset: n
       daysAgo: 2 + ((n * 5) % 58),
       hours: 0.5 + ((n * 7) % 30) / 4,
       baseModel: BASE_MODELS[n % BASE_MODELS.length]!,
+      useDora: n % 5 === 3,
+      modulesToSave: n % 6 === 4 ? ["lm_head"] : [],
     };
   });
 }
@@ -110,6 +116,8 @@ async function registerWithSimulator(
         body: JSON.stringify({
           rank: job.rank,
           baseModel: job.baseModel,
+          useDora: job.useDora,
+          modulesToSave: job.modulesToSave,
           adapterSizeBytes: job.rank * 64 * 1024,
           ...(job.fault ? { fault: job.fault, faultCount: 1 } : {}),
         }),

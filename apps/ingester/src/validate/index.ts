@@ -6,6 +6,7 @@ import { SafetensorsValidator } from "./safetensors";
 export { InvalidArtifactFileError } from "./errors";
 export { artifactFileNameSchema, contentTypeFor } from "./file-name";
 export {
+  ADAPTER_CONFIG_MAX_BYTES,
   adapterConfigSchema,
   adapterConfigValidator,
   JsonFileValidator,
@@ -15,6 +16,7 @@ export {
   SafetensorsValidator,
   SAFETENSORS_MAX_HEADER_BYTES,
   type SafetensorsSummary,
+  type SafetensorsTensor,
 } from "./safetensors";
 
 /** Files every LoRA artifact must have; a listing without them is not a model. */

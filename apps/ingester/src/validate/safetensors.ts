@@ -31,11 +31,19 @@ const tensorSchema = z.object({
   data_offsets: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
 });
 
+export interface SafetensorsTensor {
+  name: string;
+  dtype: string;
+  shape: number[];
+}
+
 export interface SafetensorsSummary {
   headerBytes: number;
   dataBytes: number;
   tensorCount: number;
   metadata: Record<string, string> | null;
+  /** Every tensor of the header in file order (names, dtypes and shapes: what adapter facts read). */
+  tensors: SafetensorsTensor[];
 }
 
 /**
@@ -107,6 +115,7 @@ export class SafetensorsValidator extends Transform {
     }
     let metadata: Record<string, string> | null = null;
     const ranges: Array<[number, number, string]> = [];
+    const tensors: SafetensorsTensor[] = [];
     for (const [name, value] of Object.entries(header)) {
       if (name === "__metadata__") {
         const parsed = z.record(z.string(), z.string()).safeParse(value);
@@ -130,6 +139,7 @@ export class SafetensorsValidator extends Transform {
         }
       }
       ranges.push([begin, end, name]);
+      tensors.push({ name, dtype: parsed.data.dtype, shape: parsed.data.shape });
     }
     if (ranges.length === 0) throw this.fail("header lists no tensors");
     // The data area must be covered exactly: no overlaps, no holes.
@@ -145,6 +155,7 @@ export class SafetensorsValidator extends Transform {
       dataBytes: cursor,
       tensorCount: ranges.length,
       metadata,
+      tensors,
     };
     return cursor;
   }

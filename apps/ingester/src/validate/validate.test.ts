@@ -56,6 +56,10 @@ describe("SafetensorsValidator", () => {
         tensorCount: 2,
         dataBytes: 32,
         metadata: { format: "pt" },
+        tensors: [
+          { name: "base_model.lora_A.weight", dtype: "F16", shape: [4, 2] },
+          { name: "base_model.lora_B.weight", dtype: "F32", shape: [2, 2] },
+        ],
       });
     }
   });

@@ -2,10 +2,12 @@
  * The model page's server side: its id and form, what the page loads, and one function per form
  * intent. Every API error that means "no such model" becomes the same 404 page.
  */
+import { modelCardFrom } from "@mad/api";
 import { data, redirect } from "@remix-run/node";
 import { z } from "zod";
 
 import type { ModelActionResult } from "../components/model/types";
+import { lossChartMarkers } from "../lib/chart-markers";
 import { safeBackHref } from "../lib/list-query";
 import { apiErrorCode, callApi, notFound } from "../server/api-errors.server";
 import type { ServerCaller } from "../server/context.server";
@@ -33,7 +35,15 @@ export async function loadModelPage(caller: ServerCaller, modelId: string, reque
     callApi(() => caller.models.byId({ modelId })),
     callApi(() => caller.models.metrics({ modelId, maxPoints: CHART_POINTS })),
   ]);
-  return { model, metrics, back: backHref(request) };
+  return {
+    model,
+    metrics,
+    // For LossCurveSection's `markers` prop: the best step and the overfitting onset.
+    lossChartMarkers: lossChartMarkers(metrics.diagnostics),
+    // Made from what was just loaded: the card costs no query of its own.
+    card: modelCardFrom(model, metrics.diagnostics).markdown,
+    back: backHref(request),
+  };
 }
 
 const modelFormSchema = z.discriminatedUnion("intent", [

@@ -1,11 +1,16 @@
 import { createHash } from "node:crypto";
 
+import { readAdapterFacts } from "@mad/adapters";
+import { modelArtifacts } from "@mad/db";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { ADA, get, loaderArgs, outcome, post } from "../testing/harness";
 import { useSeededHarness } from "../testing/seed";
 import { createInFlightModels } from "../testing/stored-models";
 import * as modelDetail from "./models.$modelId";
+import * as modelCard from "./models.$modelId.README[.]md";
+import * as modelDetails from "./models.$modelId.details";
 import * as download from "./storage.v1.object.sign.$";
 
 const seeded = useSeededHarness();
@@ -74,6 +79,113 @@ describe("the model page", () => {
         message: "This model does not exist, was deleted, or belongs to someone else.",
       });
     }
+  });
+
+  it("loads the diagnostics, the chart markers and, once the adapter was read, its serving verdicts", async () => {
+    const id = seeded.adaModels[2]!;
+    const before = (await page(id)).data as {
+      model: { serving: unknown; adapter_facts: unknown };
+      metrics: { diagnostics: { summary: string[]; best_step: { step: number } | null } };
+      lossChartMarkers: { step: number; kind: string }[];
+    };
+    expect(before.model).toMatchObject({ serving: null, adapter_facts: null });
+    expect(before.metrics.diagnostics.summary.length).toBeGreaterThan(0);
+    expect(before.lossChartMarkers).toContainEqual(
+      expect.objectContaining({
+        kind: "best_step",
+        step: before.metrics.diagnostics.best_step!.step,
+      }),
+    );
+
+    const facts = readAdapterFacts({
+      config: {
+        r: 128,
+        lora_alpha: 256,
+        target_modules: ["q_proj"],
+        base_model_name_or_path: "meta-llama/Llama-3.1-8B",
+      },
+      tensors: [
+        { name: "base_model.model.layers.0.q_proj.lora_A.weight", dtype: "F16", shape: [128, 8] },
+      ],
+    });
+    if (!facts.ok) throw new Error(facts.reason);
+    await seeded.harness.db.db
+      .update(modelArtifacts)
+      .set({ adapterFacts: facts.facts })
+      .where(eq(modelArtifacts.id, id));
+    const after = (await page(id)).data as {
+      model: { serving: { engines: { engine: string; command: string | null }[] } };
+    };
+    const vllm = after.model.serving.engines.find((engine) => engine.engine === "vllm");
+    expect(vllm?.command).toContain("--max-lora-rank 128");
+  });
+
+  it("serves the model card as a README.md download, as text with ?view=1, and 404 for others", async () => {
+    const id = seeded.adaModels[0]!;
+    const cardOf = (modelId: string, query = "") =>
+      outcome(() =>
+        modelCard.loader(
+          loaderArgs(get(`/models/${modelId}/README.md${query}`, seeded.adaCookie), { modelId }),
+        ),
+      );
+    const downloaded = await cardOf(id);
+    expect(downloaded.status).toBe(200);
+    expect(downloaded.headers.get("Content-Type")).toBe("text/markdown; charset=utf-8");
+    expect(downloaded.headers.get("Content-Disposition")).toBe('attachment; filename="README.md"');
+    expect(String(downloaded.data)).toMatch(/^---\nbase_model: ".+"\nlibrary_name: peft\n/);
+    const viewed = await cardOf(id, "?view=1");
+    expect(viewed.headers.get("Content-Type")).toBe("text/plain; charset=utf-8");
+    expect(viewed.data).toBe(downloaded.data);
+    // The page shows the very same card.
+    const shown = (await page(id)).data as { card: string };
+    expect(shown.card).toBe(downloaded.data);
+    for (const other of [seeded.graceModel, "00000000-0000-4000-8000-000000000000"]) {
+      expect((await cardOf(other)).status).toBe(404);
+    }
+  });
+
+  it("saves name, description and tags for the owner, and says why not when it cannot", async () => {
+    const id = seeded.adaModels[1]!;
+    const save = (modelId: string, form: Record<string, string>, origin?: string) =>
+      outcome(() =>
+        modelDetails.action(
+          loaderArgs(
+            post(`/models/${modelId}/details`, form, { cookie: seeded.adaCookie, origin }),
+            { modelId },
+          ),
+        ),
+      );
+    const saved = await save(id, {
+      name: "Support bot",
+      description: "Answers **tickets**.",
+      tags: "Support, llama , support",
+    });
+    expect(saved.status).toBe(302);
+    expect(saved.location).toBe(`/models/${id}`);
+    expect(saved.headers.get("Set-Cookie")).toContain("__mad_flash=");
+    const shown = (await page(id)).data as {
+      model: { name: string; description: string; tags: string[] };
+    };
+    expect(shown.model).toMatchObject({
+      name: "Support bot",
+      description: "Answers **tickets**.",
+      tags: ["support", "llama"],
+    });
+
+    const refused = await save(id, { name: "Support bot", description: "", tags: "has space" });
+    expect(refused.status).toBe(302);
+    const after = (await page(id)).data as { model: { tags: string[] } };
+    expect(after.model.tags).toEqual(["support", "llama"]);
+
+    expect((await save(seeded.graceModel, { name: "x", description: "", tags: "" })).status).toBe(
+      404,
+    );
+    const crossSite = await save(
+      id,
+      { name: "x", description: "", tags: "" },
+      "https://evil.example",
+    );
+    expect(crossSite.status).toBe(403);
   });
 
   it("keeps only a list URL as the way back", async () => {

@@ -7,13 +7,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { useActionData, useLoaderData, useRouteError } from "@remix-run/react";
 
 import { ErrorPage } from "../components/ErrorPage";
+import { AdapterFactsSection } from "../components/model/AdapterFactsSection";
 import { ConfigurationSection } from "../components/model/ConfigurationSection";
 import { DeleteModelSection } from "../components/model/DeleteModelSection";
+import { DetailsSection } from "../components/model/DetailsSection";
 import { FilesSection } from "../components/model/FilesSection";
 import { IngestionStatus } from "../components/model/IngestionStatus";
 import { LossCurveSection } from "../components/model/LossCurveSection";
+import { ModelCardSection } from "../components/model/ModelCardSection";
 import { ModelHeader } from "../components/model/ModelHeader";
 import { QualitySection } from "../components/model/QualitySection";
+import { TrainingStorySection } from "../components/model/TrainingStorySection";
 import { TrainingSummarySection } from "../components/model/TrainingSummarySection";
 import { UsageSection } from "../components/model/UsageSection";
 import { skipRevalidationAfterSigning } from "../lib/revalidation";
@@ -60,11 +64,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export const shouldRevalidate = skipRevalidationAfterSigning;
 
 export default function ModelPage() {
-  const { model, metrics, back } = useLoaderData<typeof loader>();
+  const { model, metrics, back, card, lossChartMarkers } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   usePollWhile(model.status === "processing");
+  // The adapter's own config names the base model it was trained on; the cluster's listing is
+  // the fallback for models whose files were not read.
   const baseModel =
-    typeof model.model_metadata?.base_model === "string" ? model.model_metadata.base_model : null;
+    model.adapter_facts?.base_model ??
+    (typeof model.model_metadata?.base_model === "string" ? model.model_metadata.base_model : null);
 
   return (
     <div className="space-y-6">
@@ -74,13 +81,17 @@ export default function ModelPage() {
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <QualitySection model={model} />
-          <LossCurveSection metrics={metrics} />
+          <LossCurveSection metrics={metrics} markers={lossChartMarkers} />
+          <TrainingStorySection diagnostics={metrics.diagnostics} />
           <FilesSection model={model} actionData={actionData} />
-          {baseModel && <UsageSection modelName={model.name} baseModel={baseModel} />}
+          {baseModel && <UsageSection model={model} baseModel={baseModel} />}
+          <ModelCardSection modelId={model.id} markdown={card} />
         </div>
 
         <div className="min-w-0 space-y-6">
           <TrainingSummarySection model={model} />
+          <DetailsSection model={model} />
+          <AdapterFactsSection facts={model.adapter_facts} />
           <ConfigurationSection model={model} baseModel={baseModel} />
           <DeleteModelSection model={model} />
         </div>

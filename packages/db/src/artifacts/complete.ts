@@ -1,7 +1,13 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 
 import { modelArtifacts, notifications, trainingJobs } from "../schema";
-import type { ArtifactFile, ModelMetadata, QualityMetricsRecord, TrainingSummary } from "../types";
+import type {
+  AdapterFactsRecord,
+  ArtifactFile,
+  ModelMetadata,
+  QualityMetricsRecord,
+  TrainingSummary,
+} from "../types";
 import { artifactReadyNotice } from "./notices";
 import type { Queryable } from "./queryable";
 
@@ -10,6 +16,8 @@ export interface StoredArtifactFacts {
   quality: QualityMetricsRecord;
   summary: TrainingSummary;
   modelMetadata: ModelMetadata;
+  /** What adapter_config.json and the safetensors header say; null when they could not be read. */
+  adapterFacts?: AdapterFactsRecord | null;
   /** Every file, verified and stored in the artifact's folder. */
   files: ArtifactFile[];
   at?: Date;
@@ -75,6 +83,7 @@ export async function completeIngestion(
         qualityMetrics: facts.quality,
         trainingSummary: facts.summary,
         modelMetadata: facts.modelMetadata,
+        adapterFacts: facts.adapterFacts ?? null,
         artifacts: Object.fromEntries(facts.files.map((file) => [file.name, file.storage_path])),
         files: facts.files,
         totalSizeBytes: totalSize,

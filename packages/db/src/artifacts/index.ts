@@ -7,8 +7,17 @@
  *                     │  └─retry (SQL retry_artifact_ingestion)─┐
  *                     └─fail─▶ failed ─────────────────────────┘
  *   any live ─softDelete─▶ deleted          any live ─rename─▶ same state, new name
+ *   any live ─updateDetails─▶ same state, new name / description / tags
  */
 export { beginIngestion, type BeginIngestionResult } from "./begin";
+export {
+  ARTIFACT_DESCRIPTION_MAX_LENGTH,
+  ARTIFACT_TAG_MAX_LENGTH,
+  ARTIFACT_TAGS_MAX,
+  type ArtifactDetails,
+  normalizeTags,
+  updateArtifactDetails,
+} from "./details";
 export {
   ArtifactStateError,
   completeIngestion,

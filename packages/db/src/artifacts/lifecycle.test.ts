@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { insertDataset, insertTrainingJob } from "../factories";
 import { modelArtifacts, notifications, trainingJobs } from "../schema";
+import type { AdapterFactsRecord } from "../types";
 import {
   createTestDatabase,
   fileEntryFor,
@@ -64,6 +65,40 @@ function factsFor(jobUserId: string, artifactId: string): StoredArtifactFacts {
     },
     modelMetadata: { base_model: "m", adapter_type: "lora" },
     files: [fileEntryFor(jobUserId, artifactId, "adapter_config.json", "{}")],
+  };
+}
+
+function sampleAdapterFacts(): AdapterFactsRecord {
+  return {
+    facts_version: 1,
+    peft_type: "LORA",
+    task_type: "CAUSAL_LM",
+    base_model: "meta-llama/Llama-3.1-8B",
+    rank: 64,
+    alpha: 128,
+    max_rank: 64,
+    rank_pattern: {},
+    alpha_pattern: {},
+    scaling: 2,
+    target_modules: ["q_proj", "v_proj"],
+    target_modules_regex: null,
+    modules_to_save: ["lm_head"],
+    use_dora: false,
+    use_rslora: false,
+    bias: "none",
+    other_features: [],
+    tensors: {
+      count: 5,
+      parameter_count: 1234,
+      dtypes: { F16: 5 },
+      lora: 4,
+      dora_magnitude: 0,
+      saved_modules: ["base_model.model.lm_head.weight"],
+      other: [],
+      other_count: 0,
+      layers: 1,
+    },
+    num_labels: null,
   };
 }
 
@@ -153,6 +188,35 @@ describe("completeIngestion", () => {
       actionUrl: `/models/${artifactId}`,
       message: "Your model 'Support tickets v3 - 2026-11-23' is ready — quality 4/5 (good).",
     });
+  });
+
+  it("records the adapter's facts with the artifact, and null when there are none", async () => {
+    const job = await completedJob();
+    const { artifactId } = await beginIngestion(database.db, job.id);
+    const adapterFacts = sampleAdapterFacts();
+    await completeIngestion(
+      database.db,
+      { artifactId, jobId: job.id },
+      { ...factsFor(userId, artifactId), adapterFacts },
+    );
+    const [row] = await database.db
+      .select({ adapterFacts: modelArtifacts.adapterFacts })
+      .from(modelArtifacts)
+      .where(eq(modelArtifacts.id, artifactId));
+    expect(row?.adapterFacts).toEqual(adapterFacts);
+
+    const without = await completedJob();
+    const second = await beginIngestion(database.db, without.id);
+    await completeIngestion(
+      database.db,
+      { artifactId: second.artifactId, jobId: without.id },
+      factsFor(userId, second.artifactId),
+    );
+    const [bare] = await database.db
+      .select({ adapterFacts: modelArtifacts.adapterFacts })
+      .from(modelArtifacts)
+      .where(eq(modelArtifacts.id, second.artifactId));
+    expect(bare?.adapterFacts).toBeNull();
   });
 
   it("withdraws the attempt's row when the job left `completed`, and says so", async () => {

@@ -2,12 +2,46 @@ import { randomUUID } from "node:crypto";
 
 import { describe, expect, it } from "vitest";
 
+import { type AdapterFactsRecord, modelArtifacts } from "@mad/db";
 import { insertDataset } from "@mad/db/testing";
+import { eq } from "drizzle-orm";
 
 import { outcome, useApiTestEnv } from "../../testing/env";
 import { insertArtifact } from "../../testing/fixtures";
 
 const env = useApiTestEnv();
+
+const rank64Facts: AdapterFactsRecord = {
+  facts_version: 1,
+  peft_type: "LORA",
+  task_type: "CAUSAL_LM",
+  base_model: "meta-llama/Llama-3.1-8B",
+  rank: 64,
+  alpha: 128,
+  max_rank: 64,
+  rank_pattern: {},
+  alpha_pattern: {},
+  scaling: 2,
+  target_modules: ["q_proj", "v_proj"],
+  target_modules_regex: null,
+  modules_to_save: [],
+  use_dora: false,
+  use_rslora: false,
+  bias: "none",
+  other_features: [],
+  tensors: {
+    count: 128,
+    parameter_count: 33_554_432,
+    dtypes: { F16: 128 },
+    lora: 128,
+    dora_magnitude: 0,
+    saved_modules: [],
+    other: [],
+    other_count: 0,
+    layers: 32,
+  },
+  num_labels: null,
+};
 
 describe("models.byId", () => {
   it("returns the whole artifact with its dataset, job, files and ingestion state", async () => {
@@ -53,6 +87,38 @@ describe("models.byId", () => {
     expect(model.job.completed_at).toBe(job.completedAt!.toISOString());
     // Storage paths are internal.
     expect(JSON.stringify(model)).not.toContain("storage_path");
+  });
+
+  it("returns the adapter's facts and, from them, each engine's verdict and command", async () => {
+    const user = randomUUID();
+    const db = env.database.db;
+    const { artifact } = await insertArtifact(db, { userId: user, name: "Support bot (rank 64)" });
+    const before = await env.caller(user).models.byId({ modelId: artifact.id });
+    expect(before).toMatchObject({
+      adapter_facts: null,
+      serving: null,
+      tags: [],
+      description: null,
+    });
+
+    await db
+      .update(modelArtifacts)
+      .set({ adapterFacts: rank64Facts })
+      .where(eq(modelArtifacts.id, artifact.id));
+    const model = await env.caller(user).models.byId({ modelId: artifact.id });
+    expect(model.adapter_facts).toEqual(rank64Facts);
+    expect(model.serving?.adapter_dir).toBe("support-bot-rank-64");
+    const [peft, vllm] = model.serving!.engines;
+    expect(peft).toMatchObject({ engine: "peft", status: "loads" });
+    expect(vllm).toMatchObject({ engine: "vllm", status: "loads_with_flags" });
+    expect(vllm!.command).toBe(
+      [
+        "vllm serve meta-llama/Llama-3.1-8B \\",
+        "  --enable-lora \\",
+        "  --max-lora-rank 64 \\",
+        "  --lora-modules support-bot-rank-64=./support-bot-rank-64",
+      ].join("\n"),
+    );
   });
 
   it("rejects a malformed id as BAD_REQUEST before it reaches Postgres", async () => {

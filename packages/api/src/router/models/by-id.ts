@@ -6,6 +6,7 @@ import { protectedProcedure } from "../../trpc";
 import { iso } from "../timestamps";
 import { modelIdInput } from "./inputs";
 import { artifactSummary, publicFile } from "./output";
+import { servingOf } from "./serving";
 import { notFound, owned } from "./ownership";
 import { withDatasetAndJob } from "./with-dataset-and-job";
 
@@ -40,6 +41,10 @@ export async function modelById(ctx: AuthenticatedContext, id: string) {
     ...artifactSummary(artifact),
     configuration: artifact.configuration,
     model_metadata: artifact.modelMetadata,
+    description: artifact.description,
+    tags: artifact.tags,
+    adapter_facts: artifact.adapterFacts,
+    serving: servingOf(artifact),
     files: artifact.files.map(publicFile),
     total_size_bytes: artifact.totalSizeBytes,
     updated_at: iso(artifact.updatedAt),

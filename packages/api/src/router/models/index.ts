@@ -5,12 +5,14 @@
 import { router } from "../../trpc";
 import { modelBundleProcedure } from "./bundle";
 import { modelByIdProcedure } from "./by-id";
+import { modelCardProcedure } from "./card";
 import { modelChecksumsProcedure } from "./checksums";
 import { deleteModelProcedure } from "./delete";
 import { downloadModelProcedure } from "./download";
 import { listModelsProcedure } from "./list";
 import { modelMetricsProcedure } from "./metrics";
 import { retryIngestionProcedure } from "./retry-ingestion";
+import { updateModelProcedure } from "./update";
 
 export const modelsRouter = router({
   list: listModelsProcedure,
@@ -19,6 +21,8 @@ export const modelsRouter = router({
   bundle: modelBundleProcedure,
   checksums: modelChecksumsProcedure,
   metrics: modelMetricsProcedure,
+  card: modelCardProcedure,
   delete: deleteModelProcedure,
   retryIngestion: retryIngestionProcedure,
+  update: updateModelProcedure,
 });

@@ -42,3 +42,25 @@ export const metricsInput = z.object({
 });
 
 export type MetricsInput = z.output<typeof metricsInput>;
+
+// Bounds as in the lifecycle (updateArtifactDetails) and the table's checks; checked here first
+// so an oversized body is refused before it reaches Postgres.
+export const updateModelInput = z
+  .object({
+    modelId,
+    name: z.string().max(200, "must be at most 200 characters").optional(),
+    description: z
+      .string()
+      .max(10_000, "must be at most 10000 characters")
+      .refine((value) => !value.includes("\u0000"), "must not contain NUL")
+      .nullable()
+      .optional(),
+    tags: z.array(z.string().max(40, "must be at most 40 characters")).max(20).optional(),
+  })
+  .refine(
+    (input) =>
+      input.name !== undefined || input.description !== undefined || input.tags !== undefined,
+    "give a name, a description or tags",
+  );
+
+export type UpdateModelInput = z.output<typeof updateModelInput>;

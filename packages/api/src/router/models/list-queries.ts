@@ -69,6 +69,8 @@ function buildListModelsQueries(db: Database, params: ListQueryParams) {
       or(
         sql`${modelArtifacts.name} ilike ${pattern}`,
         inArray(modelArtifacts.datasetId, matchingDatasets),
+        // Tags match like names do (a part of a tag finds it); a model has at most 20.
+        sql`exists (select 1 from unnest(${modelArtifacts.tags}) as tag where tag ilike ${pattern})`,
       )!,
     );
   }
@@ -89,6 +91,7 @@ function buildListModelsQueries(db: Database, params: ListQueryParams) {
       bytesCopied: modelArtifacts.bytesCopied,
       bytesTotal: modelArtifacts.bytesTotal,
       failureReason: modelArtifacts.failureReason,
+      tags: modelArtifacts.tags,
       datasetId: modelArtifacts.datasetId,
       jobId: modelArtifacts.jobId,
       trainedAt: trainedAt.as("trained_at"),
@@ -118,6 +121,7 @@ function buildListModelsQueries(db: Database, params: ListQueryParams) {
         bytesCopied: page.bytesCopied,
         bytesTotal: page.bytesTotal,
         failureReason: page.failureReason,
+        tags: page.tags,
         datasetId: page.datasetId,
         datasetName: datasets.name,
         jobId: page.jobId,

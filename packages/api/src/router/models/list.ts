@@ -17,6 +17,7 @@ export async function listModels(ctx: AuthenticatedContext, input: ListModelsInp
   return {
     models: rows.map((row) => ({
       ...artifactSummary(row),
+      tags: row.tags,
       dataset: { id: row.datasetId, name: row.datasetName },
       job: {
         id: row.jobId,

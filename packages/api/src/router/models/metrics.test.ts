@@ -51,7 +51,14 @@ describe("models.metrics", () => {
       { jobId: job.id, step: 3, epoch: 1, trainingLoss: 1.5, validationLoss: 1.7 },
     ]);
     const result = await env.caller(user).models.metrics({ modelId: artifact.id });
+    // The diagnostics see the NaN the chart leaves out.
+    expect(result.diagnostics.instability).toMatchObject({
+      non_finite_points: 1,
+      non_finite_runs: [{ start_step: 2, end_step: 2, points: 1 }],
+      non_finite_validation_points: 1,
+    });
     expect(result).toEqual({
+      diagnostics: result.diagnostics,
       total_points: 3,
       points: [
         { step: 1, epoch: 0, training_loss: 2.5, validation_loss: null },
@@ -60,9 +67,33 @@ describe("models.metrics", () => {
       ],
     });
     const empty = await insertArtifact(env.database.db, { userId: user });
-    expect(await env.caller(user).models.metrics({ modelId: empty.artifact.id })).toEqual({
+    expect(await env.caller(user).models.metrics({ modelId: empty.artifact.id })).toMatchObject({
       points: [],
       total_points: 0,
+      diagnostics: { best_step: null, overfitting: null },
     });
+  });
+
+  it("diagnoses the whole history: best step and overfitting onset of a run that overfit", async () => {
+    const user = randomUUID();
+    const { artifact, job } = await insertArtifact(env.database.db, { userId: user });
+    // Training falls throughout; validation (every 10 steps) is lowest at step 100, then rises.
+    await env.database.db.insert(metricsPoints).values(
+      Array.from({ length: 200 }, (_, i) => {
+        const step = i + 1;
+        const validation =
+          step % 10 === 0 ? (step <= 100 ? 2 - 0.008 * step : 1.2 + 0.004 * (step - 100)) : null;
+        return { jobId: job.id, step, trainingLoss: 2 - 0.009 * step, validationLoss: validation };
+      }),
+    );
+    const result = await env.caller(user).models.metrics({ modelId: artifact.id, maxPoints: 60 });
+    expect(result.points.length).toBeLessThanOrEqual(60);
+    expect(result.diagnostics.points).toEqual({ total: 200, training: 200, validation: 20 });
+    expect(result.diagnostics.best_step).toMatchObject({ step: 100, source: "validation" });
+    expect(result.diagnostics.overfitting).toMatchObject({
+      onset_step: 110,
+      best_validation_step: 100,
+    });
+    expect(result.diagnostics.summary[0]).toMatch(/^Overfitting began at step 110/);
   });
 });

@@ -1,7 +1,12 @@
-/** models.metrics: the model's loss history, downsampled for the chart (see ../../downsample). */
+/**
+ * models.metrics: the model's loss history, downsampled for the chart (see ../../downsample), and
+ * the training diagnostics (@mad/quality) over the whole history — NaN and Infinity included,
+ * since a run of them is itself a finding.
+ */
 import { eq } from "drizzle-orm";
 
 import { metricsPoints, modelArtifacts } from "@mad/db";
+import { diagnoseTraining } from "@mad/quality";
 
 import type { AuthenticatedContext } from "../../context";
 import { downsampleLossCurve, type LossPoint } from "../../downsample";
@@ -29,6 +34,13 @@ export async function modelMetrics(ctx: AuthenticatedContext, input: MetricsInpu
     .from(metricsPoints)
     .where(eq(metricsPoints.jobId, artifact.jobId))
     .orderBy(metricsPoints.step);
+  const diagnostics = diagnoseTraining(
+    rows.map((row) => ({
+      step: row.step,
+      training_loss: row.trainingLoss,
+      validation_loss: row.validationLoss,
+    })),
+  );
   // NaN/Infinity (double precision allows them) are missing values, as in the quality score.
   const points: LossPoint[] = rows.map((row) => ({
     step: row.step,
@@ -36,7 +48,11 @@ export async function modelMetrics(ctx: AuthenticatedContext, input: MetricsInpu
     training_loss: finiteOrNull(row.trainingLoss),
     validation_loss: finiteOrNull(row.validationLoss),
   }));
-  return { points: downsampleLossCurve(points, input.maxPoints), total_points: points.length };
+  return {
+    points: downsampleLossCurve(points, input.maxPoints),
+    total_points: points.length,
+    diagnostics,
+  };
 }
 
 export const modelMetricsProcedure = protectedProcedure

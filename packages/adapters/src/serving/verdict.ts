@@ -1,0 +1,43 @@
+/** What an engine makes of an adapter: does it load, why not, and the command that loads it. */
+
+export type ServingStatus =
+  /** Loads with the engine's defaults. */
+  | "loads"
+  /** Loads once the command carries the flags (or packages) named in `needs`. */
+  | "loads_with_flags"
+  /** The engine refuses it; `blockers` say why. */
+  | "does_not_load"
+  /** We have not verified the engine's rules for this kind of adapter. */
+  | "not_checked";
+
+export interface ServingNote {
+  code: string;
+  message: string;
+  /** The engine's documentation or source the rule comes from. */
+  source: string;
+}
+
+export interface ServingVerdict {
+  engine: "vllm" | "peft";
+  label: string;
+  status: ServingStatus;
+  /** Why it does not load (empty unless does_not_load / not_checked). */
+  blockers: ServingNote[];
+  /** What the command needs beyond the defaults (flags, package versions). */
+  needs: ServingNote[];
+  /** Worth knowing, but no reason it fails. */
+  notes: ServingNote[];
+  /** The command or code, exactly as it works when pasted; null when it does not load. */
+  command: string | null;
+  language: "shell" | "python";
+}
+
+export interface ServingTarget {
+  /** The folder the adapter's files are in, relative to where the command runs. */
+  adapterDir: string;
+}
+
+export function statusOf(blockers: ServingNote[], needs: ServingNote[]): ServingStatus {
+  if (blockers.length > 0) return "does_not_load";
+  return needs.length > 0 ? "loads_with_flags" : "loads";
+}
