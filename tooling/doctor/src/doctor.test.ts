@@ -20,6 +20,7 @@ import {
   type TestDatabase,
 } from "@mad/db/testing";
 import { type GpuClusterSim, startGpuClusterSim } from "@mad/gpu-cluster-sim";
+import { startSupabaseStandin, type SupabaseStandin } from "@mad/storage/testing";
 import { exportJWK } from "jose";
 import { PgBoss } from "pg-boss";
 import postgres from "postgres";
@@ -39,6 +40,7 @@ let jwks: http.Server;
 let jwksUrl: string;
 let storageDir: string;
 let pooler: PgBouncer;
+let supabase: SupabaseStandin;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -58,10 +60,15 @@ beforeAll(async () => {
   jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/auth/v1/.well-known/jwks.json`;
   storageDir = await mkdtemp(path.join(os.tmpdir(), "mad-doctor-storage-"));
   pooler = await startPgBouncer(database.url, { mode: "transaction" });
+  supabase = await startSupabaseStandin({
+    buckets: ["lora-models", "shared-public"],
+    publicBuckets: ["shared-public"],
+  });
 });
 
 afterAll(async () => {
   await pooler?.stop();
+  await supabase?.close();
   await sim?.close();
   await new Promise((resolve) => jwks?.close(resolve));
   await database?.drop();
@@ -230,5 +237,38 @@ describe("the clock check", () => {
     );
     expect(off).toMatchObject({ status: "fail" });
     expect(off.detail).toBe("this host's clock is 120 s ahead of storage");
+  });
+});
+
+describe("the storage checks against the Supabase stand-in", () => {
+  const supabaseEnv = (overrides: NodeJS.ProcessEnv = {}) => ({
+    ...healthyEnv(),
+    STORAGE_BACKEND: "supabase",
+    SUPABASE_STORAGE_URL: supabase.url,
+    SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey,
+    ...overrides,
+  });
+
+  it("pass with the service role key and a private bucket, printing no key", async () => {
+    const results = await runDoctor(supabaseEnv());
+    expect(byName(results, "storage reachable with the service role").status).toBe("pass");
+    expect(byName(results, "bucket present and private").status).toBe("pass");
+    expect(JSON.stringify(results)).not.toContain(supabase.serviceRoleKey);
+  });
+
+  it("refuse the anon key, naming the variable", async () => {
+    const results = await runDoctor(supabaseEnv({ SUPABASE_SERVICE_ROLE_KEY: supabase.anonKey }));
+    const check = byName(results, "storage reachable with the service role");
+    expect(check.status).toBe("fail");
+    expect(check.detail).toMatch(/SUPABASE_SERVICE_ROLE_KEY.*anon/);
+    expect(JSON.stringify(results)).not.toContain(supabase.anonKey);
+  });
+
+  it("refuse a public bucket and a missing one", async () => {
+    const open = await runDoctor(supabaseEnv({ STORAGE_BUCKET: "shared-public" }));
+    expect(byName(open, "bucket present and private")).toMatchObject({ status: "fail" });
+    expect(byName(open, "bucket present and private").detail).toMatch(/public/);
+    const missing = await runDoctor(supabaseEnv({ STORAGE_BUCKET: "no-such-bucket" }));
+    expect(byName(missing, "bucket present and private").detail).toMatch(/does not exist/);
   });
 });

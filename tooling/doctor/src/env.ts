@@ -3,11 +3,20 @@
  * ingester processes (docs/deploy.md). Problems are reported as a failed check, by name only.
  */
 import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseEnv } from "node:util";
 
 import { poolModeSchema } from "@mad/db";
-import { type StorageConfigInput, storageConfigSchema } from "@mad/storage";
+import {
+  type StorageConfigInput,
+  storageConfigFromEnv,
+  storageEnvIssues,
+  storageEnvShape,
+} from "@mad/storage";
 import { z } from "zod";
+
+const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 
 const postgresUrl = z
   .string({ error: "is required" })
@@ -18,13 +27,9 @@ const doctorEnvSchema = z.object({
   DATABASE_URL: postgresUrl,
   DATABASE_POOL_MODE: poolModeSchema,
   DATABASE_DIRECT_URL: postgresUrl.optional(),
-  STORAGE_BACKEND: z.enum(["local", "supabase"]).default("local"),
-  LOCAL_STORAGE_DIR: z.string().min(1).optional(),
-  STORAGE_SIGNING_SECRET: z.string().optional(),
-  PUBLIC_BASE_URL: httpUrl.optional(),
-  SUPABASE_STORAGE_URL: httpUrl.optional(),
-  SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
-  STORAGE_BUCKET: z.string().min(1).default("lora-models"),
+  // STORAGE_*, LOCAL_STORAGE_DIR and SUPABASE_* belong to @mad/storage (one owner).
+  ...storageEnvShape,
+  PUBLIC_BASE_URL: httpUrl.default("http://localhost:3000"),
   AUTH_JWT_SECRET: z.string().optional(),
   AUTH_JWKS_URL: httpUrl.optional(),
   AUTH_JWT_AUDIENCE: z.string().min(1).default("authenticated"),
@@ -48,39 +53,15 @@ export function readDoctorEnv(source: NodeJS.ProcessEnv = process.env): DoctorEn
     };
   }
   const env = parsed.data;
-  const storageInput: StorageConfigInput =
-    env.STORAGE_BACKEND === "supabase"
-      ? {
-          backend: "supabase",
-          url: env.SUPABASE_STORAGE_URL ?? "",
-          serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY ?? "",
-          bucket: env.STORAGE_BUCKET,
-        }
-      : {
-          backend: "local",
-          rootDir: env.LOCAL_STORAGE_DIR ?? "",
-          signingSecret: env.STORAGE_SIGNING_SECRET ?? "",
-          publicBaseUrl: env.PUBLIC_BASE_URL ?? "",
-          bucket: env.STORAGE_BUCKET,
-        };
-  const storage = storageConfigSchema.safeParse(storageInput);
-  const problems: string[] = [];
-  if (!storage.success) {
-    const names: Record<string, string> = {
-      url: "SUPABASE_STORAGE_URL",
-      serviceRoleKey: "SUPABASE_SERVICE_ROLE_KEY",
-      rootDir: "LOCAL_STORAGE_DIR",
-      signingSecret: "STORAGE_SIGNING_SECRET",
-      publicBaseUrl: "PUBLIC_BASE_URL",
-      bucket: "STORAGE_BUCKET",
-    };
-    for (const issue of storage.error.issues) {
-      const field = String(issue.path[0] ?? "");
-      problems.push(
-        `${names[field] ?? field} is missing or invalid for STORAGE_BACKEND=${env.STORAGE_BACKEND}`,
-      );
-    }
-  }
+  const problems = storageEnvIssues(env, {
+    // Both processes of a deployment share the storage settings; the web signs URLs.
+    signingSecretRequired: true,
+    signingSecretWhy: "is required with STORAGE_BACKEND=local (signs download URLs)",
+  }).map((issue) => `${issue.variable} ${issue.message}`);
+  const storageInput = storageConfigFromEnv(env, {
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    defaultLocalDir: path.join(repoRoot, ".data", "storage"),
+  });
   if (!env.AUTH_JWKS_URL && (env.AUTH_JWT_SECRET ?? "").length < 32) {
     problems.push("AUTH_JWT_SECRET (at least 32 characters) or AUTH_JWKS_URL is required");
   }

@@ -45,7 +45,6 @@ export async function runDoctor(source: NodeJS.ProcessEnv = process.env): Promis
     samples.push({ source: "the database", offsetMs: database.clockOffsetMs });
   }
   for (const [source, date] of [
-    ["storage", storage.serverDate],
     ["the JWKS server", auth.serverDate],
     ["the GPU cluster", cluster.serverDate],
   ] as const) {

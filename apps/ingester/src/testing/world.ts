@@ -4,6 +4,7 @@
  * are captured. Not exported from the package.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import type { Dirent } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -184,9 +185,19 @@ export async function waitFor<T>(
   }
 }
 
-/** Every object path under the storage root (relative, with the bucket). */
+/**
+ * Every object path under the storage root (relative, with the bucket). Tests running at the
+ * same time remove their folders; a folder that vanishes mid-walk means "walk again".
+ */
 export async function allStoredFiles(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  let entries: Dirent[] | undefined;
+  for (let attempt = 0; entries === undefined; attempt++) {
+    try {
+      entries = await readdir(root, { recursive: true, withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" || attempt >= 20) throw error;
+    }
+  }
   return entries
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))

@@ -2,7 +2,7 @@
  * models.delete: soft-deletes the caller's model through the artifact lifecycle (gone for every
  * reader at once), then removes its files from storage.
  */
-import { artifactFolder, pathsInsideArtifactFolder, softDeleteArtifact } from "@mad/db";
+import { artifactFolder, softDeleteArtifact } from "@mad/db";
 
 import type { AuthenticatedContext } from "../../context";
 import { protectedProcedure } from "../../trpc";
@@ -21,12 +21,9 @@ export async function deleteModel(ctx: AuthenticatedContext, id: string) {
   // private objects that nothing signs any more, so it is logged rather than undoing the delete.
   let filesRemoved = true;
   try {
-    const listed = await ctx.storage.list(artifactFolder(ctx.userId, id));
-    const paths = pathsInsideArtifactFolder(ctx.userId, id, [
-      ...deleted.filePaths,
-      ...listed.map((object) => object.path),
-    ]);
-    if (paths.length > 0) await ctx.storage.remove(paths);
+    // The recorded files, then the whole folder: temporaries and open resumable uploads too.
+    if (deleted.filePaths.length > 0) await ctx.storage.remove(deleted.filePaths);
+    await ctx.storage.removeFolder(artifactFolder(ctx.userId, id));
   } catch (error) {
     filesRemoved = false;
     ctx.logger.error(
