@@ -6,6 +6,7 @@
 import { otherFeatures, peftConfigSchema } from "./config";
 import { type TensorEntry, tensorFacts, type TensorFacts } from "./tensors";
 
+/** `facts_version` changes when the shape does. */
 export interface AdapterFacts {
   facts_version: 1;
   peft_type: string | null;
@@ -13,18 +14,23 @@ export interface AdapterFacts {
   base_model: string;
   rank: number;
   alpha: number;
+  /** The largest rank of any module (`r` and every `rank_pattern` override). */
   max_rank: number;
   rank_pattern: Record<string, number>;
   alpha_pattern: Record<string, number>;
+  /** The update's scale: alpha / rank, or alpha / √rank with rsLoRA. */
   scaling: number;
+  /** Module names; a single string in the config is a regular expression (`target_modules_regex`). */
   target_modules: string[];
   target_modules_regex: string | null;
   modules_to_save: string[];
   use_dora: boolean;
   use_rslora: boolean;
   bias: string;
+  /** Other PEFT options that change how the adapter loads (e.g. "lora_bias", "init_lora_weights=pissa"). */
   other_features: string[];
   tensors: TensorFacts;
+  /** Labels of a classification head saved with the adapter (rows of `score` / `classifier`). */
   num_labels: number | null;
 }
 

@@ -32,13 +32,18 @@ export const elementsOf = (shape: readonly number[]) =>
 
 export interface TensorFacts {
   count: number;
+  /** Elements of the adapter's own tensors (LoRA A/B, DoRA magnitudes, saved modules). */
   parameter_count: number;
+  /** dtype → number of tensors. */
   dtypes: Record<string, number>;
   lora: number;
   dora_magnitude: number;
+  /** Whole modules saved with the adapter (`modules_to_save`), by name (at most 20). */
   saved_modules: string[];
+  /** Tensors that are none of the above, by name (at most 20), and how many in all. */
   other: string[];
   other_count: number;
+  /** Distinct `layers.{i}` the adapter touches; null when the names carry none. */
   layers: number | null;
 }
 

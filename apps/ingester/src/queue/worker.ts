@@ -191,12 +191,13 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
               options.metrics?.ingestionFinished("retrying", seconds());
               throw error;
             }
-            options.metrics?.ingestionFinished(outcome.status, seconds());
+            // Bytes first: a scrape that sees the stored outcome also sees its bytes.
             if (outcome.status === "stored" && options.metrics) {
               const [row] = await sql<{ bytes: string | null }[]>`
                 select bytes_total::text as bytes from model_artifacts where id = ${outcome.artifactId}`;
               options.metrics.bytesCopied(Number(row?.bytes ?? 0));
             }
+            options.metrics?.ingestionFinished(outcome.status, seconds());
             outcomes.push(outcome);
           }
         } finally {
