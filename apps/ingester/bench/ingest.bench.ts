@@ -26,7 +26,7 @@ import { startThrowawayPostgres } from "@mad/db/dev";
 import { insertDataset } from "@mad/db/factories";
 import { startGpuClusterSim } from "@mad/gpu-cluster-sim";
 import { createClusterClient } from "../src/cluster";
-import { compile } from "./compile";
+import { compile } from "../scripts/compile";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;

@@ -2,8 +2,8 @@
  * Walks docs/deploy.md: every ```sh deploy-step block runs, in order, as written, against local
  * stand-ins of a Supabase deployment — a fresh embedded Postgres database reached through
  * Debian's PgBouncer in transaction mode (the "port 6543" pooler) with the direct URL for
- * migrations, a JWKS server, the GPU-cluster simulator — with the ingester started by the guide's
- * own start command between the migration and the preflight. The preflight must pass at the end.
+ * migrations, a JWKS server, the GPU-cluster simulator — with the ingester built and started
+ * (compiled, no loader) by the guide's own commands before the preflight, which must pass.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { generateKeyPair } from "node:crypto";
@@ -96,7 +96,7 @@ function run(command: string, env: NodeJS.ProcessEnv) {
 
 /** The guide's start command for the ingester, started in the background until it is ready. */
 async function startIngesterAsTheGuideSays(guide: string, env: NodeJS.ProcessEnv) {
-  const line = guide.split("\n").find((l) => l.includes("pnpm --filter @mad/ingester start"));
+  const line = guide.split("\n").find((l) => l.includes("pnpm --filter @mad/ingester start:prod"));
   if (!line) throw new Error("docs/deploy.md has no ingester start command");
   const command = line.replace(/#.*$/, "").trim();
   // Its own process group: SIGTERM reaches the ingester behind bash and pnpm.
@@ -120,17 +120,19 @@ describe("docs/deploy.md", () => {
     const steps = [...guide.matchAll(/```sh deploy-step\n([\s\S]*?)```/g)].map((m) => m[1]!.trim());
     expect(steps.length).toBeGreaterThanOrEqual(2);
     const env = deploymentEnv();
-    const [migrate, ...rest] = steps;
-    const migrated = await run(migrate!, env);
-    expect(migrated.output).toContain("migrated");
-    expect(migrated.code).toBe(0);
+    // Every step up to the preflight (migrations, the build); then the processes start; then
+    // the preflight, which must find all in order.
+    const preflight = steps.at(-1);
+    expect(preflight).toBe("pnpm preflight");
+    for (const step of steps.slice(0, -1)) {
+      const result = await run(step, env);
+      expect(result.code, `${step}\n${result.output}`).toBe(0);
+    }
 
     await startIngesterAsTheGuideSays(guide, env);
 
-    for (const step of rest) {
-      const result = await run(step, env);
-      expect(result.output, step).not.toContain("✘");
-      expect(result.code, `${step}\n${result.output}`).toBe(0);
-    }
+    const result = await run(preflight!, env);
+    expect(result.output, preflight).not.toContain("✘");
+    expect(result.code, `${preflight}\n${result.output}`).toBe(0);
   });
 });

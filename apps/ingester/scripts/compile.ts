@@ -1,6 +1,7 @@
 /**
- * Builds the ingester into one JavaScript file (esbuild) so the benchmark measures the process
- * as compiled code, not under the tsx loader (whose transpile cache and source maps cost RSS).
+ * Builds the ingester into one JavaScript file (esbuild): what production runs (`pnpm build`,
+ * then `pnpm start:prod`) and what the benchmark measures — compiled code, not the tsx loader
+ * (whose transpile cache and source maps cost RSS).
  * Workspace packages are TypeScript sources that find files next to themselves through
  * `import.meta.url` (migrations, the embedded Postgres supervisor), so each module's
  * `import.meta.url` is pinned to its original file.
