@@ -1,5 +1,6 @@
-import baseConfig from "@mad/eslint-config/base";
 import reactHooks from "eslint-plugin-react-hooks";
+
+import baseConfig from "@mad/eslint-config/base";
 
 export default [
   ...baseConfig,

@@ -1,5 +1,6 @@
 // Shared flat config: typescript-eslint's type-aware rules plus the few house rules that catch
 // real defects in this codebase (floating promises in workers, focused tests, stray consoles).
+import simpleImportSort from "eslint-plugin-simple-import-sort";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -9,7 +10,14 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true },
     },
+    plugins: { "simple-import-sort": simpleImportSort },
     rules: {
+      // One order everywhere (node: built-ins, packages, @mad/*, relative), fixed by --fix.
+      "simple-import-sort/imports": [
+        "error",
+        { groups: [["^\\u0000"], ["^node:"], ["^@?\\w"], ["^@mad/"], ["^\\."]] },
+      ],
+      "simple-import-sort/exports": "error",
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-misused-promises": [
         "error",

@@ -25,8 +25,9 @@ import { createDb, DEMO_USERS } from "@mad/db";
 import { startThrowawayPostgres } from "@mad/db/dev";
 import { insertDataset } from "@mad/db/factories";
 import { startGpuClusterSim } from "@mad/gpu-cluster-sim";
-import { createClusterClient } from "../src/cluster";
+
 import { compile } from "../scripts/compile";
+import { createClusterClient } from "../src/cluster";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;

@@ -6,6 +6,8 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { z } from "zod";
+
 import {
   storageConfigFromEnv as storageConfigFromStorageEnv,
   type StorageConfigInput,
@@ -13,7 +15,6 @@ import {
   storageEnvSchema,
   storageEnvShape,
 } from "@mad/storage";
-import { z } from "zod";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 

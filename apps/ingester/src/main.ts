@@ -3,11 +3,11 @@
  * Postgres), starts pg-boss and works ingestion jobs until SIGTERM/SIGINT.
  */
 import { createDb, resolveDatabase } from "@mad/db";
+import { createLogger } from "@mad/logger";
 import { createStorage, StorageConfigError } from "@mad/storage";
 
 import { createClusterClient } from "./cluster";
 import { readIngesterEnv, storageConfigFromEnv } from "./env";
-import { createLogger } from "@mad/logger";
 import { startOpsServer } from "./ops/http-server";
 import { createIngesterMetrics } from "./ops/metrics";
 import { INGEST_QUEUE, startIngester } from "./queue/worker";

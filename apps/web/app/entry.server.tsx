@@ -12,8 +12,8 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./lib/nonce";
 import { getServerContext } from "./server/context.server";
 import { downloadOrigins, securityHeaders } from "./server/headers.server";
-import { logger } from "./server/logger.server";
 import { requestFields, routeErrorReason } from "./server/log-fields.server";
+import { logger } from "./server/logger.server";
 
 export const streamTimeout = 5_000;
 

@@ -7,9 +7,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseEnv } from "node:util";
 
+import { z } from "zod";
+
 import { poolModeSchema } from "@mad/db";
 import { localStorageDir, storageEnvIssues, storageEnvShape } from "@mad/storage";
-import { z } from "zod";
 
 const secret = (what: string) =>
   z

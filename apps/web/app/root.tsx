@@ -21,8 +21,8 @@ import type { ReactNode } from "react";
 
 import { ErrorPage, errorTitle } from "./components/ErrorPage";
 import { useNonce } from "./lib/nonce";
-import { useFocusAfterActions } from "./lib/use-focus-after-actions";
 import { skipRevalidationAfterSigning } from "./lib/revalidation";
+import { useFocusAfterActions } from "./lib/use-focus-after-actions";
 import { consumeFlash, getOptionalUser } from "./server/session.server";
 import stylesheet from "./tailwind.css?url";
 

@@ -28,7 +28,7 @@ import { createAuth } from "@mad/api";
 import { createModelsClient } from "@mad/api/client";
 import { type ArtifactFile, createDb, DEMO_USERS } from "@mad/db";
 import { insertStoredArtifact } from "@mad/db/testing";
-import { startStack, type SeedFunction } from "@mad/dev-stack";
+import { type SeedFunction, startStack } from "@mad/dev-stack";
 import { createStorage } from "@mad/storage";
 
 import { benchStackOptions } from "../e2e/support/stacks";

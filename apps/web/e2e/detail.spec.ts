@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
-import { softDeleteArtifact } from "@mad/db";
 import type { Page } from "@playwright/test";
+
+import { softDeleteArtifact } from "@mad/db";
 
 import { createStoredModel } from "../app/testing/stored-models";
 import { expect, logIn, newUser, sha256OfFile, test } from "./fixtures";

@@ -7,9 +7,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 
+import { type BrowserContext, test as base } from "@playwright/test";
+
 import { createDb, type DbClient, DEMO_USERS } from "@mad/db";
 import { type ArtifactStorage, createStorage } from "@mad/storage";
-import { type BrowserContext, test as base } from "@playwright/test";
 
 import {
   createInFlightModels,

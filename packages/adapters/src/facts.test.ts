@@ -1,5 +1,6 @@
-import { PADDING_TENSOR } from "@mad/gpu-cluster-sim";
 import { describe, expect, it } from "vitest";
+
+import { PADDING_TENSOR } from "@mad/gpu-cluster-sim";
 
 import { readAdapterFacts } from "./index";
 import { simAdapter } from "./testing/sim-adapter";

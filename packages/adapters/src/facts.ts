@@ -4,7 +4,7 @@
  * files (the ingester's validators already do) and passes their content in.
  */
 import { otherFeatures, peftConfigSchema } from "./config";
-import { type TensorEntry, tensorFacts, type TensorFacts } from "./tensors";
+import { type TensorEntry, type TensorFacts, tensorFacts } from "./tensors";
 
 /** `facts_version` changes when the shape does. */
 export interface AdapterFacts {

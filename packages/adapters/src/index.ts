@@ -1,9 +1,9 @@
-export { readAdapterFacts, type AdapterFacts, type AdapterFactsResult } from "./facts";
+export { type AdapterFacts, type AdapterFactsResult, readAdapterFacts } from "./facts";
+export * from "./serving/index";
 export {
   elementsOf,
-  tensorKind,
   type TensorEntry,
   type TensorFacts,
   type TensorKind,
+  tensorKind,
 } from "./tensors";
-export * from "./serving/index";

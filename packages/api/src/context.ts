@@ -1,7 +1,7 @@
-import { createLogger } from "@mad/logger";
 import { randomUUID } from "node:crypto";
 
 import type { Database } from "@mad/db";
+import { createLogger } from "@mad/logger";
 import type { ArtifactStorage } from "@mad/storage";
 
 import type { Auth } from "./auth";

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createApiHandler } from "./http";
-import { createApiTestEnv, outcome, type ApiTestEnv } from "./testing/env";
+import { type ApiTestEnv, createApiTestEnv, outcome } from "./testing/env";
 import { insertArtifact, insertStoredArtifactWithFiles } from "./testing/fixtures";
 
 let env: ApiTestEnv;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, notifications } from "@mad/db";
 
 import { createApiHandler } from "./http";
-import { createApiTestEnv, type ApiTestEnv } from "./testing/env";
+import { type ApiTestEnv, createApiTestEnv } from "./testing/env";
 import { insertArtifact, insertStoredArtifactWithFiles } from "./testing/fixtures";
 
 const SESSION_COOKIE = "mad-session";

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 
-import { type ApiDeps, type AuthSource, defaultApiLogger, createContext } from "./context";
+import { type ApiDeps, type AuthSource, createContext, defaultApiLogger } from "./context";
 import { isSameOriginRequest } from "./csrf";
 import { appRouter } from "./root";
 

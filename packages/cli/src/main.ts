@@ -2,9 +2,10 @@
  * `mad`: the command line of Model Artifacts & Delivery. MAD_TOKEN (an access token of your
  * account) and MAD_API_URL (the dashboard's origin) come from the environment (./env.ts).
  */
-import { createModelsClient } from "@mad/api/client";
 import { TRPCClientError } from "@trpc/client";
 import { Command, InvalidArgumentError, Option } from "commander";
+
+import { createModelsClient } from "@mad/api/client";
 
 import { listModels, showModel } from "./commands/models";
 import { pullCommand } from "./commands/pull";

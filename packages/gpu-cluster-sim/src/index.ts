@@ -1,24 +1,21 @@
+export { CHUNK_BYTES } from "./noise";
+export { adapterConfig, type AdapterTensor, VOCAB_PER_HIDDEN } from "./peft";
+export { PATH_TRAVERSAL_NAMES } from "./routes/listing";
+export {
+  minimumAdapterSizeBytes,
+  PADDING_TENSOR,
+  safetensorsFile,
+  type SafetensorsLayout,
+  safetensorsLayout,
+  safetensorsStream,
+  type SafetensorsVariant,
+} from "./safetensors";
 export {
   type GpuClusterSim,
   type GpuClusterSimOptions,
   type SimLogEntry,
   startGpuClusterSim,
 } from "./server";
-export { PATH_TRAVERSAL_NAMES } from "./routes/listing";
-export { type JobStats, type SimRoute, type SimStats } from "./state";
-export { CHUNK_BYTES } from "./noise";
-export { adapterConfig, type AdapterTensor, VOCAB_PER_HIDDEN } from "./peft";
-export {
-  minimumAdapterSizeBytes,
-  PADDING_TENSOR,
-  safetensorsFile,
-  safetensorsLayout,
-  type SafetensorsLayout,
-  safetensorsStream,
-  type SafetensorsVariant,
-} from "./safetensors";
-export { trainingArgs } from "./training-args";
-export { sha256OfFile, type VirtualFile } from "./virtual-file";
 export {
   ADAPTER_DTYPES,
   type AdapterDtype,
@@ -39,3 +36,6 @@ export {
   TASK_TYPES,
   type TaskType,
 } from "./spec";
+export { type JobStats, type SimRoute, type SimStats } from "./state";
+export { trainingArgs } from "./training-args";
+export { sha256OfFile, type VirtualFile } from "./virtual-file";

@@ -1,16 +1,15 @@
-export { calculateQualityMetrics, type MetricsPointInput, type QualityMetrics } from "./quality";
 export {
   BELOW_BANDS,
   type ConvergenceQuality,
   OVERFIT_GAP,
   OVERFIT_SCORE_FLOOR,
   REDUCTION_BANDS,
-  reductionBand,
   type ReductionBand,
+  reductionBand,
 } from "./bands";
 export {
-  diagnoseTraining,
   type BestStep,
+  diagnoseTraining,
   type DiagnosticsPointInput,
   type Divergence,
   type Finding,
@@ -22,3 +21,4 @@ export {
   type TrainingDiagnostics,
 } from "./diagnostics/diagnose";
 export * as diagnosticThresholds from "./diagnostics/thresholds";
+export { calculateQualityMetrics, type MetricsPointInput, type QualityMetrics } from "./quality";

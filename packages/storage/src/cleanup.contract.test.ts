@@ -9,8 +9,10 @@ import { mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStorage, type ArtifactStorage } from "./index";
+
+import { type ArtifactStorage, createStorage } from "./index";
 import { startSupabaseStandin, type SupabaseStandin } from "./testing/index";
 
 const MiB = 1024 * 1024;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { createLocalStorage } from "./local/local-storage";
 import { isSafeBucketName } from "./paths";
 import { createSupabaseStorage } from "./supabase/supabase-storage";

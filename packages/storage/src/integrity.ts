@@ -1,6 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { crc32 } from "node:zlib";
+
 import { StorageIntegrityError } from "./errors";
 import type { PutOptions } from "./types";
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { UnsafeObjectPathError } from "./errors";
 import { assertSafeObjectPath, isSafeObjectPath, normalizeFolderPrefix } from "./paths";
 

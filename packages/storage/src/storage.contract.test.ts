@@ -9,16 +9,18 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { buffer as readAll } from "node:stream/consumers";
 import { crc32 } from "node:zlib";
+
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import {
+  type ArtifactStorage,
   createLocalDownloadHandler,
   createLocalStorage,
   createStorage,
   StorageIntegrityError,
   StorageObjectNotFoundError,
   UnsafeObjectPathError,
-  type ArtifactStorage,
 } from "./index";
 import { createGeneratedStream, startFetchServer, startSupabaseStandin } from "./testing/index";
 

@@ -1,12 +1,12 @@
+export { THROWAWAY_STACK_PREFIX } from "./database";
+export { type DevSecrets, loadOrCreateDevSecrets } from "./secrets";
 export {
   createStack,
-  startStack,
   repoRoot,
   type RunningStack,
   type SeedFunction,
   type Stack,
   type StackAddresses,
   type StackOptions,
+  startStack,
 } from "./stack";
-export { THROWAWAY_STACK_PREFIX } from "./database";
-export { loadOrCreateDevSecrets, type DevSecrets } from "./secrets";

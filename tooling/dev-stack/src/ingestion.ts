@@ -1,6 +1,6 @@
 import postgres from "postgres";
 
-import { waitFor, type ManagedProcess } from "./processes";
+import { type ManagedProcess, waitFor } from "./processes";
 
 async function withSql<T>(url: string, run: (sql: postgres.Sql) => Promise<T>): Promise<T> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });

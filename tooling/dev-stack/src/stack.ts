@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { findFreePort } from "@mad/db/dev";
 
 import { type StackDatabase, startPersistentDatabase, startThrowawayDatabase } from "./database";
+import { readStackEnv } from "./env";
 import { queueReady, waitForIngestion } from "./ingestion";
 import {
   httpAnswers,
@@ -13,7 +14,6 @@ import {
   startProcess,
   waitFor,
 } from "./processes";
-import { readStackEnv } from "./env";
 import { type DevSecrets, loadOrCreateDevSecrets } from "./secrets";
 
 export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));

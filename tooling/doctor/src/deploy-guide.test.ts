@@ -14,11 +14,12 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
-import { type PgBouncer, startPgBouncer } from "@mad/db/testing";
-import { type GpuClusterSim, startGpuClusterSim } from "@mad/gpu-cluster-sim";
 import { exportJWK } from "jose";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+import { type PgBouncer, startPgBouncer } from "@mad/db/testing";
+import { type GpuClusterSim, startGpuClusterSim } from "@mad/gpu-cluster-sim";
 
 const repoRoot = path.resolve(import.meta.dirname, "../../..");
 const CLUSTER_KEY = "cluster-key-deploy-0123456789-abcdefgh";

@@ -13,6 +13,11 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
+import { exportJWK } from "jose";
+import { PgBoss } from "pg-boss";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
 import {
   createTestDatabase,
   type PgBouncer,
@@ -21,10 +26,6 @@ import {
 } from "@mad/db/testing";
 import { type GpuClusterSim, startGpuClusterSim } from "@mad/gpu-cluster-sim";
 import { startSupabaseStandin, type SupabaseStandin } from "@mad/storage/testing";
-import { exportJWK } from "jose";
-import { PgBoss } from "pg-boss";
-import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import type { CheckResult } from "./check";
 import { checkClock } from "./checks/clock";

@@ -7,14 +7,15 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseEnv } from "node:util";
 
+import { z } from "zod";
+
 import { poolModeSchema } from "@mad/db";
 import {
-  type StorageConfigInput,
   storageConfigFromEnv,
+  type StorageConfigInput,
   storageEnvIssues,
   storageEnvShape,
 } from "@mad/storage";
-import { z } from "zod";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 

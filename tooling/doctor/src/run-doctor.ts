@@ -1,7 +1,7 @@
 /** Runs every preflight check against a deployment's environment (docs/deploy.md). */
 import { type CheckResult, fail, skip } from "./check";
 import { checkAuth } from "./checks/auth";
-import { type ClockSample, checkClock, offsetFromDateHeader } from "./checks/clock";
+import { checkClock, type ClockSample, offsetFromDateHeader } from "./checks/clock";
 import { checkCluster } from "./checks/cluster";
 import { checkDatabase } from "./checks/database";
 import { checkStorage } from "./checks/storage";

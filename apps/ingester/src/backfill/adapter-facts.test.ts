@@ -1,9 +1,10 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { modelArtifacts } from "@mad/db";
 import type { JobSpecInput } from "@mad/gpu-cluster-sim";
 import { createLogger } from "@mad/logger";
 import { createLocalDownloadHandler } from "@mad/storage";
-import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createJob, createTestWorld, LogCapture, type TestWorld, waitFor } from "../testing/world";
 import { backfillAdapterFacts } from "./adapter-facts";

@@ -4,18 +4,19 @@
  * same facts an ingestion would (see ../ingest/adapter-facts.ts). Idempotent and resumable: only
  * rows whose facts are still null are read and written.
  */
+import { and, asc, eq, gt, isNull } from "drizzle-orm";
+
 import { type Database, modelArtifacts } from "@mad/db";
 import type { Logger } from "@mad/logger";
 import type { ArtifactStorage } from "@mad/storage";
-import { and, asc, eq, gt, isNull } from "drizzle-orm";
 
-import { ADAPTER_CONFIG_MAX_BYTES, SAFETENSORS_MAX_HEADER_BYTES } from "../validate";
 import {
   ADAPTER_CONFIG_FILE,
   ADAPTER_WEIGHTS_FILE,
   adapterFactsFrom,
   type FactsOutcome,
 } from "../ingest/adapter-facts";
+import { ADAPTER_CONFIG_MAX_BYTES, SAFETENSORS_MAX_HEADER_BYTES } from "../validate";
 import { type FetchSigned, readObjectRange } from "./object-reader";
 
 export interface BackfillDeps {

@@ -6,8 +6,8 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 
-import { ClusterError, type ClusterFailureKind, parseRetryAfter, technicalCause } from "./errors";
 import { REQUIRED_FILES } from "../validate";
+import { ClusterError, type ClusterFailureKind, parseRetryAfter, technicalCause } from "./errors";
 import { IdleTimeout } from "./idle-timeout";
 import { type ArtifactListing, type ArtifactListingFile, parseListing } from "./listing";
 import { type ClusterRetryPolicy, withClusterRetries } from "./retry";

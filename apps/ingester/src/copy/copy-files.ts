@@ -5,6 +5,8 @@
  * fetched again (the put of the broken attempt leaves nothing behind); a file whose content is
  * wrong — invalid, or not the bytes the cluster's checksum names — fails the copy for good.
  */
+import pRetry from "p-retry";
+
 import { type ArtifactFile } from "@mad/db";
 import {
   type ArtifactStorage,
@@ -12,7 +14,6 @@ import {
   StorageBackendError,
   StorageIntegrityError,
 } from "@mad/storage";
-import pRetry from "p-retry";
 
 import {
   type ArtifactListingFile,
@@ -24,8 +25,8 @@ import {
   contentTypeFor,
   InvalidArtifactFileError,
   JsonFileValidator,
-  SafetensorsValidator,
   type SafetensorsSummary,
+  SafetensorsValidator,
   validatorFor,
 } from "../validate";
 

@@ -1,8 +1,9 @@
-import { servingCompatibility, type AdapterFacts } from "@mad/adapters";
-import { modelArtifacts } from "@mad/db";
-import { type JobSpecInput, PADDING_TENSOR, safetensorsLayout } from "@mad/gpu-cluster-sim";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { type AdapterFacts, servingCompatibility } from "@mad/adapters";
+import { modelArtifacts } from "@mad/db";
+import { type JobSpecInput, PADDING_TENSOR, safetensorsLayout } from "@mad/gpu-cluster-sim";
 
 import { createJob, createTestWorld, type TestWorld, waitFor } from "../testing/world";
 import { adapterFactsFrom } from "./adapter-facts";

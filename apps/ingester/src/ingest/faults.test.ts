@@ -8,10 +8,11 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-import { artifactIdForJob, modelArtifacts, trainingJobs } from "@mad/db";
-import type { JobSpecInput } from "@mad/gpu-cluster-sim";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { artifactIdForJob, modelArtifacts, trainingJobs } from "@mad/db";
+import type { JobSpecInput } from "@mad/gpu-cluster-sim";
 
 import {
   allStoredFiles,

@@ -3,6 +3,9 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { crc32 } from "node:zlib";
 
+import { asc, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import {
   artifactIdForJob,
   metricsPoints,
@@ -10,14 +13,12 @@ import {
   notifications,
   trainingJobs,
 } from "@mad/db";
+import { createLogger } from "@mad/logger";
 import { calculateQualityMetrics } from "@mad/quality";
-import { asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createClusterClient } from "../cluster";
-import { ingestTrainingJob } from "./ingest-training-job";
-import { createLogger } from "@mad/logger";
 import { retryIngestion } from "../queue/sql-api";
+import type { Ingester } from "../queue/worker";
 import {
   allStoredFiles,
   completeJob,
@@ -28,7 +29,7 @@ import {
   USER_ID,
   waitFor,
 } from "../testing/world";
-import type { Ingester } from "../queue/worker";
+import { ingestTrainingJob } from "./ingest-training-job";
 
 let world: TestWorld;
 let ingester: Ingester;

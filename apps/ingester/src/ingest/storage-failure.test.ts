@@ -4,10 +4,11 @@
  */
 import { createServer } from "node:net";
 
-import { modelArtifacts } from "@mad/db";
-import { createStorage } from "@mad/storage";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { modelArtifacts } from "@mad/db";
+import { createStorage } from "@mad/storage";
 
 import { createJob, createTestWorld, type TestWorld, waitFor } from "../testing/world";
 

@@ -6,11 +6,12 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { artifactIdForJob, modelArtifacts } from "@mad/db";
 import { createStorage } from "@mad/storage";
 import { startSupabaseStandin, type SupabaseStandin } from "@mad/storage/testing";
-import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
   createJob,

@@ -1,3 +1,5 @@
+import { asc, eq } from "drizzle-orm";
+
 import {
   type Database,
   metricsPoints,
@@ -6,7 +8,6 @@ import {
   type TrainingSummary,
 } from "@mad/db";
 import { calculateQualityMetrics } from "@mad/quality";
-import { asc, eq } from "drizzle-orm";
 
 /** The job's loss history in training order, scored (SPEC §5), and its training summary (§3). */
 export async function scoreTrainingJob(

@@ -2,8 +2,9 @@
  * The ingester's Prometheus metrics (prom-client): what an operator needs to see that jobs flow
  * — outcomes, durations, bytes, retries, and the queue behind them.
  */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+
 import type { Sql } from "@mad/db";
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 export type IngestionOutcomeLabel = "stored" | "skipped" | "failed" | "retrying";
 

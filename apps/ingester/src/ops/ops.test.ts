@@ -3,14 +3,15 @@
  * and storage answer, metrics that count what happened, and draining on SIGTERM (readiness
  * turns 503 while a running job is given its grace period).
  */
-import { findFreePort } from "@mad/db/dev";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { findFreePort } from "@mad/db/dev";
 
 import {
   createJob,
   createTestWorld,
-  type IngesterProcess,
   ingesterEnv,
+  type IngesterProcess,
   spawnIngester,
   type TestWorld,
   waitFor,

@@ -3,16 +3,17 @@
  * ingester takes the job over once the heartbeat lapses and finishes it, with no duplicate
  * artifact, notification or object.
  */
-import { artifactIdForJob, modelArtifacts } from "@mad/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { artifactIdForJob, modelArtifacts } from "@mad/db";
 
 import {
   allStoredFiles,
   createJob,
   createTestWorld,
-  type IngesterProcess,
   ingesterEnv,
+  type IngesterProcess,
   spawnIngester,
   type TestWorld,
   USER_ID,

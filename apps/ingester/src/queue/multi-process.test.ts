@@ -3,13 +3,14 @@
  * database, 300 completed jobs, the trigger re-fired and the sweep run concurrently — exactly 300
  * artifacts, 300 links, 300 notifications, and each job's files fetched once.
  */
-import { insertDataset } from "@mad/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { insertDataset } from "@mad/db/testing";
 
 import {
   createTestWorld,
-  type IngesterProcess,
   ingesterEnv,
+  type IngesterProcess,
   spawnIngester,
   TEST_API_KEY,
   type TestWorld,

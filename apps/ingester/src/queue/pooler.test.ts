@@ -4,10 +4,11 @@
  * mode LISTEN still wakes it. Either way every job is stored exactly once and neither the
  * ingester nor PgBouncer logs a protocol error.
  */
-import { modelArtifacts, notifications, type PoolMode } from "@mad/db";
-import { type PgBouncer, startPgBouncer } from "@mad/db/testing";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+import { modelArtifacts, notifications, type PoolMode } from "@mad/db";
+import { type PgBouncer, startPgBouncer } from "@mad/db/testing";
 
 import { createJob, createTestWorld, type TestWorld, waitFor } from "../testing/world";
 

@@ -2,12 +2,13 @@
  * The SQL side of scheduling: the trigger before and after pg-boss is installed, a missing queue,
  * and the sweep that catches up on jobs completed while no ingester ran.
  */
-import { modelArtifacts } from "@mad/db";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { enqueueIngestion, sweepIngestion } from "./sql-api";
+import { modelArtifacts } from "@mad/db";
+
 import { createJob, createTestWorld, type TestWorld, waitFor } from "../testing/world";
+import { enqueueIngestion, sweepIngestion } from "./sql-api";
 
 let world: TestWorld | undefined;
 

@@ -3,13 +3,14 @@
  * one-minute sweep schedule, and the workers. Jobs are created by Postgres itself (the trigger
  * and the sweep call enqueue_artifact_ingestion()); this process only works them.
  */
-import { createDb, type Database, type PoolMode, type Sql } from "@mad/db";
-import type { ArtifactStorage } from "@mad/storage";
 import { type JobWithMetadata, PgBoss } from "pg-boss";
 
-import type { ClusterClient } from "../cluster";
-import { ingestTrainingJob, type IngestOutcome } from "../ingest/ingest-training-job";
+import { createDb, type Database, type PoolMode, type Sql } from "@mad/db";
 import type { Logger } from "@mad/logger";
+import type { ArtifactStorage } from "@mad/storage";
+
+import type { ClusterClient } from "../cluster";
+import { type IngestOutcome, ingestTrainingJob } from "../ingest/ingest-training-job";
 import type { IngesterMetrics } from "../ops/metrics";
 
 /** Queue names are part of the SQL contract (migration 0002 names `artifact-ingestion`). */

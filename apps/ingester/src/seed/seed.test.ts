@@ -7,9 +7,10 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { DEMO_USERS } from "@mad/db";
 import { createTestDatabase } from "@mad/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { retryIngestion } from "../queue/sql-api";
 import { createTestWorld, TEST_API_KEY, type TestWorld, waitFor } from "../testing/world";

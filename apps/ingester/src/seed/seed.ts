@@ -13,11 +13,13 @@
  * failed card whose "Retry" succeeds.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+
+import { and, eq, inArray } from "drizzle-orm";
+import { v5 as uuidV5 } from "uuid";
+
 import { createDb, datasets, DEMO_USERS, resolveDatabase, type Sql, trainingJobs } from "@mad/db";
 import { insertMetricsPoints, lossCurve, type LossCurveKind } from "@mad/db/factories";
-import { and, eq, inArray } from "drizzle-orm";
 
-import { v5 as uuidV5 } from "uuid";
 import { readSeedEnv } from "../env";
 import { INGEST_QUEUE, PGBOSS_SCHEMA } from "../queue/worker";
 

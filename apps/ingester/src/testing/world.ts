@@ -11,6 +11,8 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 
+import { eq } from "drizzle-orm";
+
 import { type Database, DEMO_USERS, trainingJobs } from "@mad/db";
 import {
   insertDataset,
@@ -19,15 +21,14 @@ import {
   lossCurve,
   type LossCurveKind,
 } from "@mad/db/factories";
+import { createTestDatabase, type TestDatabase } from "@mad/db/testing";
 // The global setup declares the values it provides to tests (vitest ProvidedContext).
 import type {} from "@mad/db/testing/global-setup";
-import { createTestDatabase, type TestDatabase } from "@mad/db/testing";
 import { type GpuClusterSim, type JobSpecInput, startGpuClusterSim } from "@mad/gpu-cluster-sim";
+import { createLogger } from "@mad/logger";
 import { type ArtifactStorage, createStorage } from "@mad/storage";
-import { eq } from "drizzle-orm";
 
 import { createClusterClient } from "../cluster";
-import { createLogger } from "@mad/logger";
 import { type Ingester, type IngesterOptions, startIngester } from "../queue/worker";
 
 export const TEST_API_KEY = "sim-key-0123456789-abcdefghijklmnop-SECRET";

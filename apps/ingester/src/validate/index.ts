@@ -3,20 +3,20 @@ import type { Transform } from "node:stream";
 import { adapterConfigValidator, JSON_FILE_MAX_BYTES, JsonFileValidator } from "./adapter-config";
 import { SafetensorsValidator } from "./safetensors";
 
-export { InvalidArtifactFileError } from "./errors";
-export { artifactFileNameSchema, contentTypeFor } from "./file-name";
 export {
   ADAPTER_CONFIG_MAX_BYTES,
+  type AdapterConfig,
   adapterConfigSchema,
   adapterConfigValidator,
   JsonFileValidator,
-  type AdapterConfig,
 } from "./adapter-config";
+export { InvalidArtifactFileError } from "./errors";
+export { artifactFileNameSchema, contentTypeFor } from "./file-name";
 export {
-  SafetensorsValidator,
   SAFETENSORS_MAX_HEADER_BYTES,
   type SafetensorsSummary,
   type SafetensorsTensor,
+  SafetensorsValidator,
 } from "./safetensors";
 
 /** Files every LoRA artifact must have; a listing without them is not a model. */

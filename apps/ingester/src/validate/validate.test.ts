@@ -1,8 +1,9 @@
 import { Readable, type Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
-import { adapterConfig, safetensorsFile, resolveJobSpec } from "@mad/gpu-cluster-sim";
 import { describe, expect, it } from "vitest";
+
+import { adapterConfig, resolveJobSpec, safetensorsFile } from "@mad/gpu-cluster-sim";
 
 import {
   adapterConfigValidator,

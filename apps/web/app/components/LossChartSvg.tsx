@@ -1,9 +1,9 @@
 import type { ComponentProps } from "react";
 
 import {
+  chartGeometry,
   type ChartLayout,
   type ChartMarker,
-  chartGeometry,
   type SeriesPoint,
   tickLabel,
 } from "../lib/chart";

@@ -1,5 +1,6 @@
-import type { RouterOutputs } from "@mad/api";
 import { Link } from "@remix-run/react";
+
+import type { RouterOutputs } from "@mad/api";
 
 import { formatBytes, formatCost, formatDate } from "../lib/format";
 import { QualityBadge, Stars, StatusBadge } from "./Quality";

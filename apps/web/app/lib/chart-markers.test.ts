@@ -1,5 +1,6 @@
-import { diagnoseTraining } from "@mad/quality";
 import { describe, expect, it } from "vitest";
+
+import { diagnoseTraining } from "@mad/quality";
 
 import { lossChartMarkers } from "./chart-markers";
 

@@ -1,5 +1,6 @@
-import { readAdapterFacts, servingCompatibility } from "@mad/adapters";
 import { describe, expect, it } from "vitest";
+
+import { readAdapterFacts, servingCompatibility } from "@mad/adapters";
 
 import { peftSnippet, usageSnippets } from "./snippets";
 

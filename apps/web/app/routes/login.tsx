@@ -3,7 +3,6 @@
  * session cookie. Exists only when ENABLE_DEV_LOGIN is on and NODE_ENV is not production;
  * otherwise both GET and POST answer 404.
  */
-import { DEMO_USERS } from "@mad/db";
 import {
   type ActionFunctionArgs,
   data,
@@ -13,6 +12,8 @@ import {
 } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+
+import { DEMO_USERS } from "@mad/db";
 
 import { getServerContext } from "../server/context.server";
 import { assertSameOrigin, getOptionalUser, safeRedirectPath } from "../server/session.server";

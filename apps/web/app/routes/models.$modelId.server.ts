@@ -2,9 +2,10 @@
  * The model page's server side: its id and form, what the page loads, and one function per form
  * intent. Every API error that means "no such model" becomes the same 404 page.
  */
-import { modelCardFrom } from "@mad/api";
 import { data, redirect } from "@remix-run/node";
 import { z } from "zod";
+
+import { modelCardFrom } from "@mad/api";
 
 import type { ModelActionResult } from "../components/model/types";
 import { lossChartMarkers } from "../lib/chart-markers";

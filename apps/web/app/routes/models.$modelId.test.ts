@@ -1,16 +1,17 @@
 import { createHash } from "node:crypto";
 
-import { readAdapterFacts } from "@mad/adapters";
-import { modelArtifacts } from "@mad/db";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+
+import { readAdapterFacts } from "@mad/adapters";
+import { modelArtifacts } from "@mad/db";
 
 import { ADA, get, loaderArgs, outcome, post } from "../testing/harness";
 import { useSeededHarness } from "../testing/seed";
 import { createInFlightModels } from "../testing/stored-models";
 import * as modelDetail from "./models.$modelId";
-import * as modelCard from "./models.$modelId.README[.]md";
 import * as modelDetails from "./models.$modelId.details";
+import * as modelCard from "./models.$modelId.README[.]md";
 import * as download from "./storage.v1.object.sign.$";
 
 const seeded = useSeededHarness();

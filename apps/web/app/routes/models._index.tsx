@@ -4,8 +4,8 @@ import { useEffect, useRef, useState } from "react";
 
 import { ModelCard, toCardModel } from "../components/ModelCard";
 import { pluralize } from "../lib/format";
-import { usePollWhile } from "../lib/use-poll-while";
 import { listHref, type ListQuery, parseListQuery, SORT_OPTIONS } from "../lib/list-query";
+import { usePollWhile } from "../lib/use-poll-while";
 import { callApi } from "../server/api-errors.server";
 import { requireUser } from "../server/session.server";
 

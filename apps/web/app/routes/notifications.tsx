@@ -8,8 +8,8 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 
 import { formatDateTime } from "../lib/format";
-import { callApi } from "../server/api-errors.server";
 import { safeRedirectPath } from "../lib/safe-redirect";
+import { callApi } from "../server/api-errors.server";
 import { assertSameOrigin, requireUser } from "../server/session.server";
 import { notificationsOfGoneModels } from "./notifications.server";
 

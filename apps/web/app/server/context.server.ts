@@ -6,12 +6,14 @@
  */
 import { hkdfSync } from "node:crypto";
 
+import { type Cookie, createCookie, type SessionStorage } from "@remix-run/node";
+
 import {
   type ApiDeps,
   type Auth,
   createApiHandler,
-  createBundleHandler,
   createAuth,
+  createBundleHandler,
   createServerCaller,
   type ServerCaller,
 } from "@mad/api";
@@ -22,7 +24,6 @@ import {
   createStorage,
   storageConfigFromEnv,
 } from "@mad/storage";
-import { type Cookie, createCookie, type SessionStorage } from "@remix-run/node";
 
 import { defaultLocalStorageDir, devLoginEnabled, readWebEnv, type WebEnv } from "../env.server";
 import { logger } from "./logger.server";

@@ -1,5 +1,6 @@
-import { createAuth } from "@mad/api";
 import { describe, expect, it } from "vitest";
+
+import { createAuth } from "@mad/api";
 
 import { readWebEnv } from "../env.server";
 import { ADA, GRACE } from "../testing/harness";

@@ -3,8 +3,9 @@
  * URL's token. Remix's own messages quote the URL ("No route matches URL \"/…?token=…\""), so
  * every quoted URL in a reason goes through redactUrl too.
  */
-import { redactUrl } from "@mad/logger";
 import { isRouteErrorResponse } from "@remix-run/react";
+
+import { redactUrl } from "@mad/logger";
 
 import { requestIdOf } from "./request-id.server";
 

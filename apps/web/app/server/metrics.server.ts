@@ -4,7 +4,7 @@
  * request timer in server.js and the API's counters land in one place; with several processes
  * the primary aggregates the workers' registries.
  */
-import { Counter, collectDefaultMetrics, Histogram, register } from "prom-client";
+import { collectDefaultMetrics, Counter, Histogram, register } from "prom-client";
 
 import type { ApiMetrics } from "@mad/api";
 

@@ -2,8 +2,9 @@
  * The dashboard's session: a signed, HttpOnly, SameSite=Lax cookie holding the user's access
  * token. Every request re-verifies the token, so an expired or forged one means "log in again".
  */
-import { CROSS_SITE_REFUSAL_MESSAGE, isSameOriginRequest, originOf } from "@mad/api/csrf";
 import { data, redirect } from "@remix-run/node";
+
+import { CROSS_SITE_REFUSAL_MESSAGE, isSameOriginRequest, originOf } from "@mad/api/csrf";
 
 import { safeRedirectPath } from "../lib/safe-redirect";
 import { getServerContext, type ServerCaller, type ServerContext } from "./context.server";

@@ -11,13 +11,14 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { crc32 } from "node:zlib";
 
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { modelArtifacts } from "@mad/db";
 import { createTestDatabase, type TestDatabase } from "@mad/db/testing";
 import type {} from "@mad/db/testing/global-setup";
 import { type ArtifactStorage, createLocalStorage, createStorage } from "@mad/storage";
 import { startSupabaseStandin } from "@mad/storage/testing";
-import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { insertArtifact, insertStoredArtifactWithFiles } from "../testing/fixtures";
 import { type RunningServer, serveFetch } from "../testing/http-server";

@@ -1,4 +1,4 @@
-export { createBundleHandler, type BundleHandlerDeps } from "./handler";
-export { loadModelBundle, SHA256SUMS_NAME, type ModelBundle } from "./model-bundle";
+export { type BundleHandlerDeps, createBundleHandler } from "./handler";
+export { loadModelBundle, type ModelBundle, SHA256SUMS_NAME } from "./model-bundle";
 export { sha256sums, SHA256SUMS_VERIFY_COMMAND } from "./sha256sums";
 export { signBundleToken, verifyBundleToken } from "./token";

@@ -16,9 +16,9 @@ import type {} from "@mad/db/testing/global-setup";
 import { type ArtifactStorage, createLocalDownloadHandler, createLocalStorage } from "@mad/storage";
 
 import { type Auth, createAuth } from "../auth";
+import { createBundleHandler } from "../bundle";
 import type { ApiDeps, ApiLogger } from "../context";
 import { type ApiHandlerDeps, createApiHandler } from "../http";
-import { createBundleHandler } from "../bundle";
 import { createServerCaller } from "../root";
 import { type FetchHandler, type RunningServer, serveFetch } from "./http-server";
 

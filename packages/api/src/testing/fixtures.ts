@@ -5,6 +5,8 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 
+import { eq } from "drizzle-orm";
+
 import {
   type ArtifactFile,
   type Database,
@@ -16,7 +18,6 @@ import {
 } from "@mad/db";
 import { insertArtifactInState, insertStoredArtifact, NOT_RATED } from "@mad/db/testing";
 import type { ArtifactStorage } from "@mad/storage";
-import { eq } from "drizzle-orm";
 
 export interface ArtifactFixtureOptions {
   userId: string;

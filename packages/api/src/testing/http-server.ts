@@ -1,7 +1,7 @@
 /** A real node:http server on 127.0.0.1 (port 0) in front of fetch-style handlers. */
+import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { once } from "node:events";
 import { Readable } from "node:stream";
 
 export type FetchHandler = (request: Request) => Promise<Response>;

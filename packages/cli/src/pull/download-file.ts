@@ -12,7 +12,7 @@ import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { ChecksumMismatchError, DownloadFailedError } from "./errors";
-import type { PullEvent, PulledFile } from "./events";
+import type { PulledFile, PullEvent } from "./events";
 import { PART_SUFFIX } from "./file-names";
 import { hashPrefix, sizeOf } from "./hashing";
 import type { GetResponse, HttpGet } from "./http-get";

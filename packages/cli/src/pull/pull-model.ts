@@ -6,8 +6,9 @@
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 
-import type { ModelsClient } from "@mad/api/client";
 import pLimit from "p-limit";
+
+import type { ModelsClient } from "@mad/api/client";
 
 import { downloadFile, type FileToPull } from "./download-file";
 import { PullFailedError, UnknownFilesError } from "./errors";

@@ -10,6 +10,14 @@
  *   any live ─updateDetails─▶ same state, new name / description / tags
  */
 export { beginIngestion, type BeginIngestionResult } from "./begin";
+export { recordFileCrc32s } from "./checksums";
+export {
+  ArtifactStateError,
+  completeIngestion,
+  type CompleteIngestionResult,
+  type StoredArtifactFacts,
+} from "./complete";
+export { softDeleteArtifact } from "./delete";
 export {
   ARTIFACT_DESCRIPTION_MAX_LENGTH,
   ARTIFACT_TAG_MAX_LENGTH,
@@ -18,14 +26,6 @@ export {
   normalizeTags,
   updateArtifactDetails,
 } from "./details";
-export {
-  ArtifactStateError,
-  completeIngestion,
-  type CompleteIngestionResult,
-  type StoredArtifactFacts,
-} from "./complete";
-export { recordFileCrc32s } from "./checksums";
-export { softDeleteArtifact } from "./delete";
 export { failIngestion } from "./fail";
 export {
   ARTIFACT_ID_NAMESPACE,
@@ -38,6 +38,6 @@ export {
 export { artifactPageUrl, artifactReadyNotice, ingestionFailedNotice } from "./notices";
 export { ownedLiveArtifact } from "./ownership";
 export { recordAttemptFailure, recordIngestionProgress } from "./progress";
-export { ARTIFACT_NAME_MAX_LENGTH, renameArtifact } from "./rename";
 export type { Queryable, Transaction } from "./queryable";
+export { ARTIFACT_NAME_MAX_LENGTH, renameArtifact } from "./rename";
 export { retryFailedIngestion, type RetryFailedIngestionResult } from "./retry";

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { insertDataset, insertTrainingJob } from "../factories";
 import { modelArtifacts, notifications, trainingJobs } from "../schema";
-import type { AdapterFactsRecord } from "../types";
 import {
   createTestDatabase,
   fileEntryFor,
@@ -14,6 +13,7 @@ import {
   NOT_RATED,
   type TestDatabase,
 } from "../testing";
+import type { AdapterFactsRecord } from "../types";
 import {
   artifactFolder,
   artifactIdForJob,

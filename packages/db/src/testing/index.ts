@@ -4,7 +4,6 @@ import postgres from "postgres";
 import { inject } from "vitest";
 
 import { createDb, type DbClient } from "../client";
-
 // The values the global setup provides (see global-setup.ts), typed for `inject` everywhere.
 import type {} from "./global-setup";
 
@@ -54,4 +53,4 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 
 export * from "../factories";
 export * from "./artifacts";
-export { PGBOUNCER_BINARY, type PgBouncer, startPgBouncer } from "./pgbouncer";
+export { type PgBouncer, PGBOUNCER_BINARY, startPgBouncer } from "./pgbouncer";

@@ -9,8 +9,8 @@ import { findOverfitting, type Overfitting } from "./overfitting";
 import { findPlateau, type Plateau } from "./plateau";
 import {
   bestStepSentence,
-  formatLoss,
   divergenceSentence,
+  formatLoss,
   instabilitySentence,
   overfittingSentence,
   plateauSentence,
@@ -110,6 +110,6 @@ function summarize(d: TrainingDiagnostics): string[] {
   return lines;
 }
 
-export type { BestStep, Divergence, Instability, Overfitting, Plateau, DiagnosticsPointInput };
+export type { BestStep, DiagnosticsPointInput, Divergence, Instability, Overfitting, Plateau };
 export type { NonFiniteRun } from "./series";
 export type { Spike } from "./stability";

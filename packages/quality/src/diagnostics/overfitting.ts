@@ -2,7 +2,7 @@
  * Where overfitting began: after its minimum, the validation loss rises and stays up while the
  * training loss keeps falling — the model learns the training set, not the task.
  */
-import { indexOfMinimum, type LossSeries, lossAtOrBefore, magnitude, percentOf } from "./series";
+import { indexOfMinimum, lossAtOrBefore, type LossSeries, magnitude, percentOf } from "./series";
 import { OVERFIT_RISE_TOLERANCE, OVERFIT_TRAINING_FALL } from "./thresholds";
 
 export interface Overfitting {

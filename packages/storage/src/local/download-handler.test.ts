@@ -1,7 +1,9 @@
 import { mkdir, mkdtemp, open, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { attachmentDisposition } from "../content-disposition";
 import { signDownloadToken } from "../signed-token";
 import { createLocalDownloadHandler } from "./download-handler";

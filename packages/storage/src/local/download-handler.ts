@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { open, realpath, type FileHandle } from "node:fs/promises";
+import { type FileHandle, open, realpath } from "node:fs/promises";
 import { extname, join, sep } from "node:path";
+
 import { attachmentDisposition } from "../content-disposition";
 import { isSafeBucketName, isSafeObjectPath } from "../paths";
 import { verifyDownloadToken } from "../signed-token";

@@ -3,8 +3,10 @@ import { mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
+
 import { createStorage, storageConfigSchema } from "../config";
 import { StorageIntegrityError, UnsafeObjectPathError } from "../errors";
 import type { ArtifactStorage } from "../types";

@@ -4,6 +4,7 @@ import { mkdir, open, readdir, realpath, rename, rm, stat, unlink } from "node:f
 import { dirname, join, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+
 import {
   abortError,
   StorageBackendError,
@@ -18,8 +19,8 @@ import {
   LOCAL_TEMP_PREFIX,
   normalizeFolderPrefix,
 } from "../paths";
-import { signDownloadToken } from "../signed-token";
 import { assertRangeInside } from "../read-range";
+import { signDownloadToken } from "../signed-token";
 import type {
   ArtifactStorage,
   ByteRange,

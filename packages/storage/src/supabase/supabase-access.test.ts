@@ -6,8 +6,10 @@ import { randomBytes } from "node:crypto";
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+
 import { SignJWT } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
+
 import { StorageConfigError } from "../errors";
 import { startSupabaseStandin, type SupabaseStandin } from "../testing/index";
 import { createSupabaseStorage } from "./supabase-storage";

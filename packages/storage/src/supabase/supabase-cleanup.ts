@@ -5,8 +5,8 @@
  */
 import { normalizeFolderPrefix } from "../paths";
 import type { SweepResult } from "../types";
-import { createTimedHttpStack } from "./tus-http-stack";
 import { terminate } from "./tus";
+import { createTimedHttpStack } from "./tus-http-stack";
 import type { UploadJournal } from "./upload-journal";
 
 interface ListedRow {

@@ -2,7 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+
 import { afterEach, describe, expect, it } from "vitest";
+
 import { StorageBackendError, StorageIntegrityError } from "../errors";
 import {
   createGeneratedStream,

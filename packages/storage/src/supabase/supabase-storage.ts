@@ -1,6 +1,8 @@
 import { pipeline, Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
+
 import { StorageClient } from "@supabase/storage-js";
+
 import { abortError, StorageBackendError, StorageObjectNotFoundError } from "../errors";
 import { IntegrityMeter, toNodeReadable, validateExpectations } from "../integrity";
 import { assertExpiry } from "../local/local-storage";
@@ -16,8 +18,8 @@ import type {
 } from "../types";
 import { classifyStorageFailure } from "./classify";
 import { createStorageFetch, type FetchLike } from "./fetch";
-import { createSupabaseCleanup } from "./supabase-cleanup";
 import { verifySupabaseAccess } from "./supabase-access";
+import { createSupabaseCleanup } from "./supabase-cleanup";
 import { DEFAULT_TUS_RETRY_DELAYS_MS, TUS_CHUNK_BYTES, tusUpload } from "./tus";
 import { createUploadJournal } from "./upload-journal";
 

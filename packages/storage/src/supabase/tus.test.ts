@@ -6,7 +6,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { Readable } from "node:stream";
+
 import { afterEach, describe, expect, it } from "vitest";
+
 import { StorageBackendError } from "../errors";
 import { startSupabaseStandin, type SupabaseStandin } from "../testing/index";
 import { createSupabaseStorage, type SupabaseStorageOptions } from "./supabase-storage";

@@ -10,7 +10,7 @@
  *   upload stays on disk (invisible to `list`) until the upload is terminated (DELETE → 204).
  */
 import { randomUUID } from "node:crypto";
-import { stat, truncate, rm, writeFile } from "node:fs/promises";
+import { rm, stat, truncate, writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 

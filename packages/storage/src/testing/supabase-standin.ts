@@ -8,16 +8,18 @@
  * `freeze()` (requests are taken and never answered), a PATCH cut half-way.
  */
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, readdir, rename, rm, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+
 import { SignJWT } from "jose";
+
 import { createLocalDownloadHandler } from "../local/download-handler";
 import { isSafeBucketName } from "../paths";
 import { signingKey } from "../signed-token";

@@ -2,8 +2,9 @@
  * The database of a deployment: reachable, migrated, the ingester's queue installed, pooled the
  * way DATABASE_POOL_MODE says (decision 0009), and its clock.
  */
-import { behavesLikeTransactionPooler, migrationStatus } from "@mad/db";
 import postgres from "postgres";
+
+import { behavesLikeTransactionPooler, migrationStatus } from "@mad/db";
 
 import { type CheckResult, describeError, displayUrl, fail, pass, skip } from "../check";
 import type { DoctorEnv } from "../env";

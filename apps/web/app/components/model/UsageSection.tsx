@@ -1,4 +1,4 @@
-import { usageSnippets, type UsageSnippet } from "../../lib/snippets";
+import { type UsageSnippet, usageSnippets } from "../../lib/snippets";
 import { CopyButton } from "../CopyButton";
 import { Section } from "./Section";
 import type { ModelDetail } from "./types";

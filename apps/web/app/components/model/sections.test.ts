@@ -1,8 +1,9 @@
-import { readAdapterFacts, servingCompatibility } from "@mad/adapters";
-import { diagnoseTraining } from "@mad/quality";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+
+import { readAdapterFacts, servingCompatibility } from "@mad/adapters";
+import { diagnoseTraining } from "@mad/quality";
 
 import { AdapterFactsSection } from "./AdapterFactsSection";
 import { TrainingStorySection } from "./TrainingStorySection";

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 
 import { describe, expect, it } from "vitest";
 
+import { createServerCaller } from "../../root";
 import { outcome, useApiTestEnv } from "../../testing/env";
 import { insertArtifact, insertStoredArtifactWithFiles } from "../../testing/fixtures";
-import { createServerCaller } from "../../root";
 
 const env = useApiTestEnv();
 

@@ -6,7 +6,7 @@
 import { StorageObjectNotFoundError } from "@mad/storage";
 
 import { bundleOf, loadStoredArtifact, SHA256SUMS_NAME } from "../../bundle/model-bundle";
-import { SHA256SUMS_VERIFY_COMMAND, sha256sums } from "../../bundle/sha256sums";
+import { sha256sums, SHA256SUMS_VERIFY_COMMAND } from "../../bundle/sha256sums";
 import { signBundleToken } from "../../bundle/token";
 import type { AuthenticatedContext } from "../../context";
 import { protectedProcedure, TRPCError } from "../../trpc";

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { type AdapterFactsRecord, modelArtifacts } from "@mad/db";
 import { insertDataset } from "@mad/db/testing";
-import { eq } from "drizzle-orm";
 
 import { outcome, useApiTestEnv } from "../../testing/env";
 import { insertArtifact } from "../../testing/fixtures";

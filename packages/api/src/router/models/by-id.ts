@@ -6,8 +6,8 @@ import { protectedProcedure } from "../../trpc";
 import { iso } from "../timestamps";
 import { modelIdInput } from "./inputs";
 import { artifactSummary, publicFile } from "./output";
-import { servingOf } from "./serving";
 import { notFound, owned } from "./ownership";
+import { servingOf } from "./serving";
 import { withDatasetAndJob } from "./with-dataset-and-job";
 
 export async function modelById(ctx: AuthenticatedContext, id: string) {

@@ -3,7 +3,7 @@
  * that checks downloaded files against it. From the recorded sha256s; storage is not touched.
  */
 import { loadStoredArtifact, SHA256SUMS_NAME } from "../../bundle/model-bundle";
-import { SHA256SUMS_VERIFY_COMMAND, sha256sums } from "../../bundle/sha256sums";
+import { sha256sums, SHA256SUMS_VERIFY_COMMAND } from "../../bundle/sha256sums";
 import type { AuthenticatedContext } from "../../context";
 import { protectedProcedure } from "../../trpc";
 import { assertDownloadable } from "./downloadable";

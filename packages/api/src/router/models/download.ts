@@ -4,13 +4,12 @@
  * get their own explained error.
  */
 import { modelArtifacts } from "@mad/db";
-
 import { StorageObjectNotFoundError } from "@mad/storage";
 
 import type { AuthenticatedContext } from "../../context";
 import { protectedProcedure, TRPCError } from "../../trpc";
-import { type DownloadInput, downloadInput } from "./inputs";
 import { assertDownloadable, quoted } from "./downloadable";
+import { type DownloadInput, downloadInput } from "./inputs";
 import { notFound, owned } from "./ownership";
 
 export const SIGNED_URL_TTL_SECONDS = 3600;

@@ -7,9 +7,9 @@ import { updateArtifactDetails } from "@mad/db";
 
 import type { AuthenticatedContext } from "../../context";
 import { protectedProcedure, TRPCError } from "../../trpc";
+import { modelById } from "./by-id";
 import { type UpdateModelInput, updateModelInput } from "./inputs";
 import { notFound } from "./ownership";
-import { modelById } from "./by-id";
 
 export async function updateModel(ctx: AuthenticatedContext, input: UpdateModelInput) {
   let updated: boolean;
