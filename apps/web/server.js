@@ -156,7 +156,10 @@ if (cluster.isPrimary && workers > 1) {
     draining = true;
     logger.info({ signal, graceSeconds }, "stopping: finishing requests in flight");
     server.close(() => process.exit(0));
+    // A keep-alive connection whose last request just finished would hold close() until the
+    // client gives up on it: close connections as soon as they fall idle.
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 100).unref();
     setTimeout(() => {
       logger.warn("grace period over; closing the remaining connections");
       server.closeAllConnections();
