@@ -9,30 +9,23 @@ import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
-import { register } from "tsx/esm/api";
 
-// The logger and the request-id rules are TypeScript sources (docs/decisions/0002). tsx compiles
-// them here and is removed again: the server runs with no loader hooks and no source-map
-// rewriting of stack traces, exactly as the bundled build expects.
-const unregisterTsx = register();
-const [
-  { createLogger, redactUrl },
-  { REQUEST_ID_HEADER, requestIdFrom },
-  { readListenEnv, readWebEnv },
-  { bodyLimit },
-  { refuseMalformedPaths, strictTransportSecurity },
-  { refuseCrossSitePosts },
-  { metricsRegistry, observeRequest },
-] = await Promise.all([
-  import("@mad/logger"),
-  import("./app/server/request-id.server.ts"),
-  import("./app/env.server.ts"),
-  import("./app/server/body-limit.server.ts"),
-  import("./app/server/http-hardening.server.ts"),
-  import("./app/server/cross-site.server.ts"),
-  import("./app/server/metrics.server.ts"),
-]);
-await unregisterTsx();
+// The logger, the env rules and the HTTP guards are TypeScript sources (docs/decisions/0002),
+// compiled by `pnpm build` next to the Remix build: the server runs with plain Node.
+const {
+  createLogger,
+  redactUrl,
+  REQUEST_ID_HEADER,
+  requestIdFrom,
+  readListenEnv,
+  readWebEnv,
+  bodyLimit,
+  refuseMalformedPaths,
+  strictTransportSecurity,
+  refuseCrossSitePosts,
+  metricsRegistry,
+  observeRequest,
+} = await import("./build/server-support.mjs");
 const {
   PORT: port,
   HOST: host,

@@ -21,12 +21,12 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
+import { compile } from "@mad/bundle";
 import { createDb, DEMO_USERS } from "@mad/db";
 import { startThrowawayPostgres } from "@mad/db/dev";
 import { insertDataset } from "@mad/db/factories";
 import { startGpuClusterSim } from "@mad/gpu-cluster-sim";
 
-import { compile } from "../scripts/compile";
 import { createClusterClient } from "../src/cluster";
 
 const GiB = 1024 ** 3;

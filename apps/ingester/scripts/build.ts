@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 
-import { compile } from "./compile";
+import { compile } from "@mad/bundle";
 
 const packageDir = path.resolve(import.meta.dirname, "..");
 const outDir = path.join(packageDir, "dist");

@@ -200,7 +200,10 @@ async function start(options: StackOptions, lifecycle: Lifecycle): Promise<Runni
     const quiet = !options.verbose;
     const spawnOptions = { env, cwd: repoRoot, quiet };
 
-    if (options.reuseBuild && existsSync(path.join(webDir, "build", "server", "index.js"))) {
+    const built = ["server/index.js", "server-support.mjs"].every((file) =>
+      existsSync(path.join(webDir, "build", file)),
+    );
+    if (options.reuseBuild && built) {
       log("reusing the dashboard's existing build");
     } else {
       log("building the dashboard (cached after the first run)…");

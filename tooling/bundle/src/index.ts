@@ -1,7 +1,8 @@
 /**
- * Builds the ingester into one JavaScript file (esbuild): what production runs (`pnpm build`,
- * then `pnpm start:prod`) and what the benchmark measures — compiled code, not the tsx loader
- * (whose transpile cache and source maps cost RSS).
+ * Builds a process's TypeScript into one JavaScript file (esbuild), so production runs with plain
+ * Node: the ingester (`pnpm --filter @mad/ingester build`, measured by its benchmark) and the
+ * dashboard's server-side helpers that server.js loads. The tsx loader's transpile cache and
+ * source maps cost RSS and start-up time.
  * Workspace packages are TypeScript sources that find files next to themselves through
  * `import.meta.url` (migrations, the embedded Postgres supervisor), so each module's
  * `import.meta.url` is pinned to its original file.
@@ -26,7 +27,19 @@ const keepImportMetaUrl: Plugin = {
 };
 
 /** Bundles `entry` into `{outDir}/{name}.mjs`; returns its path. */
-export async function compile(entry: string, outDir: string, name: string): Promise<string> {
+export async function compile(
+  entry: string,
+  outDir: string,
+  name: string,
+  options: {
+    /**
+     * Packages left to be imported at run time (they must be dependencies of the package that
+     * runs the bundle), e.g. prom-client, so that this bundle and the Remix build share one
+     * registry.
+     */
+    external?: string[];
+  } = {},
+): Promise<string> {
   const outfile = path.join(outDir, `${name}.mjs`);
   await build({
     entryPoints: [entry],
@@ -37,7 +50,7 @@ export async function compile(entry: string, outDir: string, name: string): Prom
     outfile,
     plugins: [keepImportMetaUrl],
     // pg's optional native binding is never installed.
-    external: ["pg-native"],
+    external: ["pg-native", ...(options.external ?? [])],
     // CommonJS dependencies inside an ES module bundle call require().
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
