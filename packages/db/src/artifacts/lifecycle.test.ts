@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { insertDataset, insertTrainingJob } from "../factories";
+import { adapterFactsFixture, insertDataset, insertTrainingJob } from "../factories";
 import { modelArtifacts, notifications, trainingJobs } from "../schema";
 import {
   createTestDatabase,
@@ -13,7 +13,6 @@ import {
   NOT_RATED,
   type TestDatabase,
 } from "../testing";
-import type { AdapterFactsRecord } from "../types";
 import {
   artifactFolder,
   artifactIdForJob,
@@ -68,38 +67,18 @@ function factsFor(jobUserId: string, artifactId: string): StoredArtifactFacts {
   };
 }
 
-function sampleAdapterFacts(): AdapterFactsRecord {
-  return {
-    facts_version: 1,
-    peft_type: "LORA",
-    task_type: "CAUSAL_LM",
-    base_model: "meta-llama/Llama-3.1-8B",
-    rank: 64,
-    alpha: 128,
-    max_rank: 64,
-    rank_pattern: {},
-    alpha_pattern: {},
-    scaling: 2,
-    target_modules: ["q_proj", "v_proj"],
-    target_modules_regex: null,
+function sampleAdapterFacts() {
+  return adapterFactsFixture({
     modules_to_save: ["lm_head"],
-    use_dora: false,
-    use_rslora: false,
-    bias: "none",
-    other_features: [],
     tensors: {
       count: 5,
       parameter_count: 1234,
       dtypes: { F16: 5 },
       lora: 4,
-      dora_magnitude: 0,
       saved_modules: ["base_model.model.lm_head.weight"],
-      other: [],
-      other_count: 0,
       layers: 1,
     },
-    num_labels: null,
-  };
+  });
 }
 
 const noticesOf = (jobId: string) =>

@@ -3,45 +3,15 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
-import { type AdapterFactsRecord, modelArtifacts } from "@mad/db";
-import { insertDataset } from "@mad/db/testing";
+import { modelArtifacts } from "@mad/db";
+import { adapterFactsFixture, insertDataset } from "@mad/db/testing";
 
 import { outcome, useApiTestEnv } from "../../testing/env";
 import { insertArtifact } from "../../testing/fixtures";
 
 const env = useApiTestEnv();
 
-const rank64Facts: AdapterFactsRecord = {
-  facts_version: 1,
-  peft_type: "LORA",
-  task_type: "CAUSAL_LM",
-  base_model: "meta-llama/Llama-3.1-8B",
-  rank: 64,
-  alpha: 128,
-  max_rank: 64,
-  rank_pattern: {},
-  alpha_pattern: {},
-  scaling: 2,
-  target_modules: ["q_proj", "v_proj"],
-  target_modules_regex: null,
-  modules_to_save: [],
-  use_dora: false,
-  use_rslora: false,
-  bias: "none",
-  other_features: [],
-  tensors: {
-    count: 128,
-    parameter_count: 33_554_432,
-    dtypes: { F16: 128 },
-    lora: 128,
-    dora_magnitude: 0,
-    saved_modules: [],
-    other: [],
-    other_count: 0,
-    layers: 32,
-  },
-  num_labels: null,
-};
+const rank64Facts = adapterFactsFixture();
 
 describe("models.byId", () => {
   it("returns the whole artifact with its dataset, job, files and ingestion state", async () => {

@@ -3,45 +3,17 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
-import { type AdapterFactsRecord, metricsPoints, modelArtifacts } from "@mad/db";
-import { insertDataset } from "@mad/db/testing";
+import { metricsPoints, modelArtifacts } from "@mad/db";
+import { adapterFactsFixture, insertDataset } from "@mad/db/testing";
 
 import { outcome, useApiTestEnv } from "../../testing/env";
 import { insertArtifact } from "../../testing/fixtures";
 
 const env = useApiTestEnv();
 
-const facts: AdapterFactsRecord = {
-  facts_version: 1,
-  peft_type: "LORA",
-  task_type: "CAUSAL_LM",
-  base_model: "meta-llama/Llama-3.1-8B",
-  rank: 64,
-  alpha: 128,
-  max_rank: 64,
-  rank_pattern: {},
-  alpha_pattern: {},
-  scaling: 2,
-  target_modules: ["q_proj", "v_proj"],
-  target_modules_regex: null,
-  modules_to_save: [],
-  use_dora: false,
-  use_rslora: false,
-  bias: "none",
-  other_features: [],
-  tensors: {
-    count: 4,
-    parameter_count: 1_048_576,
-    dtypes: { F16: 4 },
-    lora: 4,
-    dora_magnitude: 0,
-    saved_modules: [],
-    other: [],
-    other_count: 0,
-    layers: 1,
-  },
-  num_labels: null,
-};
+const facts = adapterFactsFixture({
+  tensors: { count: 4, parameter_count: 1_048_576, dtypes: { F16: 4 }, lora: 4, layers: 1 },
+});
 
 /** Splits a card into its YAML front matter and its Markdown body. */
 function parts(markdown: string) {
