@@ -6,7 +6,7 @@ import type { JobSpecInput } from "@mad/gpu-cluster-sim";
 import { createLogger } from "@mad/logger";
 import { createLocalDownloadHandler } from "@mad/storage";
 
-import { createJob, createTestWorld, LogCapture, type TestWorld, waitFor } from "../testing/world";
+import { createTestWorld, LogCapture, storedArtifactOf, type TestWorld } from "../testing/world";
 import { backfillAdapterFacts } from "./adapter-facts";
 import { readObjectRange } from "./object-reader";
 
@@ -23,16 +23,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function storedArtifact(spec: JobSpecInput) {
-  const job = await createJob(world.database.db, { sim: world.sim, curve: "good", spec });
-  return waitFor(async () => {
-    const [row] = await world.database.db
-      .select()
-      .from(modelArtifacts)
-      .where(eq(modelArtifacts.jobId, job.id));
-    return row?.status === "stored" ? row : null;
-  }, `artifact of ${job.id} to be stored`);
-}
+const storedArtifact = (spec: JobSpecInput) => storedArtifactOf(world, spec);
 
 function deps(fetchCount = { n: 0 }) {
   const handler = createLocalDownloadHandler({

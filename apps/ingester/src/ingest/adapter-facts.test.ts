@@ -1,11 +1,9 @@
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { type AdapterFacts, servingCompatibility } from "@mad/adapters";
-import { modelArtifacts } from "@mad/db";
 import { type JobSpecInput, PADDING_TENSOR, safetensorsLayout } from "@mad/gpu-cluster-sim";
 
-import { createJob, createTestWorld, type TestWorld, waitFor } from "../testing/world";
+import { createTestWorld, storedArtifactOf, type TestWorld } from "../testing/world";
 import { adapterFactsFrom } from "./adapter-facts";
 
 let world: TestWorld;
@@ -20,16 +18,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function ingest(spec: JobSpecInput) {
-  const job = await createJob(world.database.db, { sim: world.sim, curve: "good", spec });
-  return waitFor(async () => {
-    const [row] = await world.database.db
-      .select()
-      .from(modelArtifacts)
-      .where(eq(modelArtifacts.jobId, job.id));
-    return row?.status === "stored" ? row : null;
-  }, `artifact of ${job.id} to be stored`);
-}
+const ingest = (spec: JobSpecInput) => storedArtifactOf(world, spec);
 
 const SIZE = 65536;
 

@@ -13,7 +13,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { eq } from "drizzle-orm";
 
-import { type Database, DEMO_USERS, trainingJobs } from "@mad/db";
+import { type Database, DEMO_USERS, modelArtifacts, trainingJobs } from "@mad/db";
 import {
   insertDataset,
   insertMetricsPoints,
@@ -169,6 +169,18 @@ export async function completeJob(
     .update(trainingJobs)
     .set({ status: "completed", completedAt })
     .where(eq(trainingJobs.id, jobId));
+}
+
+/** A completed job of `spec` in the world, once the running ingester has stored its artifact. */
+export async function storedArtifactOf(world: TestWorld, spec: JobSpecInput) {
+  const job = await createJob(world.database.db, { sim: world.sim, curve: "good", spec });
+  return waitFor(async () => {
+    const [row] = await world.database.db
+      .select()
+      .from(modelArtifacts)
+      .where(eq(modelArtifacts.jobId, job.id));
+    return row?.status === "stored" ? row : null;
+  }, `artifact of ${job.id} to be stored`);
 }
 
 /** Polls until `check` returns a value (tests only; the product itself never polls). */
