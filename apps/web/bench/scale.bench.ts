@@ -11,42 +11,18 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 
 import { createDb, DEMO_USERS } from "@mad/db";
 import { insertDataset } from "@mad/db/factories";
 import { startStack } from "@mad/dev-stack";
 
 import { mintSessionCookie } from "../e2e/support/session";
+import { runLoad } from "./run-load";
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 1_000);
 const INGESTERS = Number(process.env.BENCH_INGESTERS ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const loadScript = fileURLToPath(new URL("./load.ts", import.meta.url));
 const [ada] = DEMO_USERS;
-
-interface LoadResult {
-  requests: number;
-  errors: number;
-  rps: number;
-  p50: number;
-  p99: number;
-}
-
-function load(url: string, connections: number, seconds: number, cookie?: string) {
-  return new Promise<LoadResult>((resolve, reject) => {
-    const args = ["--import", "tsx", loadScript, url, String(connections), String(seconds)];
-    if (cookie) args.push(cookie);
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.on("exit", (code) => {
-      const last = out.trim().split("\n").at(-1);
-      if (code !== 0 || !last) reject(new Error(`load generator exited with ${code}`));
-      else resolve(JSON.parse(last) as LoadResult);
-    });
-  });
-}
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -148,13 +124,13 @@ try {
 
   // Baseline of this run: the same stack, the same load, nothing being ingested.
   const [idleList] = await Promise.all([
-    load(`${stack.webUrl}/models`, 40, SECONDS, cookie),
-    load(fileUrl, 10, SECONDS),
+    runLoad(`${stack.webUrl}/models`, 40, SECONDS, cookie),
+    runLoad(fileUrl, 10, SECONDS),
   ]);
 
   const ids = await createRunningJobs(JOBS, "scale");
-  const listDuringIngestion = load(`${stack.webUrl}/models`, 40, SECONDS, cookie);
-  const downloadsDuringIngestion = load(fileUrl, 10, SECONDS);
+  const listDuringIngestion = runLoad(`${stack.webUrl}/models`, 40, SECONDS, cookie);
+  const downloadsDuringIngestion = runLoad(fileUrl, 10, SECONDS);
   await sleep(1_000);
   const started = Date.now();
   await db.sql`update training_jobs set status = 'completed', completed_at = now()

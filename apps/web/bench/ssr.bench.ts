@@ -9,44 +9,19 @@
  * WEB_CONCURRENCY="1,2" (the default) measures a one-process server, then a two-process one, each
  * on its own fresh stack; WEB_CONCURRENCY=1 measures only the first.
  */
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 
 import { DEMO_USERS } from "@mad/db";
 import { startStack } from "@mad/dev-stack";
 
 import { mintSessionCookie } from "../e2e/support/session";
 import { benchStackOptions, stackInfoOf } from "../e2e/support/stacks";
+import { type LoadResult, runLoad } from "./run-load";
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const loadScript = fileURLToPath(new URL("./load.ts", import.meta.url));
 
-interface LoadResult {
-  requests: number;
-  errors: number;
-  statuses: Record<string, number>;
-  rps: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  bytesPerResponse: number;
-}
-
-function load(url: string, duration: number, cookie?: string): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const args = ["--import", "tsx", loadScript, url, String(connections), String(duration)];
-    if (cookie) args.push(cookie);
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.on("exit", (code) => {
-      if (code !== 0) reject(new Error(`load generator exited with ${code}`));
-      else resolve(JSON.parse(out.trim().split("\n").at(-1)!) as LoadResult);
-    });
-  });
-}
+const load = (url: string, duration: number, cookie?: string) =>
+  runLoad(url, connections, duration, cookie);
 
 interface RouteResult {
   name: string;

@@ -89,8 +89,8 @@ describe("LossChart", () => {
 
   it("draws labelled markers at their steps, inside the plot, and names them for screen readers", () => {
     const html = render(run(224), [
-      { step: 140, label: "Best step", kind: "best" },
-      { step: 240, label: "Overfitting starts", kind: "overfitting" },
+      { step: 140, label: "Best step", kind: "best_step" },
+      { step: 240, label: "Overfitting starts", kind: "overfitting_onset" },
     ]);
     for (const { svg, box } of drawings(html)) {
       for (const step of [140, 240]) {

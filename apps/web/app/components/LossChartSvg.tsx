@@ -37,25 +37,21 @@ const SERIES_STROKE = {
   validation: { className: "stroke-orange-600", strokeWidth: "2.5", strokeDasharray: "6 4" },
 } as const;
 
-const MARKER_CLASS: Record<string, { line: string; text: string }> = {
-  best: { line: "stroke-emerald-700", text: "fill-emerald-800" },
-  overfitting: { line: "stroke-red-700", text: "fill-red-800" },
+const MARKER_CLASS: Record<ChartMarker["kind"], { line: string; text: string }> = {
+  best_step: { line: "stroke-emerald-700", text: "fill-emerald-800" },
+  overfitting_onset: { line: "stroke-red-700", text: "fill-red-800" },
 };
-const DEFAULT_MARKER_CLASS = { line: "stroke-slate-600", text: "fill-slate-700" };
 
 type Scale = (value: number) => number;
 
-function SeriesPath({
-  name,
-  series,
-  x,
-  y,
-}: {
+interface SeriesProps {
   name: keyof typeof SERIES_STROKE;
   series: SeriesPoint[];
   x: Scale;
   y: Scale;
-}) {
+}
+
+function SeriesPath({ name, series, x, y }: SeriesProps) {
   const d = series
     .map((p, i) => `${i === 0 ? "M" : "L"}${x(p.step).toFixed(1)},${y(p.value).toFixed(1)}`)
     .join("");
@@ -72,17 +68,7 @@ function SeriesPath({
 }
 
 /** A dot per point: a lone point draws no line, and validation steps are few and matter. */
-function SeriesDots({
-  name,
-  series,
-  x,
-  y,
-}: {
-  name: keyof typeof SERIES_STROKE;
-  series: SeriesPoint[];
-  x: Scale;
-  y: Scale;
-}) {
+function SeriesDots({ name, series, x, y }: SeriesProps) {
   const stroke = name === "training" ? "stroke-indigo-600" : "stroke-orange-600";
   return series.map((p) => (
     <circle
@@ -207,7 +193,7 @@ export function LossChartSvg({
         Loss
       </text>
       {markers.map((marker, index) => {
-        const colors = MARKER_CLASS[marker.kind] ?? DEFAULT_MARKER_CLASS;
+        const colors = MARKER_CLASS[marker.kind];
         const mx = x(marker.step);
         const right = mx > middle;
         return (

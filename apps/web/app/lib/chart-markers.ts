@@ -5,12 +5,8 @@
 import type { ModelMetrics } from "../components/model/types";
 import type { ChartMarker } from "./chart";
 
-export interface LossChartMarker extends ChartMarker {
-  kind: "best_step" | "overfitting_onset";
-}
-
-export function lossChartMarkers(diagnostics: ModelMetrics["diagnostics"]): LossChartMarker[] {
-  const markers: LossChartMarker[] = [];
+export function lossChartMarkers(diagnostics: ModelMetrics["diagnostics"]): ChartMarker[] {
+  const markers: ChartMarker[] = [];
   if (diagnostics.best_step) {
     markers.push({
       step: diagnostics.best_step.step,

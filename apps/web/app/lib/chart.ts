@@ -14,7 +14,8 @@ export interface SeriesPoint {
 export interface ChartMarker {
   step: number;
   label: string;
-  kind: string;
+  /** What the training diagnostics found there (lib/chart-markers.ts). */
+  kind: "best_step" | "overfitting_onset";
 }
 
 export function finiteSeries(

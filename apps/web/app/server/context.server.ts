@@ -66,11 +66,12 @@ export async function createServerContext(
   let db = options.db;
   let stopDatabase = async () => {};
   if (!db) {
+    // A transaction pooler configured as a session would break the prepared list queries
+    // (resolveDatabase checks its own URL; the embedded Postgres is never pooled).
+    if (env.DATABASE_URL) await assertPoolMode(env.DATABASE_URL, env.DATABASE_POOL_MODE);
     const resolved = env.DATABASE_URL
       ? { url: env.DATABASE_URL, poolMode: env.DATABASE_POOL_MODE, stop: async () => {} }
       : await resolveDatabase();
-    // A transaction pooler configured as a session would break the prepared list queries.
-    await assertPoolMode(resolved.url, resolved.poolMode);
     db = createDb(resolved.url, {
       max: 10,
       applicationName: "mad-web",
