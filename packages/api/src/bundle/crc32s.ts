@@ -12,8 +12,14 @@ export type FileWithCrc32 = ArtifactFile & { crc32: number };
 
 export class StoredFileChangedError extends Error {
   override readonly name = "StoredFileChangedError";
-  constructor(readonly fileName: string) {
-    super(`stored file ${fileName} no longer has the size recorded for it`);
+  constructor(
+    readonly fileName: string,
+    readonly recordedBytes: number,
+    readonly storedBytes: number,
+  ) {
+    super(
+      `stored file ${fileName} no longer has the size recorded for it (recorded ${recordedBytes} bytes, storage has ${storedBytes})`,
+    );
   }
 }
 
@@ -34,7 +40,7 @@ export async function ensureCrc32s(
       crc = crc32(chunk, crc);
       size += chunk.length;
     }
-    if (size !== file.size_bytes) throw new StoredFileChangedError(file.name);
+    if (size !== file.size_bytes) throw new StoredFileChangedError(file.name, file.size_bytes, size);
     computed.set(file.storage_path, crc);
   }
   // A concurrent request may have recorded them first; the values are the same either way.

@@ -16,8 +16,9 @@ import {
   softDeleteArtifact,
 } from "../artifacts";
 import type { Database } from "../client";
+import type { Transaction } from "../artifacts/queryable";
 import { insertDataset, insertTrainingJob } from "../factories";
-import { modelArtifacts, type NewTrainingJob } from "../schema";
+import { modelArtifacts, type NewTrainingJob, type TrainingJob, trainingJobs } from "../schema";
 import type { ArtifactFile, ModelMetadata, QualityMetricsRecord, TrainingSummary } from "../types";
 
 export interface ArtifactFactoryOptions {
@@ -62,7 +63,21 @@ export function fileEntryFor(
   };
 }
 
-async function beginFixture(db: Database, options: ArtifactFactoryOptions) {
+/**
+ * Inserts a completed job, begins its artifact and runs `finish` on it, all in one transaction.
+ * The insert's trigger enqueues the job for ingestion; a real ingester running on the same
+ * database (the browser tests' stack) takes it once this commits, and must then find it already
+ * settled — stored and linked, or failed — or it would copy the GPU cluster's files over the
+ * fixture's.
+ */
+async function withBegunFixture<T>(
+  db: Database,
+  options: ArtifactFactoryOptions,
+  finish: (
+    tx: Transaction,
+    begun: { job: TrainingJob; datasetId: string; artifactId: string; completedAt: Date },
+  ) => Promise<T>,
+): Promise<T> {
   const completedAt = options.completedAt ?? new Date();
   const datasetId =
     options.datasetId ??
@@ -72,8 +87,6 @@ async function beginFixture(db: Database, options: ArtifactFactoryOptions) {
         name: options.datasetName ?? "Support tickets v3",
       })
     ).id;
-  // Completed in the same transaction as its artifact is begun: a trigger that enqueues the job
-  // (when pg-boss is installed) finds it already handled.
   return db.transaction(async (tx) => {
     const job = await insertTrainingJob(tx, {
       userId: options.userId,
@@ -87,7 +100,7 @@ async function beginFixture(db: Database, options: ArtifactFactoryOptions) {
     });
     const begun = await beginIngestion(tx, job.id, { at: completedAt });
     if (begun.status !== "started") throw new Error(`fixture could not begin: ${begun.reason}`);
-    return { job, datasetId, artifactId: begun.artifactId, completedAt };
+    return finish(tx, { job, datasetId, artifactId: begun.artifactId, completedAt });
   });
 }
 
@@ -99,33 +112,36 @@ async function artifactRow(db: Database, artifactId: string) {
 
 /** A dataset, a completed training job and its `stored` artifact (linked, announced). */
 export async function insertStoredArtifact(db: Database, options: ArtifactFactoryOptions) {
-  const { job, datasetId, artifactId, completedAt } = await beginFixture(db, options);
-  const files =
-    options.files ??
-    Object.entries(options.contents ?? { "adapter_config.json": '{"r":16}' }).map(
-      ([name, content]) => fileEntryFor(options.userId, artifactId, name, content),
+  const { job, datasetId, artifactId } = await withBegunFixture(db, options, async (tx, begun) => {
+    const { artifactId, completedAt } = begun;
+    const files =
+      options.files ??
+      Object.entries(options.contents ?? { "adapter_config.json": '{"r":16}' }).map(
+        ([name, content]) => fileEntryFor(options.userId, artifactId, name, content),
+      );
+    const result = await completeIngestion(
+      tx,
+      { artifactId, jobId: begun.job.id },
+      {
+        quality: options.quality ?? NOT_RATED,
+        summary: options.summary ?? {
+          epochs_completed: 3,
+          total_steps: 200,
+          final_loss: options.quality?.final_training_loss ?? null,
+          training_duration_hours: 1.5,
+          total_cost: 18.42,
+        },
+        modelMetadata: options.modelMetadata ?? {
+          base_model: "meta-llama/Llama-3.1-8B",
+          adapter_type: "lora",
+        },
+        files,
+        at: completedAt,
+      },
     );
-  const result = await completeIngestion(
-    db,
-    { artifactId, jobId: job.id },
-    {
-      quality: options.quality ?? NOT_RATED,
-      summary: options.summary ?? {
-        epochs_completed: 3,
-        total_steps: 200,
-        final_loss: options.quality?.final_training_loss ?? null,
-        training_duration_hours: 1.5,
-        total_cost: 18.42,
-      },
-      modelMetadata: options.modelMetadata ?? {
-        base_model: "meta-llama/Llama-3.1-8B",
-        adapter_type: "lora",
-      },
-      files,
-      at: completedAt,
-    },
-  );
-  if (result !== "stored") throw new Error(`fixture could not be stored: ${result}`);
+    if (result !== "stored") throw new Error(`fixture could not be stored: ${result}`);
+    return begun;
+  });
   return { artifact: await artifactRow(db, artifactId), job, datasetId };
 }
 
@@ -148,21 +164,36 @@ export async function insertArtifactInState(
     });
     return { ...stored, artifact: await artifactRow(db, stored.artifact.id) };
   }
-  const { job, datasetId, artifactId } = await beginFixture(db, options);
-  if (options.state === "failed") {
-    await failIngestion(
-      db,
-      artifactId,
-      options.failureReason ??
-        "the GPU cluster does not have adapter_model.safetensors ready yet (HTTP 404)",
-    );
-  } else if (options.bytesCopied !== undefined || options.bytesTotal !== undefined) {
-    await recordIngestionProgress(
-      db,
-      artifactId,
-      options.bytesCopied ?? 0,
-      options.bytesTotal ?? null,
-    );
-  }
-  return { artifact: await artifactRow(db, artifactId), job, datasetId };
+  const { job, datasetId, artifactId } = await withBegunFixture(db, options, async (tx, begun) => {
+    if (options.state === "failed") {
+      await failIngestion(
+        tx,
+        begun.artifactId,
+        options.failureReason ??
+          "the GPU cluster does not have adapter_model.safetensors ready yet (HTTP 404)",
+      );
+      return begun;
+    }
+    if (options.bytesCopied !== undefined || options.bytesTotal !== undefined) {
+      await recordIngestionProgress(
+        tx,
+        begun.artifactId,
+        options.bytesCopied ?? 0,
+        options.bytesTotal ?? null,
+      );
+    }
+    // A processing row stands for an ingestion some worker owns, and there is no such worker
+    // here: without a cluster id the trigger's job, the sweep and beginIngestion all pass the
+    // job by, so a real ingester on this database leaves it processing.
+    await tx
+      .update(trainingJobs)
+      .set({ externalJobId: null })
+      .where(eq(trainingJobs.id, begun.job.id));
+    return begun;
+  });
+  return {
+    artifact: await artifactRow(db, artifactId),
+    job: { ...job, externalJobId: null },
+    datasetId,
+  };
 }
