@@ -46,8 +46,23 @@ try {
 if (cluster.isPrimary && workers > 1) {
   let stopping = false;
   for (let i = 0; i < workers; i++) cluster.fork();
+  // A worker that exits before it ever listened failed its start-up checks (and said why): the
+  // others would too, so stop instead of restarting it forever.
+  const listened = new Set();
+  let failedStart = false;
+  cluster.on("listening", (worker) => listened.add(worker.id));
   cluster.on("exit", (worker, code) => {
+    if (failedStart) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
+      return;
+    }
     if (stopping) return;
+    if (!listened.has(worker.id)) {
+      stopping = failedStart = true;
+      for (const other of Object.values(cluster.workers ?? {})) other?.kill("SIGTERM");
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
+      return;
+    }
     logger.warn({ pid: worker.process.pid, code }, "dashboard worker exited; starting another");
     cluster.fork();
   });
@@ -68,6 +83,9 @@ if (cluster.isPrimary && workers > 1) {
   process.on("SIGINT", stop);
 } else {
   const build = await import("./build/server/index.js");
+  // Configuration, database and storage checked before the port opens (a failure exits 1 with
+  // a message that names the setting).
+  await build.entry.module.serverContextReady;
   const clientDir = fileURLToPath(new URL("./build/client", import.meta.url));
   const app = express();
   app.disable("x-powered-by");

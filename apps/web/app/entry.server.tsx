@@ -17,14 +17,21 @@ import { logger } from "./server/logger.server";
 
 export const streamTimeout = 5_000;
 
-// Validate the configuration at start-up, not on the first request: a wrong env var stops
-// the server with a message that names it.
-getServerContext().catch((error: unknown) => {
-  logger.fatal(
-    `The dashboard cannot start. ${error instanceof Error ? error.message : String(error)}`,
-  );
-  process.exit(1);
-});
+/**
+ * The configuration checked and the context built (database pool, storage access verified, auth):
+ * server.js awaits this before it listens, so a wrong env var or storage key stops the process
+ * with a message that names it instead of failing requests (and /healthz never says "alive"
+ * first). The Vite dev server loads this module on its first request, with the same effect.
+ */
+export const serverContextReady: Promise<void> = getServerContext().then(
+  () => undefined,
+  (error: unknown) => {
+    logger.fatal(
+      `The dashboard cannot start. ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
+  },
+);
 
 /**
  * Errors of loaders, actions and rendering, logged as Remix's default does (not when the client
