@@ -4,6 +4,7 @@
  */
 import { createDb, resolveDatabase } from "@mad/db";
 import { createLogger } from "@mad/logger";
+import { databaseAndStorageChecks } from "@mad/readiness";
 import { createStorage, StorageConfigError } from "@mad/storage";
 
 import { createClusterClient } from "./cluster";
@@ -75,10 +76,10 @@ async function main(): Promise<void> {
           port: env.INGESTER_HTTP_PORT,
           host: env.INGESTER_HTTP_HOST,
           registry: metrics.registry,
-          readiness: [
-            { name: "database", check: async () => void (await metricsClient.sql`select 1`) },
-            { name: "storage", check: () => storage.verifyAccess() },
-          ],
+          readiness: databaseAndStorageChecks({
+            pingDatabase: () => metricsClient.sql`select 1`,
+            storage,
+          }),
         });
   logger.info(
     { database: database.source, storage: storage.backend, pid: process.pid, ops: ops?.url },

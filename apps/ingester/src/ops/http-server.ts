@@ -7,10 +7,7 @@ import type { AddressInfo } from "node:net";
 
 import type { Registry } from "prom-client";
 
-export interface ReadinessCheck {
-  name: string;
-  check: () => Promise<void>;
-}
+import { type ReadinessCheck, runReadinessChecks } from "@mad/readiness";
 
 export interface OpsServer {
   url: string;
@@ -24,11 +21,8 @@ export async function startOpsServer(options: {
   host?: string;
   registry: Registry;
   readiness: ReadinessCheck[];
-  /** Upper bound of one readiness check. */
-  checkTimeoutMs?: number;
 }): Promise<OpsServer> {
   let draining = false;
-  const timeoutMs = options.checkTimeoutMs ?? 3_000;
   const server = http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     const send = (status: number, body: string, type = "text/plain; charset=utf-8") => {
@@ -40,28 +34,9 @@ export async function startOpsServer(options: {
     if (path === "/readyz") {
       if (draining)
         return send(503, JSON.stringify({ ready: false, draining: true }), "application/json");
-      void Promise.all(
-        options.readiness.map(async ({ name, check }) => {
-          try {
-            await Promise.race([
-              check(),
-              new Promise((_, reject) =>
-                setTimeout(
-                  () => reject(new Error(`no answer in ${timeoutMs} ms`)),
-                  timeoutMs,
-                ).unref(),
-              ),
-            ]);
-            return { name, ok: true };
-          } catch (error) {
-            // Plain words only: readiness is often public to a load balancer.
-            return { name, ok: false, error: error instanceof Error ? error.message : "failed" };
-          }
-        }),
-      ).then((checks) => {
-        const ready = checks.every((c) => c.ok);
-        send(ready ? 200 : 503, JSON.stringify({ ready, checks }), "application/json");
-      });
+      void runReadinessChecks(options.readiness).then((report) =>
+        send(report.ready ? 200 : 503, JSON.stringify(report), "application/json"),
+      );
       return;
     }
     if (path === "/metrics") {

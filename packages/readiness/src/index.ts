@@ -1,0 +1,7 @@
+export {
+  databaseAndStorageChecks,
+  READINESS_TIMEOUT_MS,
+  type ReadinessCheck,
+  type ReadinessReport,
+  runReadinessChecks,
+} from "./readiness";
