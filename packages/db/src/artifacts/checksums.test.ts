@@ -1,26 +1,15 @@
 import { randomUUID } from "node:crypto";
 
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { modelArtifacts } from "../schema";
-import {
-  createTestDatabase,
-  insertArtifactInState,
-  insertStoredArtifact,
-  type TestDatabase,
-} from "../testing";
+import { insertArtifactInState, insertStoredArtifact } from "../testing";
+import { useTestDatabase } from "../testing/use-test-database";
 import { recordFileCrc32s } from "./index";
 
-let database: TestDatabase;
+const database = useTestDatabase();
 const userId = randomUUID();
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database?.drop();
-});
 
 async function filesOf(artifactId: string) {
   const [row] = await database.db

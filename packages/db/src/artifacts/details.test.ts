@@ -1,21 +1,15 @@
 import { randomUUID } from "node:crypto";
 
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { modelArtifacts } from "../schema";
-import { createTestDatabase, insertStoredArtifact, type TestDatabase } from "../testing";
+import { insertStoredArtifact } from "../testing";
+import { useTestDatabase } from "../testing/use-test-database";
 import { normalizeTags, softDeleteArtifact, updateArtifactDetails } from "./index";
 
-let database: TestDatabase;
+const database = useTestDatabase();
 const userId = randomUUID();
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database?.drop();
-});
 
 const rowOf = async (id: string) =>
   (await database.db.select().from(modelArtifacts).where(eq(modelArtifacts.id, id)))[0]!;

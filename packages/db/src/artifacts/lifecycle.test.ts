@@ -1,18 +1,12 @@
 import { randomUUID } from "node:crypto";
 
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { adapterFactsFixture, insertDataset, insertTrainingJob } from "../factories";
 import { modelArtifacts, notifications, trainingJobs } from "../schema";
-import {
-  createTestDatabase,
-  fileEntryFor,
-  insertArtifactInState,
-  insertStoredArtifact,
-  NOT_RATED,
-  type TestDatabase,
-} from "../testing";
+import { fileEntryFor, insertArtifactInState, insertStoredArtifact, NOT_RATED } from "../testing";
+import { useTestDatabase } from "../testing/use-test-database";
 import {
   artifactFolder,
   artifactIdForJob,
@@ -24,16 +18,9 @@ import {
   type StoredArtifactFacts,
 } from "./index";
 
-let database: TestDatabase;
+const database = useTestDatabase();
 const userId = randomUUID();
 const otherUserId = randomUUID();
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database?.drop();
-});
 
 async function completedJob(overrides: Partial<typeof trainingJobs.$inferInsert> = {}) {
   const { db } = database;

@@ -1,23 +1,16 @@
 import { randomUUID } from "node:crypto";
 
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { beginIngestion } from "../artifacts";
 import { createDb } from "../client";
 import { modelArtifacts } from "../schema";
-import { createTestDatabase, type TestDatabase } from "./index";
 import { insertArtifactInState, insertStoredArtifact } from "./artifacts";
+import { useTestDatabase } from "./use-test-database";
 
-let database: TestDatabase;
+const database = useTestDatabase();
 const userId = randomUUID();
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database?.drop();
-});
 
 async function artifactRow(id: string) {
   const [row] = await database.db.select().from(modelArtifacts).where(eq(modelArtifacts.id, id));

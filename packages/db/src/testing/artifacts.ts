@@ -15,8 +15,8 @@ import {
   recordIngestionProgress,
   softDeleteArtifact,
 } from "../artifacts";
-import type { Database } from "../client";
 import type { Transaction } from "../artifacts/queryable";
+import type { Database } from "../client";
 import { insertDataset, insertTrainingJob } from "../factories";
 import { modelArtifacts, type NewTrainingJob, type TrainingJob, trainingJobs } from "../schema";
 import type { ArtifactFile, ModelMetadata, QualityMetricsRecord, TrainingSummary } from "../types";
