@@ -4,19 +4,15 @@
  * connections at once, lets the download finish byte for byte, then exits 0 without waiting for
  * idle keep-alive connections.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
-import path from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { findFreePort } from "@mad/db/dev";
-
 import { expect, test } from "./fixtures";
+import { startServerProcess } from "./support/server-process";
 
 const SIZE = 32 * 1024 * 1024;
-const webDir = path.resolve(import.meta.dirname, "..");
 
 test("SIGTERM lets a download in flight finish, refuses new connections, exits 0", async ({
   stack,
@@ -27,27 +23,8 @@ test("SIGTERM lets a download in flight finish, refuses new connections, exits 0
   await storage.put(objectPath, Readable.from([Buffer.alloc(SIZE, 7)]), {
     contentType: "application/octet-stream",
   });
-  const port = await findFreePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const server: ChildProcess = spawn(process.execPath, ["server.js"], {
-    cwd: webDir,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_URL: stack.databaseUrl,
-      LOCAL_STORAGE_DIR: stack.storageDir,
-      STORAGE_SIGNING_SECRET: stack.storageSigningSecret,
-      AUTH_JWT_SECRET: stack.authJwtSecret,
-      SESSION_SECRET: stack.sessionSecret,
-      PUBLIC_BASE_URL: origin,
-      WEB_SHUTDOWN_GRACE_SECONDS: "30",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = new Promise<number | null>((resolve) => server.once("exit", resolve));
+  const server = await startServerProcess(stack, { WEB_SHUTDOWN_GRACE_SECONDS: "30" });
+  const { origin, exited } = server;
   try {
     await expect
       .poll(async () => (await fetch(`${origin}/healthz`).catch(() => null))?.status, {
@@ -81,7 +58,7 @@ test("SIGTERM lets a download in flight finish, refuses new connections, exits 0
     });
     let paused = false;
     await expect.poll(() => paused, { timeout: 10_000 }).toBe(true);
-    server.kill("SIGTERM");
+    server.child.kill("SIGTERM");
     await sleep(300);
     // No new connection while draining.
     await expect(fetch(`${origin}/healthz`)).rejects.toThrow();
@@ -92,7 +69,7 @@ test("SIGTERM lets a download in flight finish, refuses new connections, exits 0
     expect(await exited).toBe(0);
     expect(Date.now() - finished).toBeLessThan(5_000);
   } finally {
-    if (server.exitCode === null) server.kill("SIGKILL");
+    server.kill();
     await storage.remove([objectPath]);
   }
 });
