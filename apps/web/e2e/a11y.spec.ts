@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 
-import { expect, logIn, newUser, test } from "./fixtures";
-import { reviewPages, WIDTHS } from "./support/review-pages";
+import { expect, newUser, test } from "./fixtures";
+import { openReviewPage, reviewPages, WIDTHS } from "./support/review-pages";
 
 // Every page, both widths, zero violations (issue 11, item 9).
 for (const size of WIDTHS) {
@@ -17,12 +17,7 @@ for (const size of WIDTHS) {
     const empty = newUser();
     const failures: string[] = [];
     for (const review of pages) {
-      await context.clearCookies();
-      if (review.as !== "nobody") await logIn(context, review.as === "owner" ? user : empty);
-      const response = await page.goto(review.path);
-      expect(response!.status(), review.name).toBe(review.status ?? 200);
-      await page.locator("h1").first().waitFor();
-      await review.prepare?.(page);
+      await openReviewPage(page, context, review, { owner: user, empty });
       const results = await new AxeBuilder({ page })
         // Experimental in axe-core (off by default), and one of the defects found: on.
         .options({ rules: { "label-content-name-mismatch": { enabled: true } } })

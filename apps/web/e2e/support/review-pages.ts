@@ -3,9 +3,9 @@
  * the review screenshots (one list, so neither can skip a page). Each entry says who is logged
  * in (a fresh user with models made through the factories, a user with none, or nobody).
  */
-import type { Page } from "@playwright/test";
+import { type BrowserContext, expect, type Page } from "@playwright/test";
 
-import type { ModelFactory } from "../fixtures";
+import { logIn, type ModelFactory, type TestUser } from "../fixtures";
 
 export interface ReviewPage {
   name: string;
@@ -59,3 +59,21 @@ export const WIDTHS = [
   { name: "desktop", width: 1280, height: 900 },
   { name: "phone", width: 390, height: 844 },
 ] as const;
+
+/**
+ * Opens a review page as its entry says (logged in as the owner, as a user without models, or
+ * not at all), checks its status and brings it into the state to look at.
+ */
+export async function openReviewPage(
+  page: Page,
+  context: BrowserContext,
+  review: ReviewPage,
+  users: { owner: TestUser; empty: TestUser },
+): Promise<void> {
+  await context.clearCookies();
+  if (review.as !== "nobody") await logIn(context, users[review.as]);
+  const response = await page.goto(review.path);
+  expect(response!.status(), review.name).toBe(review.status ?? 200);
+  await page.locator("h1").first().waitFor();
+  await review.prepare?.(page);
+}
