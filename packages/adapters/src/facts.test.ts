@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
 
-import { PADDING_TENSOR } from "@mad/gpu-cluster-sim";
-
 import { readAdapterFacts } from "./index";
 import { simAdapter } from "./testing/sim-adapter";
 
@@ -36,13 +34,12 @@ describe("readAdapterFacts on the simulator's adapters", () => {
     expect(facts.tensors).toEqual({
       count: layout.tensorCount,
       parameter_count: layout.parameterCount,
-      dtypes: { F16: layout.adapterTensors.length, U8: 1 },
+      dtypes: { F16: layout.adapterTensors.length },
       lora: layout.layers * 2 * 2,
       dora_magnitude: 0,
       saved_modules: [],
-      // The simulator's padding is no adapter tensor: named, and left out of the parameters.
-      other: [PADDING_TENSOR],
-      other_count: 1,
+      other: [],
+      other_count: 0,
       layers: layout.layers,
     });
   });
@@ -77,7 +74,7 @@ describe("readAdapterFacts on the simulator's adapters", () => {
       "base_model.model.model.embed_tokens.weight",
       "base_model.model.lm_head.weight",
     ]);
-    expect(facts.tensors.dtypes).toEqual({ BF16: layout.adapterTensors.length, U8: 1 });
+    expect(facts.tensors.dtypes).toEqual({ BF16: layout.adapterTensors.length });
     expect(facts.tensors.parameter_count).toBe(layout.parameterCount);
   });
 

@@ -3,7 +3,6 @@ export { adapterConfig, type AdapterTensor, VOCAB_PER_HIDDEN } from "./peft";
 export { PATH_TRAVERSAL_NAMES } from "./routes/listing";
 export {
   minimumAdapterSizeBytes,
-  PADDING_TENSOR,
   safetensorsFile,
   type SafetensorsLayout,
   safetensorsLayout,

@@ -84,7 +84,7 @@ describe("adapter variants in adapter_model.safetensors", () => {
         });
       }
     }
-    expect(header.tensors.size).toBe(layout.layers * 2 * 2 + 1);
+    expect(header.tensors.size).toBe(layout.layers * 2 * 2);
   });
 
   it("DoRA adds one lora_magnitude_vector of [out_features] per adapted module", () => {
@@ -119,9 +119,7 @@ describe("adapter variants in adapter_model.safetensors", () => {
       modulesToSave: [...modulesToSave],
       adapterSizeBytes: 1024 * KiB,
     });
-    expect(
-      names.filter((name) => !name.includes(".layers.") && name !== "simulator_padding"),
-    ).toEqual(saved);
+    expect(names.filter((name) => !name.includes(".layers."))).toEqual(saved);
     expect(layout.vocabSize).toBe(8 * layout.hiddenSize);
     for (const name of saved)
       expect(header.tensors.get(name)).toMatchObject({
@@ -152,7 +150,7 @@ describe("adapter variants in adapter_model.safetensors", () => {
       adapterSizeBytes: 3 * 1024 * KiB + 7,
     };
     const { header, layout } = generated("facts", spec);
-    const own = [...header.tensors].filter(([name]) => name !== "simulator_padding");
+    const own = [...header.tensors];
     expect(layout.adapterTensors.map(({ name, dtype, shape }) => [name, dtype, shape])).toEqual(
       own.map(([name, tensor]) => [name, tensor.dtype, tensor.shape]),
     );
@@ -162,7 +160,7 @@ describe("adapter variants in adapter_model.safetensors", () => {
     );
     expect(layout.parameterCount).toBe(elements);
     expect(layout.tensorCount).toBe(header.tensors.size);
-    expect(layout.tensorCount).toBe(layout.layers * 4 * 3 + 2 + 1);
+    expect(layout.tensorCount).toBe(layout.layers * 4 * 3 + 2);
   });
 
   it("every variant keeps its checksum, and each variant has its own bytes", async () => {

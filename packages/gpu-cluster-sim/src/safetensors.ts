@@ -12,7 +12,10 @@ import { type JobSpec, type JobSpecInput, MIN_ADAPTER_SIZE_BYTES, resolveJobSpec
 import { clampRange, type VirtualFile } from "./virtual-file";
 
 export interface SafetensorsLayout {
-  /** 8-byte length prefix + JSON header padded with spaces to a multiple of 8. */
+  /**
+   * 8-byte length prefix + JSON header padded with spaces to the exact file size (the format
+   * allows trailing spaces in the header; the tensor bytes must be fully indexed, no holes).
+   */
   header: Buffer;
   headerJsonLength: number;
   bodyLength: number;
@@ -21,22 +24,19 @@ export interface SafetensorsLayout {
   hiddenSize: number;
   /** Rows of `embed_tokens` / `lm_head` when they are saved (VOCAB_PER_HIDDEN × hiddenSize). */
   vocabSize: number;
-  /** Every tensor in the header, the simulator's padding tensor included. */
+  /** Every tensor in the header. */
   tensorCount: number;
-  /** The adapter's own tensors in file order: all but the padding tensor. */
+  /** The adapter's tensors in file order. */
   adapterTensors: AdapterTensor[];
-  /** Elements of the adapter's own tensors (the padding tensor's bytes are not parameters). */
   parameterCount: number;
+  /** Spaces after the header's JSON: the bytes the tensors cannot fill exactly. */
   paddingBytes: number;
 }
-
-/** The U8 tensor that absorbs the bytes the adapter's tensors cannot fill exactly. */
-export const PADDING_TENSOR = "simulator_padding";
 const PREFERRED_HIDDEN = 4096;
 const MAX_LAYERS = 128;
 const MIN_HIDDEN = 8;
 
-const DTYPE_BYTES: Record<string, number> = { F16: 2, BF16: 2, F32: 4, U8: 1 };
+const DTYPE_BYTES: Record<string, number> = { F16: 2, BF16: 2, F32: 4 };
 const elements = (tensor: { shape: number[] }) => tensor.shape.reduce((a, b) => a * b, 1);
 const bytesOf = (tensors: { dtype: string; shape: number[] }[]) =>
   tensors.reduce((sum, tensor) => sum + elements(tensor) * (DTYPE_BYTES[tensor.dtype] ?? 1), 0);
@@ -61,16 +61,13 @@ function headerJson(
   return `{${entries.join(",")}}`;
 }
 
-const paddingTensor = (bytes: number) => ({ name: PADDING_TENSOR, dtype: "U8", shape: [bytes] });
-
 /**
  * Header bytes reserved for `layers` layers in a file of `size` bytes: no dimension or offset can
  * exceed the size, so writing the size for each gives an upper bound. It depends only on how many
  * digits `size` has.
  */
 function reservedHeader(spec: JobSpec, layers: number, size: number): number {
-  const bound = [...adapterTensors(spec, layers, size, size), paddingTensor(size)];
-  return Math.ceil(headerJson(bound, size).length / 8) * 8;
+  return Math.ceil(headerJson(adapterTensors(spec, layers, size, size), size).length / 8) * 8;
 }
 
 /** Tensor bytes of the adapter: linear in layers, and in hidden but for saved whole modules. */
@@ -109,10 +106,11 @@ export function minimumAdapterSizeBytes(specInput: JobSpecInput | JobSpec = {}):
 }
 
 /**
- * Chooses layers × hidden size so the adapter's tensors fill the requested size, then a U8
- * padding tensor takes the remainder, so the file is exactly `adapterSizeBytes` long. The header
- * is padded with spaces to a length fixed in advance (an upper bound rounded to 8), so the
- * padding tensor's own digits cannot change the header length.
+ * Chooses layers × hidden size so the adapter's tensors fill the requested size; the header's
+ * trailing spaces take the remainder, so the file is exactly `adapterSizeBytes` long and holds
+ * nothing but the adapter's tensors (a foreign tensor would make vLLM refuse it: "… is
+ * unsupported LoRA weight"). The layout is sized against a header length fixed in advance (an
+ * upper bound), so the real header always fits.
  */
 export function safetensorsLayout(specInput: JobSpecInput | JobSpec = {}): SafetensorsLayout {
   const spec = resolveJobSpec(specInput);
@@ -144,23 +142,24 @@ export function safetensorsLayout(specInput: JobSpecInput | JobSpec = {}): Safet
   }
   const tensors = adapterTensors(spec, layers, hidden);
   const tensorBytes = bytesOf(tensors);
-  const paddingBytes = total - 8 - headerLength - tensorBytes;
-  const json = headerJson([...tensors, paddingTensor(paddingBytes)]);
-  const header = Buffer.alloc(8 + headerLength, 0x20);
-  header.writeBigUInt64LE(BigInt(headerLength), 0);
+  const json = headerJson(tensors);
+  const fullHeaderLength = total - 8 - tensorBytes;
+  const header = Buffer.alloc(8 + fullHeaderLength, 0x20);
+  header.writeBigUInt64LE(BigInt(fullHeaderLength), 0);
   header.write(json, 8, "utf8");
+  const jsonLength = Buffer.byteLength(json);
   return {
     header,
-    headerJsonLength: Buffer.byteLength(json),
-    bodyLength: tensorBytes + paddingBytes,
+    headerJsonLength: jsonLength,
+    bodyLength: tensorBytes,
     totalSize: total,
     layers,
     hiddenSize: hidden,
     vocabSize: vocabSizeFor(hidden),
-    tensorCount: tensors.length + 1,
+    tensorCount: tensors.length,
     adapterTensors: tensors,
     parameterCount: tensors.reduce((sum, tensor) => sum + elements(tensor), 0),
-    paddingBytes,
+    paddingBytes: fullHeaderLength - jsonLength,
   };
 }
 
@@ -190,7 +189,7 @@ export function safetensorsFile(
   } else if (variant === "not_json") {
     header = Buffer.alloc(header.length, 0x20);
     header.writeBigUInt64LE(BigInt(header.length - 8), 0);
-    header.write("<<this header is not JSON>>", 8, "latin1");
+    header.write("{<<this header is not JSON>>", 8, "latin1");
   }
   const noise = noiseFor(jobId);
   const size = layout.totalSize;

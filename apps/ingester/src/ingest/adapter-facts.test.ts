@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { type AdapterFacts, servingCompatibility } from "@mad/adapters";
-import { type JobSpecInput, PADDING_TENSOR, safetensorsLayout } from "@mad/gpu-cluster-sim";
+import { type JobSpecInput, safetensorsLayout } from "@mad/gpu-cluster-sim";
 
 import { createTestWorld, storedArtifactOf, type TestWorld } from "../testing/world";
 import { adapterFactsFrom } from "./adapter-facts";
@@ -65,7 +65,7 @@ describe("adapter facts recorded at ingest, from the simulator's real files", ()
       count: layout.tensorCount,
       parameter_count: layout.parameterCount,
       layers: layout.layers,
-      other: [PADDING_TENSOR],
+      other: [],
     });
 
     const [peft, vllm] = servingCompatibility(facts, { adapterDir: "adapter" });

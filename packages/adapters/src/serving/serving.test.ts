@@ -52,8 +52,7 @@ describe("serving compatibility of the simulator's adapters", () => {
     expect(peft).toMatchObject({ status: "loads", blockers: [], needs: [], command: PLAIN_PEFT });
     expect(vllm).toMatchObject({ status: "loads", blockers: [], needs: [] });
     expect(vllm.command).toBe(vllmCommand(null));
-    // The simulator's padding tensor is no LoRA weight: said, not hidden.
-    expect(vllm.notes.map((note) => note.code)).toEqual(["other_tensors"]);
+    expect(vllm.notes).toEqual([]);
   });
 
   it.each([
@@ -175,6 +174,30 @@ describe("vLLM's rules on hand-written configs (vllm/lora/peft_helper.py)", () =
     // ["classifier", "score"] is what vLLM allows, for classification models.
     const head = vllmFor({ modules_to_save: ["classifier", "score"] });
     expect(head.blockers.map((b) => b.code)).not.toContain("modules_to_save");
+  });
+});
+
+describe("tensors vLLM cannot name (vllm/lora/utils.py, parse_fine_tuned_lora_name)", () => {
+  it("a tensor that is no LoRA weight makes vLLM refuse the adapter, and PEFT still loads it", () => {
+    const result = readAdapterFacts({
+      config: {
+        r: 8,
+        lora_alpha: 16,
+        target_modules: ["q_proj"],
+        base_model_name_or_path: "org/m",
+      },
+      tensors: [
+        { name: "base_model.model.layers.0.q_proj.lora_A.weight", dtype: "F16", shape: [8, 8] },
+        { name: "base_model.model.layers.0.q_proj.lora_B.weight", dtype: "F16", shape: [8, 8] },
+        { name: "optimizer_state", dtype: "U8", shape: [64] },
+      ],
+    });
+    if (!result.ok) throw new Error(result.reason);
+    const [peft, vllm] = servingCompatibility(result.facts, { adapterDir: "a" });
+    expect(vllm).toMatchObject({ status: "does_not_load", command: null });
+    expect(vllm!.blockers.map((b) => b.code)).toEqual(["other_tensors"]);
+    expect(vllm!.blockers[0]!.message).toContain('"optimizer_state is unsupported LoRA weight"');
+    expect(peft!.status).toBe("loads");
   });
 });
 

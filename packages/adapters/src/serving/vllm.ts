@@ -109,9 +109,11 @@ export function vllmVerdict(facts: AdapterFacts, target: ServingTarget): Serving
   }
 
   if (facts.tensors.other_count > 0) {
-    notes.push({
+    const names = facts.tensors.other.slice(0, 3).join(", ");
+    const one = facts.tensors.other_count === 1;
+    blockers.push({
       code: "other_tensors",
-      message: `The file holds ${facts.tensors.other_count} tensor${facts.tensors.other_count === 1 ? "" : "s"} that ${facts.tensors.other_count === 1 ? "is" : "are"} no LoRA weight (${facts.tensors.other.slice(0, 3).join(", ")}). vLLM reads only lora_A / lora_B weights and refuses other names ("is unsupported LoRA weight").`,
+      message: `The file holds ${facts.tensors.other_count} tensor${one ? "" : "s"} that ${one ? "is" : "are"} no LoRA weight (${names}). vLLM reads only lora_A / lora_B weights and refuses the adapter at the first other name ("${facts.tensors.other[0]} is unsupported LoRA weight"). Save the adapter again with PEFT's save_pretrained, which writes only the adapter's weights.`,
       source: NAMES_SOURCE,
     });
   }

@@ -47,7 +47,7 @@ describe("control API", () => {
       { taskType: "SEQ_2_SEQ_LM" },
       { useDora: "yes" },
       { dtype: "F64" },
-      { rank: 256, adapterSizeBytes: 17_023 },
+      { rank: 256, adapterSizeBytes: 16_943 },
     ]) {
       const response = await putJob("job-bad", bad);
       expect(response.status, JSON.stringify(bad)).toBe(400);
@@ -82,7 +82,7 @@ describe("control API", () => {
         {
           path: "adapterSizeBytes",
           message:
-            "adapterSizeBytes 4096 is too small for rank 256 × 2 modules (F16, DoRA): this spec needs at least 17328 bytes",
+            "adapterSizeBytes 4096 is too small for rank 256 × 2 modules (F16, DoRA): this spec needs at least 17248 bytes",
         },
       ],
     });
