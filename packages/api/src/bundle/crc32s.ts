@@ -40,7 +40,8 @@ export async function ensureCrc32s(
       crc = crc32(chunk, crc);
       size += chunk.length;
     }
-    if (size !== file.size_bytes) throw new StoredFileChangedError(file.name, file.size_bytes, size);
+    if (size !== file.size_bytes)
+      throw new StoredFileChangedError(file.name, file.size_bytes, size);
     computed.set(file.storage_path, crc);
   }
   // A concurrent request may have recorded them first; the values are the same either way.
