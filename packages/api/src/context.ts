@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import type { Database } from "@mad/db";
+import type { ArtifactEventHub, Database } from "@mad/db";
 import { createLogger } from "@mad/logger";
 import type { ArtifactStorage } from "@mad/storage";
 
@@ -32,7 +32,12 @@ export interface ApiDeps {
   now?: () => Date;
   /** Counts what operators watch (the host exports it, e.g. as Prometheus metrics). */
   metrics?: ApiMetrics;
+  /** Without it, models.events answers that live events are not offered here. */
+  events?: ArtifactEventSource;
 }
+
+/** Where models.events reads a user's live events (the host's LISTEN connection, @mad/db). */
+export type ArtifactEventSource = Pick<ArtifactEventHub, "subscribe">;
 
 export interface ApiMetrics {
   signedUrlsIssued(count: number): void;
@@ -51,6 +56,7 @@ export interface Context {
   bundles: BundleConfig | null;
   now: () => Date;
   metrics: ApiMetrics | null;
+  events: ArtifactEventSource | null;
   userId: string | null;
   authSource: AuthSource | null;
   /** False for a browser request that came from another site (checked for cookie mutations). */
@@ -79,6 +85,7 @@ export function createContext(deps: ApiDeps, identity: ContextIdentity): Context
     bundles: deps.bundles ?? null,
     now: deps.now ?? (() => new Date()),
     metrics: deps.metrics ?? null,
+    events: deps.events ?? null,
     userId: identity.userId,
     authSource: identity.userId ? identity.authSource : null,
     sameOrigin: identity.sameOrigin ?? true,

@@ -57,6 +57,12 @@ const INTERNAL_PREFIX = "Internal error (request id";
 export const t = initTRPC.context<Context>().create({
   // Never send stack traces, whatever NODE_ENV says.
   isDev: false,
+  // Subscriptions (models.events) over server-sent events: a comment every 15 s keeps proxies
+  // from closing a quiet stream, and a client that hears nothing for 40 s reconnects.
+  sse: {
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 40_000 },
+  },
   errorFormatter({ shape, error, ctx }) {
     const issues = error.code === "BAD_REQUEST" ? validationIssuesOf(error.cause) : null;
     const requestId = ctx?.requestId ?? null;

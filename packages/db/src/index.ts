@@ -5,6 +5,13 @@ export * from "./artifacts";
 export { createDb, type Database, type DbClient, type Sql } from "./client";
 export { DEMO_USERS, type DemoUser } from "./demo";
 export { poolModeSchema, readDbEnv } from "./env";
+export {
+  ARTIFACT_EVENTS_CHANNEL,
+  type ArtifactEvent,
+  type ArtifactEventHub,
+  artifactEventSchema,
+  createArtifactEventHub,
+} from "./events";
 export { migrationsFolder, type MigrationStatus, migrationStatus, runMigrations } from "./migrate";
 export { assertPoolMode, behavesLikeTransactionPooler, type PoolMode } from "./pool-mode";
 export { resolveDatabase, type ResolvedDatabase } from "./resolve";

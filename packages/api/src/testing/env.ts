@@ -10,6 +10,7 @@ import path from "node:path";
 
 import { afterAll, beforeAll } from "vitest";
 
+import { type ArtifactEventHub, createArtifactEventHub, createDb } from "@mad/db";
 import { createTestDatabase, type TestDatabase } from "@mad/db/testing";
 // Brings in the `inject("pgAdminUrl")` typing that @mad/db declares next to its global setup.
 import type {} from "@mad/db/testing/global-setup";
@@ -57,6 +58,8 @@ export interface ApiTestEnv {
   logger: ApiLogger;
   deps: ApiDeps;
   server: RunningServer;
+  /** The event hub behind models.events (with `events: true`), else null. */
+  events: ArtifactEventHub | null;
   /** The local storage's folder (objects at `{storageRoot}/lora-models/{path}`). */
   storageRoot: string;
   /** The in-process caller for `userId` (null: anonymous). */
@@ -67,6 +70,8 @@ export interface ApiTestEnv {
 export interface ApiTestEnvOptions {
   /** Wraps the storage's download handler (to slow it down, count or refuse requests). */
   wrapDownload?: (handler: FetchHandler) => FetchHandler;
+  /** Live events for models.events: a LISTEN connection of its own, as a host would have. */
+  events?: boolean;
 }
 
 export async function createApiTestEnv(
@@ -107,6 +112,10 @@ export async function createApiTestEnv(
     bucket: "lora-models",
     now: clock.now,
   });
+  const listener = envOptions.events
+    ? createDb(database.url, { max: 1, applicationName: "mad-test-events" })
+    : null;
+  const events = listener ? await createArtifactEventHub(listener.sql) : null;
   const deps: ApiDeps = {
     db: database.db,
     storage,
@@ -114,6 +123,7 @@ export async function createApiTestEnv(
     logger,
     now: clock.now,
     bundles: { signingSecret: bundleSigningSecret, baseUrl: server.url },
+    ...(events ? { events } : {}),
   };
   handler = createApiHandler({ ...deps, ...handlerOptions });
   bundleHandler = createBundleHandler({
@@ -134,10 +144,13 @@ export async function createApiTestEnv(
     logger,
     deps,
     server,
+    events,
     storageRoot: rootDir,
     caller: (userId) => createServerCaller(deps, { userId }),
     cleanup: async () => {
       await server.close();
+      await events?.close();
+      await listener?.close();
       await database.drop();
       await rm(rootDir, { recursive: true, force: true });
     },

@@ -9,6 +9,7 @@ import { modelCardProcedure } from "./card";
 import { modelChecksumsProcedure } from "./checksums";
 import { deleteModelProcedure } from "./delete";
 import { downloadModelProcedure } from "./download";
+import { modelEventsProcedure } from "./events";
 import { listModelsProcedure } from "./list";
 import { modelMetricsProcedure } from "./metrics";
 import { retryIngestionProcedure } from "./retry-ingestion";
@@ -24,5 +25,6 @@ export const modelsRouter = router({
   card: modelCardProcedure,
   delete: deleteModelProcedure,
   retryIngestion: retryIngestionProcedure,
+  events: modelEventsProcedure,
   update: updateModelProcedure,
 });
