@@ -167,6 +167,9 @@ if (cluster.isPrimary && workers > 1) {
     draining = true;
     logger.info({ signal, graceSeconds }, "stopping: finishing requests in flight");
     server.close(() => process.exit(0));
+    build.entry.module.endLiveEvents().catch((error) => {
+      logger.warn({ err: error }, "live event streams could not be ended");
+    });
     // A keep-alive connection whose last request just finished would hold close() until the
     // client gives up on it: close connections as soon as they fall idle.
     server.closeIdleConnections();

@@ -34,6 +34,16 @@ export const serverContextReady: Promise<void> = getServerContext().then(
 );
 
 /**
+ * Draining (server.js on SIGTERM): live event streams (models.events) never finish on their
+ * own, so they are ended here and their connections can close; clients reconnect to another
+ * process.
+ */
+export async function endLiveEvents(): Promise<void> {
+  const context = await getServerContext();
+  await context.events?.close();
+}
+
+/**
  * Errors of loaders, actions and rendering, logged as Remix's default does (not when the client
  * went away), but as structured lines carrying the request id. Route error responses that Remix
  * made itself (no such route, method not allowed) are warnings; everything else is an error.

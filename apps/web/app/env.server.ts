@@ -9,7 +9,7 @@ import { parseEnv } from "node:util";
 
 import { z } from "zod";
 
-import { poolModeSchema } from "@mad/db";
+import { poolModeSchema, postgresUrlSchema } from "@mad/db";
 import { localStorageDir, storageEnvIssues, storageEnvShape } from "@mad/storage";
 
 const secret = (what: string) =>
@@ -25,11 +25,11 @@ const flag = z
 export const webEnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
-      .optional(),
+    DATABASE_URL: postgresUrlSchema.optional(),
     DATABASE_POOL_MODE: poolModeSchema,
+    // LISTEN for live events needs a session: with a transaction-mode DATABASE_URL, a direct or
+    // session-mode URL here (without it live events are off and the pages poll).
+    DATABASE_DIRECT_URL: postgresUrlSchema.optional(),
     // STORAGE_*, LOCAL_STORAGE_DIR and SUPABASE_* belong to @mad/storage (one owner).
     ...storageEnvShape,
     PUBLIC_BASE_URL: z

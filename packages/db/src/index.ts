@@ -4,7 +4,7 @@
 export * from "./artifacts";
 export { createDb, type Database, type DbClient, type Sql } from "./client";
 export { DEMO_USERS, type DemoUser } from "./demo";
-export { poolModeSchema, readDbEnv } from "./env";
+export { poolModeSchema, postgresUrlSchema, readDbEnv } from "./env";
 export {
   ARTIFACT_EVENTS_CHANNEL,
   type ArtifactEvent,

@@ -21,7 +21,7 @@ import { TrainingStorySection } from "../components/model/TrainingStorySection";
 import { TrainingSummarySection } from "../components/model/TrainingSummarySection";
 import { UsageSection } from "../components/model/UsageSection";
 import { skipRevalidationAfterSigning } from "../lib/revalidation";
-import { usePollWhile } from "../lib/use-poll-while";
+import { useLiveRevalidation } from "../lib/use-live-revalidation";
 import { assertSameOrigin, requireUser } from "../server/session.server";
 import {
   deleteModel,
@@ -66,7 +66,7 @@ export const shouldRevalidate = skipRevalidationAfterSigning;
 export default function ModelPage() {
   const { model, metrics, back, card, lossChartMarkers } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  usePollWhile(model.status === "processing");
+  useLiveRevalidation({ active: model.status === "processing", modelId: model.id });
   // The adapter's own config names the base model it was trained on; the cluster's listing is
   // the fallback for models whose files were not read.
   const baseModel =

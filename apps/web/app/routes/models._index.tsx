@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { ModelCard, toCardModel } from "../components/ModelCard";
 import { pluralize } from "../lib/format";
 import { listHref, type ListQuery, parseListQuery, SORT_OPTIONS } from "../lib/list-query";
-import { usePollWhile } from "../lib/use-poll-while";
+import { useLiveRevalidation } from "../lib/use-live-revalidation";
 import { callApi } from "../server/api-errors.server";
 import { requireUser } from "../server/session.server";
 
@@ -153,7 +153,7 @@ export default function ModelsPage() {
   const searching = loadingList && new URLSearchParams(navigation.location.search).has("q");
   const back = listHref(query);
   const noModelsAtAll = pagination.total === 0 && !query.q;
-  usePollWhile(models.some((model) => model.status === "processing"));
+  useLiveRevalidation({ active: models.some((model) => model.status === "processing") });
 
   return (
     <div>

@@ -17,7 +17,14 @@ import {
   createServerCaller,
   type ServerCaller,
 } from "@mad/api";
-import { assertPoolMode, createDb, type DbClient, resolveDatabase } from "@mad/db";
+import {
+  type ArtifactEventHub,
+  assertPoolMode,
+  createArtifactEventHub,
+  createDb,
+  type DbClient,
+  resolveDatabase,
+} from "@mad/db";
 import {
   type ArtifactStorage,
   createLocalDownloadHandler,
@@ -38,6 +45,8 @@ export interface ServerContext {
   env: WebEnv;
   db: DbClient;
   storage: ArtifactStorage;
+  /** Live events (models.events); null when no session connection is configured for LISTEN. */
+  events: ArtifactEventHub | null;
   auth: Auth;
   apiDeps: ApiDeps;
   sessionStorage: SessionStorage<SessionData>;
@@ -57,6 +66,8 @@ export interface ServerContext {
 export interface CreateServerContextOptions {
   /** An existing pool (tests); otherwise DATABASE_URL or an embedded Postgres. */
   db?: DbClient;
+  /** With `db`: a URL to LISTEN on for live events (tests); without it they are off. */
+  eventsUrl?: string;
 }
 
 export async function createServerContext(
@@ -65,6 +76,7 @@ export async function createServerContext(
 ): Promise<ServerContext> {
   let db = options.db;
   let stopDatabase = async () => {};
+  let eventsUrl = options.eventsUrl ?? null;
   if (!db) {
     // A transaction pooler configured as a session would break the prepared list queries
     // (resolveDatabase checks its own URL; the embedded Postgres is never pooled).
@@ -78,7 +90,19 @@ export async function createServerContext(
       poolMode: resolved.poolMode,
     });
     stopDatabase = resolved.stop;
+    // LISTEN holds a session, which a transaction pooler cannot give (decision 0009).
+    eventsUrl =
+      resolved.poolMode === "transaction" ? (env.DATABASE_DIRECT_URL ?? null) : resolved.url;
+    if (eventsUrl === null) {
+      logger.warn(
+        "live events are off: DATABASE_POOL_MODE=transaction needs DATABASE_DIRECT_URL (a direct or session-mode connection) for LISTEN; pages fall back to polling",
+      );
+    }
   }
+  const eventsConnection = eventsUrl
+    ? createDb(eventsUrl, { max: 1, applicationName: "mad-web-events" })
+    : null;
+  const events = eventsConnection ? await createArtifactEventHub(eventsConnection.sql) : null;
 
   const localStorageDir = defaultLocalStorageDir(env);
   const storage = createStorage(
@@ -104,6 +128,7 @@ export async function createServerContext(
     logger,
     metrics: apiMetrics,
     bundles: { signingSecret: bundleSigningSecret, baseUrl: env.PUBLIC_BASE_URL },
+    ...(events ? { events } : {}),
   };
   const bundleHandler = createBundleHandler({
     db: db.db,
@@ -146,6 +171,7 @@ export async function createServerContext(
     env,
     db: client,
     storage,
+    events,
     auth,
     apiDeps,
     sessionStorage,
@@ -156,6 +182,8 @@ export async function createServerContext(
     handleLocalDownload: localDownload ? (request) => localDownload(request) : null,
     callerFor: (userId, requestId) => createServerCaller(apiDeps, { userId, requestId }),
     close: async () => {
+      await events?.close();
+      await eventsConnection?.close();
       if (!options.db) await client.close();
       await stopDatabase();
     },
