@@ -9,6 +9,7 @@ import { createModelsClient } from "@mad/api/client";
 
 import { listModels, showModel } from "./commands/models";
 import { pullCommand } from "./commands/pull";
+import { waitForModel } from "./commands/wait";
 import { CliUsageError, readCliEnv } from "./env";
 
 const positiveInt = (max: number) => (value: string) => {
@@ -27,7 +28,7 @@ function client() {
 const write = (text: string) => process.stdout.write(text);
 
 const program = new Command("mad")
-  .description("List, show and pull your stored models (verified, resumable downloads).")
+  .description("List, show, wait for and pull your stored models (verified, resumable downloads).")
   .showHelpAfterError();
 
 const models = program.command("models").description("your models");
@@ -89,6 +90,21 @@ program
       });
     },
   );
+
+program
+  .command("wait")
+  .description("wait until a model is stored (exit 0), or failed or deleted (exit 1)")
+  .argument("<model-id>")
+  .option("--timeout <seconds>", "give up after this long (exit 124)", positiveInt(7 * 86_400))
+  .option("--json", "JSON lines on stdout", false)
+  .action(async (modelId: string, options: { timeout?: number; json: boolean }) => {
+    process.exitCode = await waitForModel(client(), modelId, {
+      json: options.json,
+      ...(options.timeout === undefined ? {} : { timeoutSeconds: options.timeout }),
+      write,
+      writeError: (text) => process.stderr.write(text),
+    });
+  });
 
 try {
   await program.parseAsync(process.argv);

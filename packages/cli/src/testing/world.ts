@@ -32,7 +32,10 @@ export interface CliWorld {
 
 export function useCliWorld(): CliWorld {
   const hooks: DownloadHooks = { chunkDelayMs: 0, cutNext: null, ranges: [] };
-  const env = useApiTestEnv({}, { wrapDownload: (handler) => hooked(handler, hooks) });
+  const env = useApiTestEnv(
+    {},
+    { wrapDownload: (handler) => hooked(handler, hooks), events: true },
+  );
   return {
     env,
     hooks,
