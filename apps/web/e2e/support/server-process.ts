@@ -18,7 +18,7 @@ export interface ServerProcess {
   output: () => string;
   /** Its exit code once it has exited. */
   exited: Promise<number | null>;
-  /** SIGKILL if it is still running. */
+  /** SIGKILL to its whole process group (cluster workers too) if it is still running. */
   kill: () => void;
 }
 
@@ -45,6 +45,8 @@ export async function startServerProcess(
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: a test that gives up on it also stops its cluster workers.
+    detached: true,
   });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -56,7 +58,12 @@ export async function startServerProcess(
     output: () => output,
     exited,
     kill: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // Already gone, workers and all.
+      }
     },
   };
 }
