@@ -29,6 +29,9 @@ test("a model still being copied shows its progress as it happens, without polli
   const status = page.getByRole("status").filter({ hasText: "still being stored" });
   await expect(status).toContainText("700 MB of 1.5 GB copied");
   expect((await stream).headers()["content-type"]).toContain("text/event-stream");
+  // The page has the stream's first event: polling is off from here (before it, it polls, so a
+  // clock run too early would reload through the fallback, not the stream).
+  await expect(status).toHaveAttribute("data-live-updates", "on");
 
   // Ten fake seconds: the polling fallback would have reloaded twice by now if it were on.
   await page.clock.runFor(10_000);

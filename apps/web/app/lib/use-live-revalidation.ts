@@ -14,6 +14,8 @@ interface EventSourceLike {
   close(): void;
 }
 type EventSourceConstructor = new (url: string) => EventSourceLike;
+/** How the page follows changes: opening the stream, following it, or polling without it. */
+export type LiveUpdates = "connecting" | "on" | "off";
 
 function modelIdOf(data: string): string | null {
   try {
@@ -29,10 +31,11 @@ function modelIdOf(data: string): string | null {
  * server-sent events): copy progress, stored, failed, deleted, a new notification. With
  * `modelId`, only that model's events count. The stream is open only while `active`. Where live events are not available (no
  * EventSource, the server has them off, the stream broke for good) it polls while `active`.
+ * Returns how it follows them, for the page to show (and a test to wait for).
  */
-export function useLiveRevalidation(options: { active: boolean; modelId?: string }): void {
+export function useLiveRevalidation(options: { active: boolean; modelId?: string }): LiveUpdates {
   const revalidator = useRevalidator();
-  const [live, setLive] = useState<"connecting" | "on" | "off">("connecting");
+  const [live, setLive] = useState<LiveUpdates>("connecting");
   const { active, modelId } = options;
 
   useEffect(() => {
@@ -69,4 +72,5 @@ export function useLiveRevalidation(options: { active: boolean; modelId?: string
   }, [active, modelId]);
 
   usePollWhile(active && live !== "on");
+  return live;
 }

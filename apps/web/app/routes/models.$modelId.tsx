@@ -66,7 +66,10 @@ export const shouldRevalidate = skipRevalidationAfterSigning;
 export default function ModelPage() {
   const { model, metrics, back, card, lossChartMarkers } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  useLiveRevalidation({ active: model.status === "processing", modelId: model.id });
+  const liveUpdates = useLiveRevalidation({
+    active: model.status === "processing",
+    modelId: model.id,
+  });
   // The adapter's own config names the base model it was trained on; the cluster's listing is
   // the fallback for models whose files were not read.
   const baseModel =
@@ -76,7 +79,7 @@ export default function ModelPage() {
   return (
     <div className="space-y-6">
       <ModelHeader model={model} back={back} />
-      <IngestionStatus model={model} actionData={actionData} />
+      <IngestionStatus model={model} actionData={actionData} liveUpdates={liveUpdates} />
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">

@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 
 import { formatBytes } from "../../lib/format";
+import type { LiveUpdates } from "../../lib/use-live-revalidation";
 import type { ModelActionResult, ModelDetail } from "./types";
 import { useSubmittingIntent } from "./use-submitting-intent";
 
@@ -11,9 +12,12 @@ import { useSubmittingIntent } from "./use-submitting-intent";
 export function IngestionStatus({
   model,
   actionData,
+  liveUpdates,
 }: {
   model: ModelDetail;
   actionData: ModelActionResult | undefined;
+  /** How the page follows the copy (live events or polling); on the element for tests and tools. */
+  liveUpdates?: LiveUpdates;
 }) {
   const retrying = useSubmittingIntent() === "retry";
   return (
@@ -21,6 +25,7 @@ export function IngestionStatus({
       {model.status === "processing" && (
         <div
           role="status"
+          data-live-updates={liveUpdates}
           className="rounded-lg border border-indigo-200 bg-indigo-50 p-4 text-sm text-indigo-950"
         >
           <p className="font-semibold">This model is still being stored.</p>
