@@ -1,6 +1,15 @@
 // The database's public surface: schema, client, migrations and the artifact lifecycle.
 // Embedded Postgres lives in `@mad/db/dev`, fake-data factories (the demo seed's and the tests')
 // in `@mad/db/factories`, test databases and artifact factories in `@mad/db/testing`.
+export {
+  ALIAS_PATTERN,
+  type ModelLine,
+  modelLineAliases,
+  moveAlias,
+  type MoveAliasResult,
+  removeAlias,
+  resolveAlias,
+} from "./aliases";
 export * from "./artifacts";
 export { createDb, type Database, type DbClient, type Sql } from "./client";
 export { DEMO_USERS, type DemoUser } from "./demo";

@@ -136,6 +136,10 @@ export const modelArtifacts = pgTable(
       .notNull()
       .references(() => datasets.id),
     name: text("name").notNull(),
+    /**
+     * `N.0.0`: the model is the Nth training run of its line (the user's jobs of this dataset, in
+     * order of completion), set by artifact_line_version() (docs/decisions/0020).
+     */
     version: text("version").notNull().default("1.0.0"),
     status: artifactStatus("status").notNull().default("processing"),
     qualityMetrics: jsonb("quality_metrics").$type<QualityMetricsRecord>(),
@@ -227,6 +231,53 @@ export const notifications = pgTable(
   ],
 );
 
+/**
+ * Named pointers into a model line (a user's models of one dataset): `production`, `staging`, …
+ * One holder per alias per line (the primary key); only a live, stored model holds one (the
+ * lifecycle releases it on delete, migration 0007). Every move is a row in modelAliasMoves.
+ */
+export const modelAliases = pgTable(
+  "model_aliases",
+  {
+    userId: uuid("user_id").notNull(),
+    datasetId: uuid("dataset_id")
+      .notNull()
+      .references(() => datasets.id),
+    alias: text("alias").notNull(),
+    artifactId: uuid("artifact_id")
+      .notNull()
+      .references(() => modelArtifacts.id),
+    movedAt: timestamp("moved_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.datasetId, t.alias] }),
+    index("model_aliases_artifact_idx").on(t.artifactId),
+    // The API's rule too (ALIAS_PATTERN), so no writer stores an alias a URL cannot carry.
+    check("model_aliases_alias_check", sql`${t.alias} ~ '^[a-z][a-z0-9-]{0,31}$'`),
+  ],
+);
+
+/** Every alias move, oldest first: who moved which alias of a line from which model to which. */
+export const modelAliasMoves = pgTable(
+  "model_alias_moves",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").notNull(),
+    datasetId: uuid("dataset_id")
+      .notNull()
+      .references(() => datasets.id),
+    alias: text("alias").notNull(),
+    /** Null when the alias was new to the line. */
+    fromArtifactId: uuid("from_artifact_id").references(() => modelArtifacts.id),
+    /** Null when the alias was removed (by its owner, or because its model was deleted). */
+    toArtifactId: uuid("to_artifact_id").references(() => modelArtifacts.id),
+    /** The user who moved it (the `sub` of their token). */
+    movedBy: uuid("moved_by").notNull(),
+    movedAt: timestamp("moved_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("model_alias_moves_line_idx").on(t.datasetId, t.movedAt.desc())],
+);
+
 export type Dataset = typeof datasets.$inferSelect;
 export type NewDataset = typeof datasets.$inferInsert;
 export type TrainingJob = typeof trainingJobs.$inferSelect;
@@ -236,5 +287,7 @@ export type NewMetricsPoint = typeof metricsPoints.$inferInsert;
 export type ModelArtifact = typeof modelArtifacts.$inferSelect;
 export type NewModelArtifact = typeof modelArtifacts.$inferInsert;
 export type Notification = typeof notifications.$inferSelect;
+export type ModelAlias = typeof modelAliases.$inferSelect;
+export type ModelAliasMove = typeof modelAliasMoves.$inferSelect;
 export type NewNotification = typeof notifications.$inferInsert;
 export type ArtifactStatus = (typeof artifactStatus.enumValues)[number];

@@ -60,7 +60,8 @@ export async function beginIngestion(
         jobId: job.id,
         datasetId: job.datasetId,
         name,
-        version: "1.0.0",
+        // Its place in the model line, from the jobs alone (docs/decisions/0020).
+        version: sql`artifact_line_version(${job.id})`,
         status: "processing",
         configuration,
         ingestionAttempts: 1,

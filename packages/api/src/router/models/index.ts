@@ -10,8 +10,12 @@ import { modelChecksumsProcedure } from "./checksums";
 import { deleteModelProcedure } from "./delete";
 import { downloadModelProcedure } from "./download";
 import { modelEventsProcedure } from "./events";
+import { modelLineProcedure } from "./line";
 import { listModelsProcedure } from "./list";
 import { modelMetricsProcedure } from "./metrics";
+import { moveAliasProcedure } from "./move-alias";
+import { removeAliasProcedure } from "./remove-alias";
+import { resolveAliasProcedure } from "./resolve";
 import { retryIngestionProcedure } from "./retry-ingestion";
 import { updateModelProcedure } from "./update";
 
@@ -27,4 +31,8 @@ export const modelsRouter = router({
   retryIngestion: retryIngestionProcedure,
   events: modelEventsProcedure,
   update: updateModelProcedure,
+  line: modelLineProcedure,
+  moveAlias: moveAliasProcedure,
+  removeAlias: removeAliasProcedure,
+  resolve: resolveAliasProcedure,
 });

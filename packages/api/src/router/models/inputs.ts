@@ -1,6 +1,8 @@
 /** The validated, bounded inputs of the models procedures (SPEC §6). */
 import { z } from "zod";
 
+import { ALIAS_PATTERN } from "@mad/db";
+
 const modelId = z.uuid({ error: "must be a UUID" });
 
 // Postgres text cannot hold NUL, and no one searches for control characters.
@@ -64,3 +66,23 @@ export const updateModelInput = z
   );
 
 export type UpdateModelInput = z.output<typeof updateModelInput>;
+
+const alias = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    ALIAS_PATTERN,
+    "must be 1–32 lower-case letters, digits or dashes, starting with a letter",
+  );
+
+export const aliasInput = z.object({ modelId, alias });
+
+export type AliasInput = z.output<typeof aliasInput>;
+
+export const resolveAliasInput = z.object({
+  datasetId: z.uuid({ error: "must be a UUID" }),
+  alias,
+});
+
+export type ResolveAliasInput = z.output<typeof resolveAliasInput>;
