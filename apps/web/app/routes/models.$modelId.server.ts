@@ -32,13 +32,15 @@ function backHref(request: Request): string {
 }
 
 export async function loadModelPage(caller: ServerCaller, modelId: string, request: Request) {
-  const [model, metrics] = await Promise.all([
+  const [model, metrics, line] = await Promise.all([
     callApi(() => caller.models.byId({ modelId })),
     callApi(() => caller.models.metrics({ modelId, maxPoints: CHART_POINTS })),
+    callApi(() => caller.models.line({ modelId })),
   ]);
   return {
     model,
     metrics,
+    line,
     // For LossCurveSection's `markers` prop: the best step and the overfitting onset.
     lossChartMarkers: lossChartMarkers(metrics.diagnostics),
     // Made from what was just loaded: the card costs no query of its own.

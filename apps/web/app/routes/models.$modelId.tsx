@@ -16,6 +16,7 @@ import { IngestionStatus } from "../components/model/IngestionStatus";
 import { LossCurveSection } from "../components/model/LossCurveSection";
 import { ModelCardSection } from "../components/model/ModelCardSection";
 import { ModelHeader } from "../components/model/ModelHeader";
+import { ModelLineSection } from "../components/model/ModelLineSection";
 import { QualitySection } from "../components/model/QualitySection";
 import { TrainingStorySection } from "../components/model/TrainingStorySection";
 import { TrainingSummarySection } from "../components/model/TrainingSummarySection";
@@ -64,7 +65,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export const shouldRevalidate = skipRevalidationAfterSigning;
 
 export default function ModelPage() {
-  const { model, metrics, back, card, lossChartMarkers } = useLoaderData<typeof loader>();
+  const { model, metrics, line, back, card, lossChartMarkers } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const liveUpdates = useLiveRevalidation({
     active: model.status === "processing",
@@ -94,6 +95,11 @@ export default function ModelPage() {
         <div className="min-w-0 space-y-6">
           <TrainingSummarySection model={model} />
           <DetailsSection model={model} />
+          <ModelLineSection
+            modelId={model.id}
+            line={line}
+            canHoldAlias={model.status === "stored"}
+          />
           <AdapterFactsSection facts={model.adapter_facts} />
           <ConfigurationSection model={model} baseModel={baseModel} />
           <DeleteModelSection model={model} />

@@ -3,6 +3,7 @@ import type { RouterOutputs } from "@mad/api";
 
 export type ModelDetail = RouterOutputs["models"]["byId"];
 export type ModelMetrics = RouterOutputs["models"]["metrics"];
+export type ModelLine = RouterOutputs["models"]["line"];
 
 export interface DownloadLinks {
   kind: "links";
