@@ -40,3 +40,24 @@ CREATE TRIGGER model_artifacts_release_aliases
   AFTER UPDATE OF deleted_at ON model_artifacts
   FOR EACH ROW WHEN (OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL)
   EXECUTE FUNCTION release_aliases_of_deleted_artifact();
+--> statement-breakpoint
+-- An alias move is a live event too (models.events), announced in the moving transaction on the
+-- channel of the artifact events trigger: services that follow `production` hear it move.
+CREATE OR REPLACE FUNCTION notify_alias_move() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('mad_artifact_events', json_build_object(
+    'kind', 'alias',
+    'user_id', NEW.user_id,
+    'dataset_id', NEW.dataset_id,
+    'alias', NEW.alias,
+    'artifact_id', NEW.to_artifact_id,
+    'previous_artifact_id', NEW.from_artifact_id
+  )::text);
+  RETURN NULL;
+END;
+$$;
+--> statement-breakpoint
+CREATE TRIGGER model_alias_moves_notify_event
+  AFTER INSERT ON model_alias_moves
+  FOR EACH ROW EXECUTE FUNCTION notify_alias_move();

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { moveAlias } from "./aliases";
 import {
   artifactIdForJob,
   beginIngestion,
@@ -13,7 +14,7 @@ import {
 import { createDb, type DbClient } from "./client";
 import { type ArtifactEvent, type ArtifactEventHub, createArtifactEventHub } from "./events";
 import { insertDataset, insertTrainingJob } from "./factories";
-import { fileEntryFor, NOT_RATED } from "./testing";
+import { fileEntryFor, insertStoredArtifact, NOT_RATED } from "./testing";
 import { useTestDatabase } from "./testing/use-test-database";
 
 const database = useTestDatabase();
@@ -142,6 +143,37 @@ describe("artifact events (LISTEN mad_artifact_events)", () => {
     const graceEvents = await graceSeen.done;
     expect(graceEvents.map((event) => [event.kind, event.artifact_id])).toEqual([
       ["progress", artifactIdForJob(graceJob.id)],
+    ]);
+  });
+
+  it("an alias move is announced to its owner, with the new and the previous holder", async () => {
+    const userId = randomUUID();
+    const first = await insertStoredArtifact(database.db, { userId });
+    const second = await insertStoredArtifact(database.db, {
+      userId,
+      datasetId: first.datasetId,
+      completedAt: new Date(Date.now() + 60_000),
+    });
+    // Two moves, then the deletion (one "deleted") that releases the alias (one more move).
+    const seen = collect(userId, 4);
+    await moveAlias(database.db, { userId, artifactId: first.artifact.id, alias: "production" });
+    await moveAlias(database.db, { userId, artifactId: second.artifact.id, alias: "production" });
+    await softDeleteArtifact(database.db, { userId, artifactId: second.artifact.id });
+    const events = (await seen.done).filter((event) => event.kind === "alias");
+    expect(events).toEqual([
+      {
+        kind: "alias",
+        user_id: userId,
+        dataset_id: first.datasetId,
+        alias: "production",
+        artifact_id: first.artifact.id,
+        previous_artifact_id: null,
+      },
+      expect.objectContaining({
+        artifact_id: second.artifact.id,
+        previous_artifact_id: first.artifact.id,
+      }),
+      expect.objectContaining({ artifact_id: null, previous_artifact_id: second.artifact.id }),
     ]);
   });
 

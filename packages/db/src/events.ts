@@ -1,6 +1,7 @@
 /**
  * Live artifact events (migration 0005: a trigger NOTIFYs `mad_artifact_events` on every state
- * or progress change of an artifact and every new notification). One LISTEN connection per
+ * or progress change of an artifact and every new notification; the model_lines migration adds
+ * every alias move). One LISTEN connection per
  * process fans the events out to its subscribers, each seeing only its own user's events.
  *
  * LISTEN needs a session: behind a transaction pooler (Supabase's port 6543) it must use a
@@ -23,6 +24,15 @@ export const artifactEventSchema = z.discriminatedUnion("kind", [
     status: z.enum(["processing", "stored", "failed"]),
     bytes_copied: bytes,
     bytes_total: bytes.nullable(),
+  }),
+  z.object({
+    kind: z.literal("alias"),
+    user_id: uuid,
+    dataset_id: uuid,
+    alias: z.string(),
+    /** The new holder; null when the alias was removed. */
+    artifact_id: uuid.nullable(),
+    previous_artifact_id: uuid.nullable(),
   }),
   z.object({
     kind: z.literal("notification"),

@@ -1,6 +1,6 @@
 /**
  * models.events: the caller's live events over server-sent events — a model's copy progress,
- * its being stored, failing or deleted, and each new notification — from the moment of
+ * its being stored, failing or deleted, each new notification and each alias move — from the moment of
  * subscribing (no history: after a reconnect a client re-reads what it shows). Another user's
  * events are filtered out by the host's event hub, by user id.
  */
@@ -17,7 +17,15 @@ export type ModelEvent =
       bytes_copied: number;
       bytes_total: number | null;
     }
-  | { kind: "notification"; notification_id: string; model_id: string | null };
+  | { kind: "notification"; notification_id: string; model_id: string | null }
+  | {
+      kind: "alias";
+      dataset_id: string;
+      alias: string;
+      /** The model that holds the alias now; null when it was removed. */
+      model_id: string | null;
+      previous_model_id: string | null;
+    };
 
 export function modelEventOf(event: ArtifactEvent): ModelEvent {
   if (event.kind === "notification") {
@@ -25,6 +33,15 @@ export function modelEventOf(event: ArtifactEvent): ModelEvent {
       kind: "notification",
       notification_id: event.notification_id,
       model_id: event.artifact_id,
+    };
+  }
+  if (event.kind === "alias") {
+    return {
+      kind: "alias",
+      dataset_id: event.dataset_id,
+      alias: event.alias,
+      model_id: event.artifact_id,
+      previous_model_id: event.previous_artifact_id,
     };
   }
   return {
