@@ -67,6 +67,14 @@ async function main(): Promise<void> {
     monitorIntervalSeconds: env.PGBOSS_MONITOR_INTERVAL_SECONDS,
     sweepCron: env.INGEST_SWEEP_CRON,
     staleUploadSeconds: env.INGEST_STALE_UPLOAD_SECONDS,
+    webhooks: {
+      policy: {
+        allowHttp: env.WEBHOOK_ALLOW_HTTP,
+        allowPrivate: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+      },
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+    },
     metrics,
   });
   const ops =

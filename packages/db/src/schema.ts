@@ -291,3 +291,132 @@ export type ModelAlias = typeof modelAliases.$inferSelect;
 export type ModelAliasMove = typeof modelAliasMoves.$inferSelect;
 export type NewNotification = typeof notifications.$inferInsert;
 export type ArtifactStatus = (typeof artifactStatus.enumValues)[number];
+
+/**
+ * Outbound webhooks (docs/decisions/0017-outbound-webhooks.md). An endpoint belongs to one user;
+ * its secret (`whsec_…`, Standard Webhooks) is shown once at creation and used to sign every
+ * delivery. A deleted endpoint keeps its row so its deliveries stay explainable.
+ */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").notNull(),
+    url: text("url").notNull(),
+    description: text("description"),
+    eventTypes: text("event_types")
+      .array()
+      .notNull()
+      .default(sql`'{model.ready,model.failed,model.deleted}'::text[]`),
+    secret: text("secret").notNull(),
+    createdAt: createdAt(),
+    /** Set when the receiver answered 410 Gone: no further deliveries until re-created. */
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    disabledReason: text("disabled_reason"),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("webhook_endpoints_user_idx")
+      .on(t.userId, t.createdAt.desc())
+      .where(sql`${t.deletedAt} is null`),
+    check("webhook_endpoints_url_length_check", sql`char_length(${t.url}) <= 2048`),
+    check(
+      "webhook_endpoints_description_length_check",
+      sql`${t.description} is null or char_length(${t.description}) <= 200`,
+    ),
+    check(
+      "webhook_endpoints_event_types_check",
+      sql`cardinality(${t.eventTypes}) > 0 and ${t.eventTypes} <@ '{model.ready,model.failed,model.deleted}'::text[]`,
+    ),
+    check("webhook_endpoints_secret_check", sql`${t.secret} like 'whsec_%'`),
+  ],
+);
+
+/**
+ * The outbox: one row per lifecycle event of an artifact, written by the trigger of migration
+ * 0006 in the transaction of the transition. `payload` is the event's data as the receiver gets
+ * it (no signed URLs); the model page URL is added at delivery time from configuration.
+ */
+export const webhookEvents = pgTable(
+  "webhook_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").notNull(),
+    artifactId: uuid("artifact_id")
+      .notNull()
+      .references(() => modelArtifacts.id),
+    type: text("type").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("webhook_events_artifact_idx").on(t.artifactId),
+    check(
+      "webhook_events_type_check",
+      sql`${t.type} in ('model.ready', 'model.failed', 'model.deleted')`,
+    ),
+    // Exactly one model.ready and one model.deleted per model, however often ingestion was
+    // retried or the row rewritten; model.failed may repeat (each failed attempt is news).
+    uniqueIndex("webhook_events_once_per_artifact_key")
+      .on(t.artifactId, t.type)
+      .where(sql`${t.type} in ('model.ready', 'model.deleted')`),
+  ],
+);
+
+export const webhookDeliveryStatus = pgEnum("webhook_delivery_status", [
+  "pending",
+  "delivered",
+  "failed",
+  "cancelled",
+]);
+
+/** One per event × endpoint subscribed to it when the event happened. */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => webhookEvents.id),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id),
+    status: webhookDeliveryStatus("status").notNull().default("pending"),
+    attemptCount: integer("attempt_count").notNull().default(0),
+    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_event_endpoint_key").on(t.eventId, t.endpointId),
+    index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.createdAt.desc()),
+  ],
+);
+
+/** Every attempt of a delivery, kept so the owner can see what the receiver answered. */
+export const webhookDeliveryAttempts = pgTable(
+  "webhook_delivery_attempts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    deliveryId: uuid("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id),
+    attemptedAt: timestamp("attempted_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Null when no HTTP answer came (refused address, timeout, connection error). */
+    statusCode: smallint("status_code"),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+  },
+  (t) => [
+    index("webhook_delivery_attempts_delivery_idx").on(t.deliveryId, t.attemptedAt.desc()),
+    check(
+      "webhook_delivery_attempts_error_length_check",
+      sql`${t.error} is null or char_length(${t.error}) <= 300`,
+    ),
+  ],
+);
+
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+export type WebhookEvent = typeof webhookEvents.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+export type WebhookDeliveryAttempt = typeof webhookDeliveryAttempts.$inferSelect;

@@ -12,10 +12,13 @@ import type { ArtifactStorage } from "@mad/storage";
 import type { ClusterClient } from "../cluster";
 import { type IngestOutcome, ingestTrainingJob } from "../ingest/ingest-training-job";
 import type { IngesterMetrics } from "../ops/metrics";
+import { deliverWebhook, type DeliveryOptions } from "../webhooks/deliver";
 
 /** Queue names are part of the SQL contract (migration 0002 names `artifact-ingestion`). */
 export const INGEST_QUEUE = "artifact-ingestion";
 export const SWEEP_QUEUE = "artifact-ingestion-sweep";
+/** Named by migration 0007's enqueue_webhook_delivery(). */
+export const WEBHOOK_QUEUE = "webhook-delivery";
 /** pg-boss's schema; the SQL functions derive the NOTIFY channel from this exact name. */
 export const PGBOSS_SCHEMA = "pgboss";
 
@@ -50,6 +53,12 @@ export interface IngesterOptions {
    * temporary file, an abandoned resumable upload) untouched for this long. Default 900 s.
    */
   staleUploadSeconds?: number;
+  /** Outbound webhooks: URL policy, timeout, page links, retry schedule (decision 0017). */
+  webhooks?: DeliveryOptions & {
+    retryLimit?: number;
+    retryDelaySeconds?: number;
+    retryDelayMaxSeconds?: number;
+  };
   /** Set false to not register the cron schedule (tests that call sweepNow themselves). */
   schedule?: boolean;
 }
@@ -113,6 +122,20 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
     // version's (the SQL enqueue copies them from the queue row onto every job).
     await boss.createQueue(INGEST_QUEUE, { policy: "exclusive", ...queueOptions });
     await boss.updateQueue(INGEST_QUEUE, queueOptions);
+    const hooks = options.webhooks;
+    const hookDelay = hooks?.retryDelaySeconds ?? 30;
+    // 30 s doubling to an hour, 32 retries: the last attempt comes a little over 24 h after the
+    // first (decision 0017).
+    const webhookQueueOptions = {
+      retryLimit: hooks?.retryLimit ?? 32,
+      retryDelay: hookDelay,
+      retryBackoff: hookDelay > 0,
+      ...(hookDelay > 0 ? { retryDelayMax: hooks?.retryDelayMaxSeconds ?? 3_600 } : {}),
+      expireInSeconds: 120,
+      notify: true,
+    };
+    await boss.createQueue(WEBHOOK_QUEUE, { policy: "exclusive", ...webhookQueueOptions });
+    await boss.updateQueue(WEBHOOK_QUEUE, webhookQueueOptions);
     await boss.createQueue(SWEEP_QUEUE, {
       policy: "exclusive",
       retryLimit: 0,
@@ -139,6 +162,7 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
   };
   const sweepNow = async () => {
     const [row] = await sql<{ enqueued: number }[]>`select sweep_artifact_ingestion() as enqueued`;
+    await sql`select sweep_webhook_deliveries()`;
     await sweepStorage();
     return row?.enqueued ?? 0;
   };
@@ -205,6 +229,28 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
           if (workerId) boss.notifyWorker(workerId);
         }
         return outcomes;
+      },
+    );
+  }
+
+  const webhooks = options.webhooks;
+  if (webhooks) {
+    await boss.work(
+      WEBHOOK_QUEUE,
+      {
+        includeMetadata: true as const,
+        batchSize: 1,
+        pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+        notifyPollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+      },
+      async ([job]: JobWithMetadata<{ delivery_id?: string }>[]) => {
+        const deliveryId = job?.data?.delivery_id;
+        if (!job || typeof deliveryId !== "string") return null;
+        const outcome = await deliverWebhook(sql, webhooks, deliveryId, {
+          isLastAttempt: job.retryCount >= job.retryLimit,
+        });
+        logger.info({ delivery_id: deliveryId, outcome }, "webhook delivery settled");
+        return { outcome };
       },
     );
   }

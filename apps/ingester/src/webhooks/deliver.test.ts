@@ -1,0 +1,167 @@
+/**
+ * Outbound webhooks end to end: a real ingester stores a model, the outbox trigger enqueues the
+ * delivery into the real pg-boss, and a real HTTP receiver on loopback checks the signature with
+ * the receiver helper receivers are told to use.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+
+import { webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from "@mad/db";
+import { generateWebhookSecret, verifyWebhook, webhookPayloadSchema } from "@mad/webhooks";
+
+import { createJob, createTestWorld, type TestWorld, USER_ID, waitFor } from "../testing/world";
+
+let world: TestWorld | undefined;
+let receiver: Server | undefined;
+
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
+  receiver = undefined;
+});
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+  answered: number;
+}
+
+/** A receiver that answers `statuses` in turn, then 200 for ever. */
+async function startReceiver(statuses: number[]) {
+  const received: Received[] = [];
+  receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+    req.on("end", () => {
+      const answered = statuses[received.length] ?? 200;
+      received.push({ headers: req.headers, body, answered });
+      res.statusCode = answered;
+      res.end("receiver says hi");
+    });
+  });
+  await new Promise<void>((resolve) => receiver!.listen(0, "127.0.0.1", resolve));
+  const { port } = receiver.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/hooks`, received };
+}
+
+const internal = { allowHttp: true, allowPrivate: true };
+
+async function endpoint(url: string, secret = generateWebhookSecret()) {
+  const [row] = await world!.database.db
+    .insert(webhookEndpoints)
+    .values({ userId: USER_ID, url, secret })
+    .returning();
+  return { ...row!, secret };
+}
+
+async function settledDelivery(endpointId: string) {
+  return waitFor(async () => {
+    const [row] = await world!.database.db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.endpointId, endpointId));
+    return row && row.status !== "pending" ? row : null;
+  }, "the delivery to settle");
+}
+
+describe("webhook delivery", () => {
+  it("retries a receiver that answers 500 and delivers model.ready exactly once, validly signed", async () => {
+    world = await createTestWorld();
+    const { url, received } = await startReceiver([500, 500, 503]);
+    const hook = await endpoint(url);
+    await world.startIngester({
+      webhooks: {
+        policy: internal,
+        timeoutMs: 2_000,
+        publicBaseUrl: "https://dash.example.com",
+        retryLimit: 5,
+        retryDelaySeconds: 0,
+      },
+    });
+    const job = await createJob(world.database.db, { sim: world.sim, curve: "good" });
+    const delivery = await settledDelivery(hook.id);
+    expect(delivery.status).toBe("delivered");
+    expect(delivery.attemptCount).toBe(4);
+    expect(received.map((r) => r.answered)).toEqual([500, 500, 503, 200]);
+    const accepted = received.filter((r) => r.answered === 200);
+    expect(accepted).toHaveLength(1);
+    const payload = webhookPayloadSchema.parse(
+      verifyWebhook(hook.secret, accepted[0]!.headers, accepted[0]!.body),
+    );
+    expect(payload.type).toBe("model.ready");
+    expect(payload.data.model.job_id).toBe(job.id);
+    expect(payload.data.model.page_url).toBe(
+      `https://dash.example.com/models/${payload.data.model.id}`,
+    );
+    expect(payload.data.model.files.length).toBeGreaterThan(0);
+    expect(accepted[0]!.body).not.toMatch(/token=|storage_path/);
+    // Every try carried the same message id, so a receiver can de-duplicate.
+    expect(new Set(received.map((r) => r.headers["webhook-id"])).size).toBe(1);
+    // A tampered copy of the same delivery fails the receiver's check.
+    expect(() =>
+      verifyWebhook(hook.secret, accepted[0]!.headers, accepted[0]!.body.replace("good", "poor")),
+    ).toThrow();
+    const attempts = await world.database.db
+      .select()
+      .from(webhookDeliveryAttempts)
+      .where(eq(webhookDeliveryAttempts.deliveryId, delivery.id));
+    expect(attempts.map((a) => a.statusCode).sort()).toEqual([200, 500, 500, 503]);
+  });
+
+  it("refuses a loopback receiver when the deployment does not allow private addresses, and gives up after the last retry", async () => {
+    world = await createTestWorld();
+    const { url, received } = await startReceiver([]);
+    const hook = await endpoint(url);
+    await world.startIngester({
+      webhooks: {
+        policy: { allowHttp: true, allowPrivate: false },
+        timeoutMs: 2_000,
+        publicBaseUrl: "https://dash.example.com",
+        retryLimit: 1,
+        retryDelaySeconds: 0,
+      },
+    });
+    await createJob(world.database.db, { sim: world.sim, curve: "good" });
+    const delivery = await settledDelivery(hook.id);
+    expect(delivery.status).toBe("failed");
+    expect(received).toHaveLength(0);
+    const attempts = await world.database.db
+      .select()
+      .from(webhookDeliveryAttempts)
+      .where(eq(webhookDeliveryAttempts.deliveryId, delivery.id));
+    expect(attempts).toHaveLength(2);
+    for (const attempt of attempts) {
+      expect(attempt.statusCode).toBeNull();
+      expect(attempt.error).toMatch(/private or loopback/);
+      expect(attempt.error).not.toContain(hook.secret);
+    }
+  });
+
+  it("disables an endpoint that answers 410 Gone and stops retrying", async () => {
+    world = await createTestWorld();
+    const { url, received } = await startReceiver([410]);
+    const hook = await endpoint(url);
+    await world.startIngester({
+      webhooks: {
+        policy: internal,
+        timeoutMs: 2_000,
+        publicBaseUrl: "https://dash.example.com",
+        retryLimit: 5,
+        retryDelaySeconds: 0,
+      },
+    });
+    await createJob(world.database.db, { sim: world.sim, curve: "good" });
+    const delivery = await settledDelivery(hook.id);
+    expect(delivery.status).toBe("failed");
+    expect(received).toHaveLength(1);
+    const [row] = await world.database.db
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.id, hook.id));
+    expect(row?.disabledAt).not.toBeNull();
+  });
+});

@@ -1,0 +1,3 @@
+import baseConfig from "@mad/eslint-config/base";
+
+export default baseConfig;
