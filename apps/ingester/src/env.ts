@@ -15,15 +15,11 @@ import {
   storageEnvSchema,
   storageEnvShape,
 } from "@mad/storage";
+import { webhookPolicyEnvShape } from "@mad/webhooks";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-// "true"/"false" only: z.coerce.boolean() would read "false" as true.
-const flag = z
-  .enum(["true", "false"])
-  .default("false")
-  .transform((value) => value === "true");
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -64,8 +60,7 @@ const envSchema = z.object({
   INGESTER_HTTP_PORT: int(0, 65_535).optional(),
   INGESTER_HTTP_HOST: z.string().min(1).default("0.0.0.0"),
   /** Outbound webhooks (decision 0017): http:// and private/loopback receivers are refused unless set. */
-  WEBHOOK_ALLOW_HTTP: flag,
-  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: flag,
+  ...webhookPolicyEnvShape,
   WEBHOOK_TIMEOUT_MS: int(500, 60_000).default(10_000),
   /** Grace period for running jobs on SIGTERM. */
   SHUTDOWN_GRACE_SECONDS: int(1, 3_600).default(60),

@@ -6,6 +6,7 @@ import { createDb, resolveDatabase } from "@mad/db";
 import { createLogger } from "@mad/logger";
 import { databaseAndStorageChecks } from "@mad/readiness";
 import { createStorage, StorageConfigError } from "@mad/storage";
+import { webhookUrlPolicyOf } from "@mad/webhooks";
 
 import { createClusterClient } from "./cluster";
 import { readIngesterEnv, storageConfigFromEnv } from "./env";
@@ -68,10 +69,7 @@ async function main(): Promise<void> {
     sweepCron: env.INGEST_SWEEP_CRON,
     staleUploadSeconds: env.INGEST_STALE_UPLOAD_SECONDS,
     webhooks: {
-      policy: {
-        allowHttp: env.WEBHOOK_ALLOW_HTTP,
-        allowPrivate: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
-      },
+      policy: webhookUrlPolicyOf(env),
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
       publicBaseUrl: env.PUBLIC_BASE_URL,
     },

@@ -11,6 +11,7 @@ import { z } from "zod";
 
 import { poolModeSchema, postgresUrlSchema } from "@mad/db";
 import { localStorageDir, storageEnvIssues, storageEnvShape } from "@mad/storage";
+import { webhookPolicyEnvShape } from "@mad/webhooks";
 
 const secret = (what: string) =>
   z
@@ -41,6 +42,9 @@ export const webEnvSchema = z
     AUTH_JWT_AUDIENCE: z.string().min(1).default("authenticated"),
     SESSION_SECRET: secret("signs the session cookie"),
     ENABLE_DEV_LOGIN: flag,
+    // Which webhook receivers may be registered (@mad/webhooks owns the names; the ingester
+    // applies the same policy at delivery).
+    ...webhookPolicyEnvShape,
     // The training platform, where "Start a training job" leads; without it the link is not shown.
     PLATFORM_URL: z
       .url("must be the training platform's URL, e.g. https://platform.example.com")

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { ArtifactEventHub, Database } from "@mad/db";
 import { createLogger } from "@mad/logger";
 import type { ArtifactStorage } from "@mad/storage";
+import type { UrlPolicy } from "@mad/webhooks";
 
 import type { Auth } from "./auth";
 
@@ -34,6 +35,8 @@ export interface ApiDeps {
   metrics?: ApiMetrics;
   /** Without it, models.events answers that live events are not offered here. */
   events?: ArtifactEventSource;
+  /** Which webhook endpoint URLs may be registered; without it, https to public addresses only. */
+  webhookUrlPolicy?: UrlPolicy;
 }
 
 /** Where models.events reads a user's live events (the host's LISTEN connection, @mad/db). */
@@ -57,6 +60,7 @@ export interface Context {
   now: () => Date;
   metrics: ApiMetrics | null;
   events: ArtifactEventSource | null;
+  webhookUrlPolicy: UrlPolicy;
   userId: string | null;
   authSource: AuthSource | null;
   /** False for a browser request that came from another site (checked for cookie mutations). */
@@ -86,6 +90,7 @@ export function createContext(deps: ApiDeps, identity: ContextIdentity): Context
     now: deps.now ?? (() => new Date()),
     metrics: deps.metrics ?? null,
     events: deps.events ?? null,
+    webhookUrlPolicy: deps.webhookUrlPolicy ?? { allowHttp: false, allowPrivate: false },
     userId: identity.userId,
     authSource: identity.userId ? identity.authSource : null,
     sameOrigin: identity.sameOrigin ?? true,

@@ -3,11 +3,13 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { type ApiDeps, createContext } from "./context";
 import { modelsRouter } from "./router/models";
 import { notificationsRouter } from "./router/notifications";
+import { webhooksRouter } from "./router/webhooks";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
   models: modelsRouter,
   notifications: notificationsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

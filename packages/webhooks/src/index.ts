@@ -1,4 +1,5 @@
 // @mad/webhooks: what senders and receivers of outbound webhooks share (decision 0017).
+export { webhookPolicyEnvShape, webhookUrlPolicyOf } from "./env";
 export {
   WEBHOOK_EVENT_TYPES,
   type WebhookEventType,

@@ -31,6 +31,7 @@ import {
   createStorage,
   storageConfigFromEnv,
 } from "@mad/storage";
+import { webhookUrlPolicyOf } from "@mad/webhooks";
 
 import { defaultLocalStorageDir, devLoginEnabled, readWebEnv, type WebEnv } from "../env.server";
 import { logger } from "./logger.server";
@@ -128,6 +129,7 @@ export async function createServerContext(
     logger,
     metrics: apiMetrics,
     bundles: { signingSecret: bundleSigningSecret, baseUrl: env.PUBLIC_BASE_URL },
+    webhookUrlPolicy: webhookUrlPolicyOf(env),
     ...(events ? { events } : {}),
   };
   const bundleHandler = createBundleHandler({
