@@ -56,7 +56,7 @@ export const shouldRevalidate = skipRevalidationAfterSigning;
 export type RootLoaderData = Awaited<ReturnType<typeof loader>>;
 
 function navClass({ isActive }: { isActive: boolean }) {
-  return `rounded-md px-3 py-2 text-sm font-medium ${
+  return `rounded-md px-2 py-2 text-sm font-medium sm:px-3 ${
     isActive
       ? "bg-indigo-50 text-indigo-800"
       : "text-slate-700 hover:bg-slate-100 hover:text-slate-900"
@@ -85,7 +85,7 @@ function Header() {
               strokeLinejoin="round"
             />
           </svg>
-          <span>Model Artifacts</span>
+          <span className="sr-only sm:not-sr-only">Model Artifacts</span>
         </Link>
         {user && (
           <nav aria-label="Main" className="flex items-center gap-1">
@@ -105,6 +105,9 @@ function Header() {
                   </span>
                 )}
               </span>
+            </NavLink>
+            <NavLink to="/settings/webhooks" className={navClass}>
+              Webhooks
             </NavLink>
             <span className="ml-3 hidden text-sm text-slate-600 md:inline">
               {user.email ?? "Signed in"}

@@ -49,6 +49,7 @@ export async function reviewPages(models: ModelFactory): Promise<ReviewPage[]> {
     { name: "model-failed", path: `/models/${failed.id}`, as: "owner" },
     { name: "notifications", path: "/notifications", as: "owner" },
     { name: "notifications-none", path: "/notifications", as: "empty" },
+    { name: "webhooks-none", path: "/settings/webhooks", as: "empty" },
     { name: "model-not-found", path: "/models/not-a-model", as: "owner", status: 404 },
     { name: "page-not-found", path: "/training/new", as: "owner", status: 404 },
     { name: "bad-request", path: `/models?q=${"x".repeat(120)}`, as: "owner", status: 400 },
