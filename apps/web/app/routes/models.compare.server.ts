@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 
+import type { Alignment } from "../lib/compare-series";
 import { badRequest, callApi, notFound } from "../server/api-errors.server";
 import type { ServerCaller } from "../server/context.server";
 
@@ -15,8 +16,6 @@ export const COMPARE_MAX = 4;
 
 /** Points per model: four overlaid curves of 300 points fill the chart's 760 px. */
 const CHART_POINTS = 300;
-
-export type Alignment = "step" | "epoch";
 
 export interface CompareSelection {
   ids: string[];

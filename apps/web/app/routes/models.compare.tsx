@@ -1,11 +1,13 @@
 /**
- * 2–4 models side by side: their metrics and their configuration diff. The selection lives in
+ * 2–4 models side by side: their loss curves on one chart, their metrics and their
+ * configuration diff. The selection lives in
  * the URL (`?ids=…`), so the page is server-rendered and readable without JavaScript. Server
  * logic in ./models.compare.server.ts, each section in components/compare/.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRouteError } from "@remix-run/react";
 
+import { CompareCurvesSection } from "../components/compare/CompareCurvesSection";
 import { CompareMetricsSection } from "../components/compare/CompareMetricsSection";
 import { ConfigurationDiffSection } from "../components/compare/ConfigurationDiffSection";
 import { ErrorPage } from "../components/ErrorPage";
@@ -26,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function ComparePage() {
-  const { models, configuration_diff } = useLoaderData<typeof loader>();
+  const { models, configuration_diff, ids, align } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
       <div>
@@ -35,6 +37,7 @@ export default function ComparePage() {
         </Link>
         <h1 className="mt-2 text-2xl font-semibold">Compare {models.length} models</h1>
       </div>
+      <CompareCurvesSection models={models} ids={ids} align={align} />
       <CompareMetricsSection models={models} />
       <ConfigurationDiffSection models={models} rows={configuration_diff} />
     </div>
