@@ -73,6 +73,14 @@ const shapes = {
       fc.record({ modelId: modelIdLike(), maxPoints: value }, { requiredKeys: ["modelId"] }),
       fc.anything(),
     ),
+  compare: () =>
+    fc.oneof(
+      fc.record(
+        { modelIds: fc.oneof(fc.array(modelIdLike(), { maxLength: 6 }), value), maxPoints: value },
+        { requiredKeys: ["modelIds"] },
+      ),
+      fc.anything(),
+    ),
   notifications: fc.oneof(
     fc.record({ limit: value, cursor: value, unreadOnly: value }, { requiredKeys: [] }),
     fc.anything(),
@@ -97,6 +105,7 @@ describe("fuzzed inputs", () => {
       ["models", "byId", shapes.modelId()],
       ["models", "download", shapes.download()],
       ["models", "metrics", shapes.metrics()],
+      ["models", "compare", shapes.compare()],
       ["models", "retryIngestion", shapes.modelId()],
       ["notifications", "list", shapes.notifications],
       ["notifications", "markRead", shapes.markRead],
@@ -131,6 +140,7 @@ describe("fuzzed inputs", () => {
       "models.byId",
       "models.download",
       "models.metrics",
+      "models.compare",
       "models.delete",
       "models.retryIngestion",
       "notifications.list",

@@ -15,6 +15,7 @@ describe("authentication", () => {
       () => anonymous.models.byId({ modelId: id }),
       () => anonymous.models.download({ modelId: id }),
       () => anonymous.models.metrics({ modelId: id }),
+      () => anonymous.models.compare({ modelIds: [id, randomUUID()] }),
       () => anonymous.models.delete({ modelId: id }),
       () => anonymous.models.retryIngestion({ modelId: id }),
       () => anonymous.notifications.list(),

@@ -7,6 +7,7 @@ import { modelBundleProcedure } from "./bundle";
 import { modelByIdProcedure } from "./by-id";
 import { modelCardProcedure } from "./card";
 import { modelChecksumsProcedure } from "./checksums";
+import { compareModelsProcedure } from "./compare";
 import { deleteModelProcedure } from "./delete";
 import { downloadModelProcedure } from "./download";
 import { modelEventsProcedure } from "./events";
@@ -26,6 +27,7 @@ export const modelsRouter = router({
   bundle: modelBundleProcedure,
   checksums: modelChecksumsProcedure,
   metrics: modelMetricsProcedure,
+  compare: compareModelsProcedure,
   card: modelCardProcedure,
   delete: deleteModelProcedure,
   retryIngestion: retryIngestionProcedure,

@@ -86,3 +86,23 @@ export const resolveAliasInput = z.object({
 });
 
 export type ResolveAliasInput = z.output<typeof resolveAliasInput>;
+
+/** Limits of models.compare: a chart of more than four overlaid runs is no longer readable. */
+export const COMPARE_MIN_MODELS = 2;
+export const COMPARE_MAX_MODELS = 4;
+
+export const compareInput = z.object({
+  modelIds: z
+    .array(modelId)
+    .min(COMPARE_MIN_MODELS, `must name at least ${COMPARE_MIN_MODELS} models`)
+    .max(COMPARE_MAX_MODELS, `must name at most ${COMPARE_MAX_MODELS} models`)
+    .refine(
+      // UUIDs compare case-insensitively; Postgres would match "A…" and "a…" to one row.
+      (ids) => new Set(ids.map((id) => id.toLowerCase())).size === ids.length,
+      "must name distinct models",
+    ),
+  // Per model: four curves of 300 points is as much as one chart shows.
+  maxPoints: z.int().min(10).max(2_000).default(300),
+});
+
+export type CompareInput = z.output<typeof compareInput>;

@@ -5,7 +5,7 @@
  */
 import { eq } from "drizzle-orm";
 
-import { metricsPoints, modelArtifacts } from "@mad/db";
+import { type Database, metricsPoints, modelArtifacts } from "@mad/db";
 import { diagnoseTraining } from "@mad/quality";
 
 import type { AuthenticatedContext } from "../../context";
@@ -17,14 +17,12 @@ import { notFound, owned } from "./ownership";
 const finiteOrNull = (value: number | null): number | null =>
   value !== null && Number.isFinite(value) ? value : null;
 
-export async function modelMetrics(ctx: AuthenticatedContext, input: MetricsInput) {
-  const [artifact] = await ctx.db
-    .select({ jobId: modelArtifacts.jobId })
-    .from(modelArtifacts)
-    .where(owned(ctx, input.modelId))
-    .limit(1);
-  if (!artifact) throw notFound();
-  const rows = await ctx.db
+/**
+ * A job's whole loss history in step order: `rows` as stored (NaN and Infinity kept, for the
+ * diagnostics) and `points` with them as null (for the chart). models.compare reads it too.
+ */
+export async function lossHistory(db: Database, jobId: string) {
+  const rows = await db
     .select({
       step: metricsPoints.step,
       epoch: metricsPoints.epoch,
@@ -32,15 +30,8 @@ export async function modelMetrics(ctx: AuthenticatedContext, input: MetricsInpu
       validationLoss: metricsPoints.validationLoss,
     })
     .from(metricsPoints)
-    .where(eq(metricsPoints.jobId, artifact.jobId))
+    .where(eq(metricsPoints.jobId, jobId))
     .orderBy(metricsPoints.step);
-  const diagnostics = diagnoseTraining(
-    rows.map((row) => ({
-      step: row.step,
-      training_loss: row.trainingLoss,
-      validation_loss: row.validationLoss,
-    })),
-  );
   // NaN/Infinity (double precision allows them) are missing values, as in the quality score.
   const points: LossPoint[] = rows.map((row) => ({
     step: row.step,
@@ -48,10 +39,32 @@ export async function modelMetrics(ctx: AuthenticatedContext, input: MetricsInpu
     training_loss: finiteOrNull(row.trainingLoss),
     validation_loss: finiteOrNull(row.validationLoss),
   }));
+  return { rows, points };
+}
+
+/** The diagnostics (@mad/quality) over a whole stored history. */
+export function diagnoseHistory(rows: Awaited<ReturnType<typeof lossHistory>>["rows"]) {
+  return diagnoseTraining(
+    rows.map((row) => ({
+      step: row.step,
+      training_loss: row.trainingLoss,
+      validation_loss: row.validationLoss,
+    })),
+  );
+}
+
+export async function modelMetrics(ctx: AuthenticatedContext, input: MetricsInput) {
+  const [artifact] = await ctx.db
+    .select({ jobId: modelArtifacts.jobId })
+    .from(modelArtifacts)
+    .where(owned(ctx, input.modelId))
+    .limit(1);
+  if (!artifact) throw notFound();
+  const { rows, points } = await lossHistory(ctx.db, artifact.jobId);
   return {
     points: downsampleLossCurve(points, input.maxPoints),
     total_points: points.length,
-    diagnostics,
+    diagnostics: diagnoseHistory(rows),
   };
 }
 
