@@ -1,12 +1,12 @@
 import { useEffect, useState } from "react";
 
 import { copyToClipboard } from "../lib/browser";
+import { useHydrated } from "../lib/use-hydrated";
 
 /** A "Copy" button that exists only once JavaScript runs; without it the text stays selectable. */
 export function CopyButton({ text, label }: { text: string; label: string }) {
-  const [hydrated, setHydrated] = useState(false);
+  const hydrated = useHydrated();
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
-  useEffect(() => setHydrated(true), []);
   useEffect(() => {
     if (state === "idle") return;
     const timer = setTimeout(() => setState("idle"), 2000);

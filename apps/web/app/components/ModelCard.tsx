@@ -3,6 +3,7 @@ import { Link } from "@remix-run/react";
 import type { RouterOutputs } from "@mad/api";
 
 import { formatBytes, formatCost, formatDate } from "../lib/format";
+import { CompareCheckbox } from "./CompareSelection";
 import { QualityBadge, Stars, StatusBadge } from "./Quality";
 
 type ApiListedModel = RouterOutputs["models"]["list"]["models"][number];
@@ -26,7 +27,16 @@ export function toCardModel(model: ApiListedModel) {
 
 export type ListedModel = ReturnType<typeof toCardModel>;
 
-export function ModelCard({ model, back }: { model: ListedModel; back: string }) {
+export function ModelCard({
+  model,
+  back,
+  onCompareToggle,
+}: {
+  model: ListedModel;
+  back: string;
+  /** Shown with a "Compare" checkbox when the list offers comparing. */
+  onCompareToggle?: (id: string, checked: boolean) => void;
+}) {
   const href =
     back === "/models"
       ? `/models/${model.id}`
@@ -102,6 +112,9 @@ export function ModelCard({ model, back }: { model: ListedModel; back: string })
           <dd className="font-medium text-slate-800 tabular-nums">{formatCost(model.totalCost)}</dd>
         </div>
       </dl>
+      {onCompareToggle && (
+        <CompareCheckbox modelId={model.id} modelName={model.name} onToggle={onCompareToggle} />
+      )}
     </li>
   );
 }

@@ -2,9 +2,11 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, Link, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 
+import { CompareSelectionForm, useCompareSelection } from "../components/CompareSelection";
 import { ModelCard, toCardModel } from "../components/ModelCard";
 import { pluralize } from "../lib/format";
 import { listHref, type ListQuery, parseListQuery, SORT_OPTIONS } from "../lib/list-query";
+import { useHydrated } from "../lib/use-hydrated";
 import { useLiveRevalidation } from "../lib/use-live-revalidation";
 import { callApi } from "../server/api-errors.server";
 import { requireUser } from "../server/session.server";
@@ -154,6 +156,10 @@ export default function ModelsPage() {
   const back = listHref(query);
   const noModelsAtAll = pagination.total === 0 && !query.q;
   useLiveRevalidation({ active: models.some((model) => model.status === "processing") });
+  const hydrated = useHydrated();
+  const comparing = useCompareSelection(back);
+  // Comparing needs two models; the selection is of this page's cards.
+  const offerCompare = pagination.total >= 2 && models.length > 0;
 
   return (
     <div>
@@ -244,6 +250,12 @@ export default function ModelsPage() {
         </Form>
       )}
 
+      {offerCompare && (
+        <div className="mt-4">
+          <CompareSelectionForm count={comparing.selected.size} hydrated={hydrated} />
+        </div>
+      )}
+
       <div
         aria-busy={loadingList}
         className={`mt-6 transition-opacity ${loadingList ? "opacity-50" : ""}`}
@@ -273,7 +285,12 @@ export default function ModelsPage() {
         ) : (
           <ul className="grid grid-cols-1 gap-5 sm:grid-cols-2 lg:grid-cols-3">
             {models.map((model) => (
-              <ModelCard key={model.id} model={model} back={back} />
+              <ModelCard
+                key={model.id}
+                model={model}
+                back={back}
+                onCompareToggle={offerCompare ? comparing.toggle : undefined}
+              />
             ))}
           </ul>
         )}

@@ -6,13 +6,14 @@
  */
 import { z } from "zod";
 
+import {
+  COMPARE_MAX_MODELS as COMPARE_MAX,
+  COMPARE_MIN_MODELS as COMPARE_MIN,
+} from "@mad/api/limits";
+
 import type { Alignment } from "../lib/compare-series";
 import { badRequest, callApi, notFound } from "../server/api-errors.server";
 import type { ServerCaller } from "../server/context.server";
-
-/** As models.compare allows (its inputs are the authority; these make the page's messages). */
-export const COMPARE_MIN = 2;
-export const COMPARE_MAX = 4;
 
 /** Points per model: four overlaid curves of 300 points fill the chart's 760 px. */
 const CHART_POINTS = 300;

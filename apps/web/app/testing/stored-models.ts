@@ -25,6 +25,8 @@ export const DATASETS = [
   "Code review comments",
   "Medical notes (deid)",
 ];
+/** Learning rates the factories cycle through, so compared models differ as real runs do. */
+const LEARNING_RATES = [0.0002, 0.0001, 0.00005];
 const BASE_MODELS = [
   "meta-llama/Llama-3.1-8B-Instruct",
   "mistralai/Mistral-7B-Instruct-v0.3",
@@ -50,6 +52,8 @@ function safetensors(seed: number): Buffer {
   return Buffer.concat([length, header, data]);
 }
 
+const learningRateOf = (seed: number) => LEARNING_RATES[seed % LEARNING_RATES.length]!;
+
 function adapterFiles(seed: number): Record<string, Buffer> {
   const json = (value: unknown) => Buffer.from(JSON.stringify(value, null, 2));
   return {
@@ -61,7 +65,7 @@ function adapterFiles(seed: number): Record<string, Buffer> {
       target_modules: ["q_proj", "v_proj"],
     }),
     "training_args.json": json({
-      learning_rate: 0.0002,
+      learning_rate: learningRateOf(seed),
       per_device_train_batch_size: 8,
       num_train_epochs: 3,
     }),
@@ -106,7 +110,17 @@ export async function createStoredModel(
     ...(options.datasetId ? { datasetId: options.datasetId } : {}),
     datasetName: options.datasetName ?? DATASETS[seed % DATASETS.length]!,
     completedAt,
-    job: { startedAt, finalCost },
+    job: {
+      startedAt,
+      finalCost,
+      hyperparameters: {
+        learning_rate: learningRateOf(seed),
+        batch_size: 8,
+        epochs: 3,
+        rank: 16,
+        lora_alpha: 32,
+      },
+    },
     quality,
     summary: {
       epochs_completed: 3,

@@ -18,8 +18,9 @@ export interface ReviewPage {
 
 export async function reviewPages(models: ModelFactory): Promise<ReviewPage[]> {
   const { artifact: stored } = await models.stored({ steps: 224, kind: "good" });
-  await models.stored({ steps: 40, kind: "overfit" });
+  const { artifact: overfit } = await models.stored({ steps: 40, kind: "overfit" });
   const { processing, failed } = await models.inFlight();
+  const compared = `ids=${stored.id}&ids=${overfit.id}`;
   return [
     { name: "login", path: "/login", as: "nobody" },
     { name: "models-list", path: "/models", as: "owner" },
@@ -45,6 +46,8 @@ export async function reviewPages(models: ModelFactory): Promise<ReviewPage[]> {
         await page.getByTestId("download-links").waitFor();
       },
     },
+    { name: "compare", path: `/models/compare?${compared}`, as: "owner" },
+    { name: "compare-by-epoch", path: `/models/compare?${compared}&align=epoch`, as: "owner" },
     { name: "model-processing", path: `/models/${processing.id}`, as: "owner" },
     { name: "model-failed", path: `/models/${failed.id}`, as: "owner" },
     { name: "notifications", path: "/notifications", as: "owner" },

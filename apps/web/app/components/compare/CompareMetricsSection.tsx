@@ -9,6 +9,7 @@ import {
   formatPercent,
 } from "../../lib/format";
 import { asConvergence, CONVERGENCE_LABEL } from "../../lib/quality";
+import { HorizontalScroll } from "../HorizontalScroll";
 import { Section } from "../model/Section";
 import type { ComparedModel } from "./types";
 
@@ -41,7 +42,7 @@ export function CompareMetricsSection({ models }: { models: ComparedModel[] }) {
   ];
   return (
     <Section id="compare-metrics" title="Metrics">
-      <div className="overflow-x-auto">
+      <HorizontalScroll label="Metrics table">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">
             Metrics of the compared models, one column per model
@@ -75,7 +76,7 @@ export function CompareMetricsSection({ models }: { models: ComparedModel[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </HorizontalScroll>
     </Section>
   );
 }

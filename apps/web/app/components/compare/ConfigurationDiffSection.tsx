@@ -1,3 +1,4 @@
+import { HorizontalScroll } from "../HorizontalScroll";
 import { Section } from "../model/Section";
 import type { ComparedModel, DiffRow } from "./types";
 
@@ -35,7 +36,7 @@ export function ConfigurationDiffSection({
         </p>
       }
     >
-      <div className="overflow-x-auto">
+      <HorizontalScroll label="Configuration table">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">
             Configuration of the compared models; rows marked Differs have different values
@@ -81,7 +82,7 @@ export function ConfigurationDiffSection({
             ))}
           </tbody>
         </table>
-      </div>
+      </HorizontalScroll>
     </Section>
   );
 }

@@ -1,7 +1,7 @@
 import { Form, useFetcher } from "@remix-run/react";
-import { useEffect, useState } from "react";
 
 import { formatBytes } from "../../lib/format";
+import { useHydrated } from "../../lib/use-hydrated";
 import { CopyButton } from "../CopyButton";
 import { DownloadPanel } from "./DownloadPanel";
 import { Section } from "./Section";
@@ -55,13 +55,6 @@ function VerifyFiles({ model }: { model: ModelDetail }) {
 }
 
 type DownloadFetcher = ReturnType<typeof useFetcher<ModelActionResult>>;
-
-/** Whether the page's script runs (after hydration); false in the server's HTML. */
-function useHydrated(): boolean {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
-}
 
 function FileRow({
   file,

@@ -3,6 +3,8 @@ import { z } from "zod";
 
 import { ALIAS_PATTERN } from "@mad/db";
 
+import { COMPARE_MAX_MODELS, COMPARE_MIN_MODELS } from "../../limits";
+
 const modelId = z.uuid({ error: "must be a UUID" });
 
 // Postgres text cannot hold NUL, and no one searches for control characters.
@@ -86,10 +88,6 @@ export const resolveAliasInput = z.object({
 });
 
 export type ResolveAliasInput = z.output<typeof resolveAliasInput>;
-
-/** Limits of models.compare: a chart of more than four overlaid runs is no longer readable. */
-export const COMPARE_MIN_MODELS = 2;
-export const COMPARE_MAX_MODELS = 4;
 
 export const compareInput = z.object({
   modelIds: z
