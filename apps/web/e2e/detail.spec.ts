@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
+import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 
 import { softDeleteArtifact } from "@mad/db";
@@ -71,6 +72,47 @@ for (const width of [1280, 390]) {
     // Once ≈ 5 px on a phone.
     expect(drawn.smallestLabelPx).toBeGreaterThanOrEqual(10);
     await expect(page.getByTestId("quality-explanation")).toContainText("Training loss");
+  });
+}
+
+for (const width of [1280, 390]) {
+  test(`at ${width} px an overfitting run: the story says where it began and the chart marks it`, async ({
+    page,
+    models,
+  }) => {
+    await page.setViewportSize({ width, height: 900 });
+    const { artifact } = await models.stored({ steps: 240, kind: "overfit" });
+    await page.goto(`/models/${artifact.id}`);
+    const story = page.getByRole("region", { name: "What happened in training" });
+    const sentence = story.getByText(/^Overfitting began at step \d+/);
+    await expect(sentence).toBeVisible();
+    const onset = Number(/step (\d+)/.exec(await sentence.innerText())![1]);
+    const best = Number(
+      /lowest at step (\d+)/.exec(await story.getByText(/lowest at step/).innerText())![1],
+    );
+
+    const drawn = await visibleChart(page);
+    const chart = page.getByRole("img", { name: /Loss by training step/ });
+    for (const [kind, step] of [
+      ["overfitting_onset", onset],
+      ["best_step", best],
+    ] as const) {
+      const marker = chart.locator(`[data-marker="${kind}"]`);
+      await expect(marker).toHaveAttribute("data-step", String(step));
+      // The marker is inside the plot, and its label is readable and on the screen.
+      const x = Number(await marker.locator("line").getAttribute("x1"));
+      expect(x).toBeGreaterThanOrEqual(drawn.box.left);
+      expect(x).toBeLessThanOrEqual(drawn.box.right);
+      const label = (await marker.locator("text").boundingBox())!;
+      expect(label.height).toBeGreaterThanOrEqual(10);
+      expect(label.x).toBeGreaterThanOrEqual(0);
+      expect(label.x + label.width).toBeLessThanOrEqual(width);
+    }
+    const results = await new AxeBuilder({ page })
+      .include(`section[aria-labelledby="story-title"]`)
+      .include(`section[aria-labelledby="curve-title"]`)
+      .analyze();
+    expect(results.violations.map((violation) => violation.id)).toEqual([]);
   });
 }
 

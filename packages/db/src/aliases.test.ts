@@ -143,13 +143,13 @@ describe("aliases", () => {
     const [v1, v2] = models.map((model) => model.id);
     await moveAlias(database.db, { userId, artifactId: v1!, alias: "staging" });
     expect(await removeAlias(database.db, { userId, artifactId: v2!, alias: "staging" })).toBe(
-      false,
+      "not-held",
     );
     expect(
       await removeAlias(database.db, { userId: randomUUID(), artifactId: v1!, alias: "staging" }),
-    ).toBe(false);
+    ).toBe("no-such-model");
     expect(await removeAlias(database.db, { userId, artifactId: v1!, alias: "staging" })).toBe(
-      true,
+      "removed",
     );
     expect(await resolveAlias(database.db, { userId, datasetId, alias: "staging" })).toBeNull();
   });

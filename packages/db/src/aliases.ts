@@ -78,16 +78,19 @@ export async function moveAlias(
 }
 
 /** Takes `alias` off the model that holds it; false when the caller's model does not hold it. */
+/** What removeAlias did: a missing, deleted or another user's model is "no-such-model". */
+export type AliasRemoval = "removed" | "no-such-model" | "not-held";
+
 export async function removeAlias(
   db: Queryable,
   input: { userId: string; artifactId: string; alias: string },
-): Promise<boolean> {
+): Promise<AliasRemoval> {
   return db.transaction(async (tx) => {
     const [model] = await tx
       .select({ datasetId: modelArtifacts.datasetId })
       .from(modelArtifacts)
       .where(ownedLiveArtifact(input.userId, input.artifactId));
-    if (!model) return false;
+    if (!model) return "no-such-model";
     await lockAlias(tx, model.datasetId, input.alias);
     const removed = await tx
       .delete(modelAliases)
@@ -100,7 +103,7 @@ export async function removeAlias(
         ),
       )
       .returning({ alias: modelAliases.alias });
-    if (removed.length === 0) return false;
+    if (removed.length === 0) return "not-held";
     await tx.insert(modelAliasMoves).values({
       userId: input.userId,
       datasetId: model.datasetId,
@@ -110,7 +113,7 @@ export async function removeAlias(
       movedBy: input.userId,
       movedAt: sql`clock_timestamp()`,
     });
-    return true;
+    return "removed";
   });
 }
 

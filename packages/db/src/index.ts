@@ -3,6 +3,7 @@
 // in `@mad/db/factories`, test databases and artifact factories in `@mad/db/testing`.
 export {
   ALIAS_PATTERN,
+  type AliasRemoval,
   type ModelLine,
   modelLineAliases,
   moveAlias,
