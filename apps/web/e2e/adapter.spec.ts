@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 
 import type { DbClient } from "@mad/db";
 
-import { ADA, expect, GRACE, logIn, test } from "./fixtures";
+import { ADA, expect, expectNoSidewaysScroll, GRACE, logIn, test } from "./fixtures";
 
 test.beforeEach(async ({ context }) => {
   await logIn(context, ADA);
@@ -43,11 +43,7 @@ for (const viewport of [
         `--max-lora-rank ${model.max_rank}`,
       );
       await expect(page.getByRole("region", { name: "What happened in training" })).toBeVisible();
-      // Nothing is wider than the screen.
-      const overflow = await page.evaluate<number>(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth",
-      );
-      expect(overflow).toBeLessThanOrEqual(0);
+      await expectNoSidewaysScroll(page);
       await page.screenshot({
         path: `test-results/screenshots/model-adapter-${viewport.width}.png`,
         fullPage: true,

@@ -4,9 +4,8 @@
  * at 1280 and 390 px, axe-clean and no wider than the screen; a selection out of range is
  * explained on the list; without JavaScript the same GET form makes the same comparison.
  */
-import AxeBuilder from "@axe-core/playwright";
 
-import { expect, logIn, test } from "./fixtures";
+import { expect, expectAxeClean, expectNoSidewaysScroll, logIn, test } from "./fixtures";
 
 for (const width of [1280, 390]) {
   test(`at ${width} px three models ticked on the list are compared on one page`, async ({
@@ -65,16 +64,11 @@ for (const width of [1280, 390]) {
     );
     await expect(chart).toHaveAttribute("data-align", "epoch");
 
-    const overflow = await page.evaluate(
-      "document.documentElement.scrollWidth - document.documentElement.clientWidth",
-    );
-    expect(overflow).toBe(0);
-    const results = await new AxeBuilder({ page }).analyze();
-    expect(results.violations.map((violation) => violation.id)).toEqual([]);
+    await expectNoSidewaysScroll(page);
+    await expectAxeClean(page);
 
     await page.goto("/models");
-    const list = await new AxeBuilder({ page }).include("main").analyze();
-    expect(list.violations.map((violation) => violation.id)).toEqual([]);
+    await expectAxeClean(page, "main");
   });
 }
 

@@ -4,13 +4,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 
 import { softDeleteArtifact } from "@mad/db";
 
 import { createStoredModel } from "../app/testing/stored-models";
-import { expect, logIn, newUser, sha256OfFile, test } from "./fixtures";
+import { expect, expectAxeClean, logIn, newUser, sha256OfFile, test } from "./fixtures";
 
 const run = promisify(execFile);
 
@@ -108,11 +107,11 @@ for (const width of [1280, 390]) {
       expect(label.x).toBeGreaterThanOrEqual(0);
       expect(label.x + label.width).toBeLessThanOrEqual(width);
     }
-    const results = await new AxeBuilder({ page })
-      .include(`section[aria-labelledby="story-title"]`)
-      .include(`section[aria-labelledby="curve-title"]`)
-      .analyze();
-    expect(results.violations.map((violation) => violation.id)).toEqual([]);
+    await expectAxeClean(
+      page,
+      `section[aria-labelledby="story-title"]`,
+      `section[aria-labelledby="curve-title"]`,
+    );
   });
 }
 

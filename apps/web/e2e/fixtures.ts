@@ -7,7 +7,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 
-import { type BrowserContext, test as base } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { type BrowserContext, expect, type Page, test as base } from "@playwright/test";
 
 import { createDb, type DbClient, DEMO_USERS } from "@mad/db";
 import { type ArtifactStorage, createStorage } from "@mad/storage";
@@ -50,6 +51,22 @@ export async function logIn(
 ): Promise<void> {
   const cookie = await sessionCookieFor(user.id, user.email);
   await context.addCookies([{ ...cookie, url, httpOnly: true, sameSite: "Lax" }]);
+}
+
+/** Nothing on the page is wider than the viewport (no sideways scroll on a phone). */
+export async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const overflow = await page.evaluate<number>(
+    "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+  );
+  expect(overflow, "the page scrolls sideways").toBeLessThanOrEqual(0);
+}
+
+/** No axe violation on the page, or in the parts the selectors pick. */
+export async function expectAxeClean(page: Page, ...include: string[]): Promise<void> {
+  let builder = new AxeBuilder({ page });
+  for (const selector of include) builder = builder.include(selector);
+  const results = await builder.analyze();
+  expect(results.violations.map((violation) => violation.id)).toEqual([]);
 }
 
 export async function sha256OfFile(path: string): Promise<string> {

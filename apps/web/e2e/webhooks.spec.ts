@@ -3,9 +3,8 @@
  * delivery listed under it, a refused URL explained, delete with confirmation; at 1280 and 390
  * px nothing overflows and axe finds nothing.
  */
-import AxeBuilder from "@axe-core/playwright";
 
-import { expect, logIn, test } from "./fixtures";
+import { expect, expectAxeClean, expectNoSidewaysScroll, logIn, test } from "./fixtures";
 
 for (const width of [1280, 390]) {
   test(`at ${width} px a user adds a webhook endpoint, sees its delivery, and deletes it`, async ({
@@ -50,12 +49,8 @@ for (const width of [1280, 390]) {
     );
     await expect(endpoint).toContainText("model.ready");
 
-    const overflow = await page.evaluate(
-      "document.documentElement.scrollWidth - document.documentElement.clientWidth",
-    );
-    expect(overflow).toBe(0);
-    const results = await new AxeBuilder({ page }).analyze();
-    expect(results.violations.map((violation) => violation.id)).toEqual([]);
+    await expectNoSidewaysScroll(page);
+    await expectAxeClean(page);
 
     await endpoint.getByLabel("Yes, delete this endpoint").check();
     await endpoint.getByRole("button", { name: "Delete endpoint" }).click();

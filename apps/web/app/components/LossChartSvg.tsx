@@ -1,12 +1,5 @@
-import type { ComponentProps } from "react";
-
-import {
-  chartGeometry,
-  type ChartLayout,
-  type ChartMarker,
-  type SeriesPoint,
-  tickLabel,
-} from "../lib/chart";
+import { chartGeometry, type ChartLayout, type ChartMarker, type SeriesPoint } from "../lib/chart";
+import { ChartAxes } from "./ChartAxes";
 
 /**
  * Two drawings of the same chart: a wide one for tablets and desktops, and a narrow one with
@@ -83,27 +76,6 @@ function SeriesDots({ name, series, x, y }: SeriesProps) {
   ));
 }
 
-function Tick({
-  value,
-  line,
-  lineClassName,
-  label,
-}: {
-  value: number;
-  line: { x1: number; x2: number; y1: number; y2: number };
-  lineClassName: string;
-  label: ComponentProps<"text">;
-}) {
-  return (
-    <g>
-      <line {...line} className={lineClassName} />
-      <text {...label} className="fill-slate-700 text-[13px]">
-        {tickLabel(value)}
-      </text>
-    </g>
-  );
-}
-
 export interface LossChartSvgProps {
   variant: ChartVariant;
   training: SeriesPoint[];
@@ -122,11 +94,12 @@ export function LossChartSvg({
   className,
 }: LossChartSvgProps) {
   const layout = LAYOUTS[variant];
-  const { xTicks, yTicks, plot, x, y } = chartGeometry(
+  const geometry = chartGeometry(
     [...training, ...validation],
     layout,
     markers.map((m) => m.step),
   );
+  const { plot, x, y } = geometry;
   const titleId = `loss-chart-title-${variant}`;
   const descId = `loss-chart-desc-${variant}`;
   const middle = (plot.left + plot.right) / 2;
@@ -145,53 +118,7 @@ export function LossChartSvg({
     >
       <title id={titleId}>Loss by training step</title>
       <desc id={descId}>{summary}</desc>
-      {yTicks.map((tick) => (
-        <Tick
-          key={`y${tick}`}
-          value={tick}
-          line={{ x1: plot.left, x2: plot.right, y1: y(tick), y2: y(tick) }}
-          lineClassName="stroke-slate-200"
-          label={{ x: plot.left - 8, y: y(tick), textAnchor: "end", dominantBaseline: "middle" }}
-        />
-      ))}
-      {xTicks.map((tick) => (
-        <Tick
-          key={`x${tick}`}
-          value={tick}
-          line={{ x1: x(tick), x2: x(tick), y1: plot.bottom, y2: plot.bottom + 5 }}
-          lineClassName="stroke-slate-500"
-          label={{ x: x(tick), y: plot.bottom + 20, textAnchor: "middle" }}
-        />
-      ))}
-      <line
-        x1={plot.left}
-        x2={plot.right}
-        y1={plot.bottom}
-        y2={plot.bottom}
-        className="stroke-slate-500"
-      />
-      <line
-        x1={plot.left}
-        x2={plot.left}
-        y1={plot.top}
-        y2={plot.bottom}
-        className="stroke-slate-500"
-      />
-      <text
-        x={middle}
-        y={layout.height - 6}
-        textAnchor="middle"
-        className="fill-slate-700 text-[13px]"
-      >
-        Step
-      </text>
-      <text
-        transform={`translate(14 ${(plot.top + plot.bottom) / 2}) rotate(-90)`}
-        textAnchor="middle"
-        className="fill-slate-700 text-[13px]"
-      >
-        Loss
-      </text>
+      <ChartAxes geometry={geometry} layout={layout} xTitle="Step" />
       {markers.map((marker, index) => {
         const colors = MARKER_CLASS[marker.kind];
         const mx = x(marker.step);

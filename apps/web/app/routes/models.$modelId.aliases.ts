@@ -3,30 +3,21 @@
  * (models.moveAlias) or takes one off it (models.removeAlias), then goes back to the model page
  * with a one-time message saying what happened or why not. A GET just goes to the model page.
  */
-import { type ActionFunctionArgs, redirect } from "@remix-run/node";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 
 import { apiErrorCode, notFound } from "../server/api-errors.server";
-import { assertSameOrigin, flashHeader, requireUser } from "../server/session.server";
-import { modelIdFrom } from "./models.$modelId.server";
+import { modelFormPost, redirectToModelPage } from "./models.$modelId.server";
 
 const aliasForm = z.object({
   intent: z.enum(["move", "remove"]),
   alias: z.string().max(100),
 });
 
-export function loader({ params }: { params: { modelId?: string } }) {
-  return redirect(`/models/${modelIdFrom(params)}`);
-}
+export const loader = redirectToModelPage;
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  await assertSameOrigin(request);
-  const { caller } = await requireUser(request);
-  const modelId = modelIdFrom(params);
-  const back = async (message: string) =>
-    redirect(`/models/${modelId}#line-title`, {
-      headers: { "Set-Cookie": await flashHeader(message) },
-    });
+  const { caller, modelId, back } = await modelFormPost(request, params, "#line-title");
   const parsed = aliasForm.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return back("Alias not changed: the form was not understood.");
   const { intent, alias } = parsed.data;

@@ -3,12 +3,11 @@
  * (models.update), then goes back to the model page with a one-time message saying it was saved
  * or why not. A GET just goes to the model page.
  */
-import { type ActionFunctionArgs, redirect } from "@remix-run/node";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 
 import { apiErrorCode, notFound } from "../server/api-errors.server";
-import { assertSameOrigin, flashHeader, requireUser } from "../server/session.server";
-import { modelIdFrom } from "./models.$modelId.server";
+import { modelFormPost, redirectToModelPage } from "./models.$modelId.server";
 
 const detailsForm = z.object({
   name: z.string().max(200),
@@ -16,17 +15,10 @@ const detailsForm = z.object({
   tags: z.string().max(1_000),
 });
 
-export function loader({ params }: { params: { modelId?: string } }) {
-  return redirect(`/models/${modelIdFrom(params)}`);
-}
+export const loader = redirectToModelPage;
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  await assertSameOrigin(request);
-  const { caller } = await requireUser(request);
-  const modelId = modelIdFrom(params);
-  const page = `/models/${modelId}`;
-  const back = async (message: string) =>
-    redirect(page, { headers: { "Set-Cookie": await flashHeader(message) } });
+  const { caller, modelId, back } = await modelFormPost(request, params);
   const parsed = detailsForm.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return back("Details not saved: the form was too long.");
   const tags = parsed.data.tags

@@ -12,7 +12,7 @@ import { lossChartMarkers } from "../lib/chart-markers";
 import { safeBackHref } from "../lib/list-query";
 import { apiErrorCode, callApi, notFound } from "../server/api-errors.server";
 import type { ServerCaller } from "../server/context.server";
-import { flashHeader } from "../server/session.server";
+import { assertSameOrigin, flashHeader, requireUser } from "../server/session.server";
 
 /** The most loss-curve points the page asks for; the API downsamples longer histories. */
 const CHART_POINTS = 600;
@@ -24,6 +24,27 @@ export function modelIdFrom(params: { modelId?: string }): string {
   // A malformed id is just another model that does not exist.
   if (!parsed.success) notFound();
   return parsed.data.toLowerCase();
+}
+
+/** A GET of one of the model page's form endpoints: it just goes to the model page. */
+export function redirectToModelPage({ params }: { params: { modelId?: string } }) {
+  return redirect(`/models/${modelIdFrom(params)}`);
+}
+
+/**
+ * The start of a POST to one of the model page's form endpoints (details, aliases): same origin,
+ * a signed-in user, the model id, and `back(message)` to the model page (at `anchor`) with a
+ * one-time message.
+ */
+export async function modelFormPost(request: Request, params: { modelId?: string }, anchor = "") {
+  await assertSameOrigin(request);
+  const { caller } = await requireUser(request);
+  const modelId = modelIdFrom(params);
+  const back = async (message: string) =>
+    redirect(`/models/${modelId}${anchor}`, {
+      headers: { "Set-Cookie": await flashHeader(message) },
+    });
+  return { caller, modelId, back };
 }
 
 /** Where "Back to models" goes: the list URL the user came from, if it is one. */

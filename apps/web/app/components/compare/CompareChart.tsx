@@ -1,5 +1,6 @@
-import { chartGeometry, type SeriesPoint, tickLabel } from "../../lib/chart";
+import { chartGeometry, type SeriesPoint } from "../../lib/chart";
 import type { Alignment, ModelSeries } from "../../lib/compare-series";
+import { ChartAxes } from "../ChartAxes";
 import { type ChartVariant, LAYOUTS } from "../LossChartSvg";
 
 /**
@@ -49,7 +50,8 @@ export function CompareChart({
   const layout = LAYOUTS[variant];
   const all = series.flatMap((s) => [...s.training, ...s.validation]);
   if (all.length === 0) return null;
-  const { xTicks, yTicks, plot, x, y } = chartGeometry(all, layout);
+  const geometry = chartGeometry(all, layout);
+  const { x, y } = geometry;
   const titleId = `compare-chart-title-${variant}`;
   return (
     <svg
@@ -64,74 +66,11 @@ export function CompareChart({
       <title id={titleId}>
         {`Training and validation loss by ${align} of ${names.join(", ")}`}
       </title>
-      {yTicks.map((tick) => (
-        <g key={`y${tick}`}>
-          <line
-            x1={plot.left}
-            x2={plot.right}
-            y1={y(tick)}
-            y2={y(tick)}
-            className="stroke-slate-200"
-          />
-          <text
-            x={plot.left - 8}
-            y={y(tick)}
-            textAnchor="end"
-            dominantBaseline="middle"
-            className="fill-slate-700 text-[13px]"
-          >
-            {tickLabel(tick)}
-          </text>
-        </g>
-      ))}
-      {xTicks.map((tick) => (
-        <g key={`x${tick}`}>
-          <line
-            x1={x(tick)}
-            x2={x(tick)}
-            y1={plot.bottom}
-            y2={plot.bottom + 5}
-            className="stroke-slate-500"
-          />
-          <text
-            x={x(tick)}
-            y={plot.bottom + 20}
-            textAnchor="middle"
-            className="fill-slate-700 text-[13px]"
-          >
-            {tickLabel(tick)}
-          </text>
-        </g>
-      ))}
-      <line
-        x1={plot.left}
-        x2={plot.right}
-        y1={plot.bottom}
-        y2={plot.bottom}
-        className="stroke-slate-500"
+      <ChartAxes
+        geometry={geometry}
+        layout={layout}
+        xTitle={align === "epoch" ? "Epoch" : "Step"}
       />
-      <line
-        x1={plot.left}
-        x2={plot.left}
-        y1={plot.top}
-        y2={plot.bottom}
-        className="stroke-slate-500"
-      />
-      <text
-        x={(plot.left + plot.right) / 2}
-        y={layout.height - 6}
-        textAnchor="middle"
-        className="fill-slate-700 text-[13px]"
-      >
-        {align === "epoch" ? "Epoch" : "Step"}
-      </text>
-      <text
-        transform={`translate(14 ${(plot.top + plot.bottom) / 2}) rotate(-90)`}
-        textAnchor="middle"
-        className="fill-slate-700 text-[13px]"
-      >
-        Loss
-      </text>
       {series.map((model, index) => {
         const style = MODEL_STYLES[index % MODEL_STYLES.length]!;
         const last = model.training.at(-1) ?? model.validation.at(-1);
