@@ -8,11 +8,12 @@
  * 2. the server process's peak RSS growth while serving a 64 MiB vs a 1 GiB bundle to a client
  *    that reads at BENCH_SLOW_MIBPS (default 100 MiB/s: slower than the disk, so a server that
  *    ignored back-pressure would hold the difference in memory);
- * 3. `mad pull` (the CLI's bin, a child process) of the 1 GiB model vs `curl` of the same signed
- *    URLs in parallel (target ≥ 0.9×).
+ * 3. `mad pull` (the CLI's bin, a child process, running the CLI's build as a user's would after
+ *    `pnpm --filter @mad/cli build`) of the 1 GiB model vs `curl` of the same signed URLs in
+ *    parallel (target ≥ 0.9×).
  *
  * BENCH_LARGE_MIB (1024) and BENCH_SMALL_MIB (64) size the two models; BENCH_SKIP_BUILD=1 reuses
- * the last build.
+ * the last builds.
  */
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -143,6 +144,7 @@ async function peakRssGrowth(pid: number, work: () => Promise<unknown>): Promise
 }
 
 async function main() {
+  if (process.env.BENCH_SKIP_BUILD !== "1") await run("pnpm", ["--filter", "@mad/cli", "build"]);
   const stack = await startStack({
     ...benchStackOptions({
       reuseBuild: process.env.BENCH_SKIP_BUILD === "1",

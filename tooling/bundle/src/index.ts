@@ -7,7 +7,7 @@
  * `import.meta.url` (migrations, the embedded Postgres supervisor), so each module's
  * `import.meta.url` is pinned to its original file.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -38,10 +38,16 @@ export async function compile(
      * registry.
      */
     external?: string[];
+    /**
+     * Also write `{outDir}/{name}.inputs.json`: the absolute paths of the files outside
+     * node_modules that went into the bundle, so a launcher can tell a bundle older than its
+     * sources (and then run the sources instead).
+     */
+    recordInputs?: boolean;
   } = {},
 ): Promise<string> {
   const outfile = path.join(outDir, `${name}.mjs`);
-  await build({
+  const result = await build({
     entryPoints: [entry],
     bundle: true,
     platform: "node",
@@ -56,6 +62,16 @@ export async function compile(
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
     logLevel: "error",
+    metafile: options.recordInputs === true,
   });
+  if (options.recordInputs && result.metafile) {
+    const inputs = Object.keys(result.metafile.inputs)
+      .filter((input) => !input.split(/[\\/]/).includes("node_modules"))
+      .map((input) => path.resolve(input));
+    await writeFile(
+      path.join(outDir, `${name}.inputs.json`),
+      `${JSON.stringify(inputs, null, 1)}\n`,
+    );
+  }
   return outfile;
 }

@@ -4,9 +4,14 @@
  * read whole is checked against its recorded CRC-32 on the way: bytes that changed in storage
  * end the stream with an error (the client sees a short download) instead of a silently corrupt
  * archive. A partly read entry cannot be checked; the client's `unzip -t` still can.
+ *
+ * The check runs on every byte the server sends, so its speed is the bundle's: node:zlib's
+ * crc32 does ~1.2 GB/s here and cost the bundle a fifth of its throughput against a plain file
+ * download; @node-rs/crc32 (SIMD, same polynomial and seed argument) does ~9 GB/s.
  */
 import type { Readable } from "node:stream";
-import { crc32 } from "node:zlib";
+
+import { crc32 } from "@node-rs/crc32";
 
 import type { ZipEntry, ZipLayout } from "./zip-layout";
 

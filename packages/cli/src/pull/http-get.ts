@@ -1,12 +1,13 @@
 /**
- * The GET a file download makes: node:http(s) by default — its Node stream body costs far less
- * per chunk than fetch's web stream (measured: fewer allocations, less GC at ~1 GB/s) — or any
+ * The GET a file download makes: undici's `request` by default — its Node stream body costs
+ * the least per chunk of the clients measured on a 1 GiB loopback download (user CPU 0.8 s
+ * against node:http's 1.3 s; `fetch`'s web stream body costs more than either) — or any
  * fetch-compatible function (tests, proxies).
  */
-import { type IncomingMessage, request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
+
+import { request } from "undici";
 
 export interface GetResponse {
   status: number;
@@ -20,24 +21,23 @@ export type HttpGet = (
   signal?: AbortSignal,
 ) => Promise<GetResponse>;
 
-export const nodeHttpGet: HttpGet = (url, headers, signal) =>
-  new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const send = target.protocol === "https:" ? httpsRequest : httpRequest;
-    const request = send(target, { method: "GET", headers, ...(signal ? { signal } : {}) });
-    request.once("response", (response: IncomingMessage) => {
-      resolve({
-        status: response.statusCode ?? 0,
-        header: (name) => {
-          const value = response.headers[name.toLowerCase()];
-          return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
-        },
-        body: response,
-      });
-    });
-    request.once("error", reject);
-    request.end();
+export const undiciGet: HttpGet = async (url, headers, signal) => {
+  const response = await request(url, {
+    method: "GET",
+    headers,
+    ...(signal ? { signal } : {}),
+    // A large file over a slow link is still one long response: only a stalled one (nothing
+    // for 5 minutes, undici's default) or a broken connection is retried from the disk.
   });
+  return {
+    status: response.statusCode,
+    header: (name) => {
+      const value = response.headers[name.toLowerCase()];
+      return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+    },
+    body: response.body,
+  };
+};
 
 export function fetchGet(fetchImpl: typeof fetch): HttpGet {
   return async (url, headers, signal) => {

@@ -14,7 +14,7 @@ import { downloadFile, type FileToPull } from "./download-file";
 import { PullFailedError, UnknownFilesError } from "./errors";
 import type { PulledFile, PullEvent } from "./events";
 import { assertSafeFileName } from "./file-names";
-import { fetchGet, nodeHttpGet } from "./http-get";
+import { fetchGet, undiciGet } from "./http-get";
 
 export interface PullOptions {
   /** File names to pull; default every file. */
@@ -23,7 +23,7 @@ export interface PullOptions {
   signal?: AbortSignal;
   /** Files downloaded at the same time (default 4). */
   concurrency?: number;
-  /** A fetch for the storage downloads (tests, proxies); default node:http(s). */
+  /** A fetch for the storage downloads (tests, proxies); default undici's `request`. */
   fetch?: typeof fetch;
   retryDelayMs?: number;
 }
@@ -75,7 +75,7 @@ export async function pullModel(
             );
             return again.download_urls[file.name]!;
           },
-          get: options.fetch ? fetchGet(options.fetch) : nodeHttpGet,
+          get: options.fetch ? fetchGet(options.fetch) : undiciGet,
           onEvent,
           ...(signal ? { signal } : {}),
           ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
