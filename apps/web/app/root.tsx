@@ -23,6 +23,7 @@ import { ErrorPage, errorTitle } from "./components/ErrorPage";
 import { useNonce } from "./lib/nonce";
 import { skipRevalidationAfterSigning } from "./lib/revalidation";
 import { useFocusAfterActions } from "./lib/use-focus-after-actions";
+import { useHydrated } from "./lib/use-hydrated";
 import { consumeFlash, getOptionalUser } from "./server/session.server";
 import stylesheet from "./tailwind.css?url";
 
@@ -154,6 +155,8 @@ function PendingBar() {
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   useFocusAfterActions("main");
+  // Tells a browser test that the page's script runs (a click before it is a no-JS form post).
+  const hydrated = useHydrated();
   return (
     <html lang="en" className="h-full">
       <head>
@@ -162,7 +165,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Meta />
         <Links />
       </head>
-      <body className="flex min-h-full flex-col">
+      <body className="flex min-h-full flex-col" data-hydrated={hydrated ? "true" : undefined}>
         <a
           href="#main"
           className="sr-only z-50 rounded-md bg-white px-4 py-2 font-semibold text-indigo-800 focus:not-sr-only focus:absolute focus:top-2 focus:left-2"

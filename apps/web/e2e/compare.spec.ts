@@ -5,7 +5,14 @@
  * explained on the list; without JavaScript the same GET form makes the same comparison.
  */
 
-import { expect, expectAxeClean, expectNoSidewaysScroll, logIn, test } from "./fixtures";
+import {
+  expect,
+  expectAxeClean,
+  expectNoSidewaysScroll,
+  logIn,
+  test,
+  waitForHydration,
+} from "./fixtures";
 
 for (const width of [1280, 390]) {
   test(`at ${width} px three models ticked on the list are compared on one page`, async ({
@@ -20,6 +27,7 @@ for (const width of [1280, 390]) {
     const names = made.map((model) => model.artifact.name);
 
     await page.goto("/models");
+    await waitForHydration(page);
     const hint = page.getByTestId("compare-hint");
     await expect(hint).toHaveText("Tick 2 to 4 models to compare them.");
     // One box is not enough: the list says so and stays where it is.

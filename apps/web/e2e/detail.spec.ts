@@ -9,7 +9,15 @@ import type { Page } from "@playwright/test";
 import { softDeleteArtifact } from "@mad/db";
 
 import { createStoredModel } from "../app/testing/stored-models";
-import { expect, expectAxeClean, logIn, newUser, sha256OfFile, test } from "./fixtures";
+import {
+  expect,
+  expectAxeClean,
+  logIn,
+  newUser,
+  sha256OfFile,
+  test,
+  waitForHydration,
+} from "./fixtures";
 
 const run = promisify(execFile);
 
@@ -137,6 +145,7 @@ test("one file and 'Download all' download the exact bytes, also when storage is
   await logIn(context, user, otherOrigin);
   const { artifact } = await models.stored();
   await page.goto(`${otherOrigin}/models/${artifact.id}`);
+  await waitForHydration(page);
   const rows = page.getByTestId("file-row");
   await expect(rows).toHaveCount(artifact.files.length);
   const expected = new Map(artifact.files.map((file) => [file.name, file.sha256]));

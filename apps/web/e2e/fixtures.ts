@@ -53,6 +53,11 @@ export async function logIn(
   await context.addCookies([{ ...cookie, url, httpOnly: true, sameSite: "Lax" }]);
 }
 
+/** Waits until the page's script runs: a click before that is the page's no-JavaScript path. */
+export async function waitForHydration(page: Page): Promise<void> {
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
 /** Nothing on the page is wider than the viewport (no sideways scroll on a phone). */
 export async function expectNoSidewaysScroll(page: Page): Promise<void> {
   const overflow = await page.evaluate<number>(

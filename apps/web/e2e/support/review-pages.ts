@@ -5,7 +5,7 @@
  */
 import { type BrowserContext, expect, type Page } from "@playwright/test";
 
-import { logIn, type ModelFactory, type TestUser } from "../fixtures";
+import { logIn, type ModelFactory, type TestUser, waitForHydration } from "../fixtures";
 
 export interface ReviewPage {
   name: string;
@@ -41,6 +41,7 @@ export async function reviewPages(models: ModelFactory): Promise<ReviewPage[]> {
       path: `/models/${stored.id}`,
       as: "owner",
       prepare: async (page) => {
+        await waitForHydration(page);
         await page.getByTestId("verify-files").scrollIntoViewIfNeeded();
         await page.getByTestId("download-file").first().click();
         await page.getByTestId("download-links").waitFor();
