@@ -49,6 +49,9 @@ describe("usage snippets from the serving verdicts", () => {
       ].join("\n"),
     );
     expect(vllm.needs[0]).toContain("--max-lora-rank 64");
+    const tgi = snippets.find((s) => s.engine === "tgi")!;
+    expect(tgi).toMatchObject({ label: "Text Generation Inference", status: "loads" });
+    expect(tgi.code).toContain("--lora-adapters support-bot=/adapters/support-bot");
   });
 
   it("a DoRA adapter gets no vLLM command, and says why", () => {
@@ -56,11 +59,14 @@ describe("usage snippets from the serving verdicts", () => {
     const vllm = snippets.find((s) => s.engine === "vllm")!;
     expect(vllm).toMatchObject({ status: "does_not_load", code: null });
     expect(vllm.blockers[0]).toContain("vLLM does not support DoRA");
+    const tgi = snippets.find((s) => s.engine === "tgi")!;
+    expect(tgi).toMatchObject({ status: "does_not_load", code: null });
+    expect(tgi.blockers[0]).toContain("applies it as plain LoRA");
     const peft = snippets.find((s) => s.engine === "peft")!;
     expect(peft.code?.split("\n")[0]).toBe('# pip install "peft>=0.9.0" transformers');
   });
 
-  it("without adapter facts: PEFT only, and no guessed vLLM command", () => {
+  it("without adapter facts: PEFT only, and no guessed vLLM or TGI command", () => {
     const { snippets, fromFacts } = usageSnippets(
       { name: "Legal corpus - 2026-11-23", serving: null },
       "org/model; rm -rf /",
@@ -69,6 +75,7 @@ describe("usage snippets from the serving verdicts", () => {
     expect(snippets.map((s) => [s.engine, s.status, s.code === null])).toEqual([
       ["peft", "loads", false],
       ["vllm", "not_checked", true],
+      ["tgi", "not_checked", true],
     ]);
     expect(snippets[0]!.code).toBe(peftSnippet("org/model; rm -rf /", "legal-corpus-2026-11-23"));
     expect(snippets[0]!.code).toContain('from_pretrained("org/model; rm -rf /")');

@@ -4,7 +4,7 @@
  * command carries the flags this adapter needs — `--max-lora-rank` for a rank above 16, and no
  * vLLM command at all for an adapter vLLM refuses. A model whose files were not read (stored
  * before adapter facts existed) gets the PEFT snippet, which loads any LoRA adapter, and no
- * guessed vLLM command.
+ * guessed vLLM or Text Generation Inference command.
  */
 // The serving entry point only: the facts reader's zod schema stays out of the browser bundle.
 import { adapterDirName, pythonString } from "@mad/adapters/serving";
@@ -95,6 +95,18 @@ export function usageSnippets(
         code: null,
         blockers: [
           "This model's adapter files have not been read yet, so its rank and modules are unknown: vLLM needs --max-lora-rank at or above the rank, and refuses DoRA and modules_to_save adapters.",
+        ],
+        needs: [],
+        notes: [],
+      },
+      {
+        engine: "tgi",
+        label: "Text Generation Inference",
+        status: "not_checked",
+        statusText: STATUS_TEXT.not_checked,
+        code: null,
+        blockers: [
+          "This model's adapter files have not been read yet, so its rank and modules are unknown: Text Generation Inference ignores DoRA, modules_to_save and bias and applies LoRA only to attention and MLP projections.",
         ],
         needs: [],
         notes: [],

@@ -18,7 +18,7 @@ export interface ServingNote {
 }
 
 export interface ServingVerdict {
-  engine: "vllm" | "peft";
+  engine: "vllm" | "peft" | "tgi";
   label: string;
   status: ServingStatus;
   /** Why it does not load (empty unless does_not_load / not_checked). */

@@ -76,8 +76,10 @@ describe("UsageSection", () => {
     const shown = text(html);
     expect(shown).toContain("PEFT / transformers Loads as is");
     expect(shown).toContain("vLLM Does not load");
+    expect(shown).toContain("Text Generation Inference Does not load");
     expect(shown).toContain("Why it does not load");
     expect(html).not.toContain("vllm serve");
+    expect(html).not.toContain("docker run");
     expect(html).toContain("PeftModel.from_pretrained(base, &quot;./support-bot&quot;)");
     // Code blocks can be scrolled from the keyboard (axe: scrollable-region-focusable).
     expect(html).toMatch(/<pre tabindex="0"/);

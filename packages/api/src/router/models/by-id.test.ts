@@ -78,8 +78,13 @@ describe("models.byId", () => {
     const model = await env.caller(user).models.byId({ modelId: artifact.id });
     expect(model.adapter_facts).toEqual(rank64Facts);
     expect(model.serving?.adapter_dir).toBe("support-bot-rank-64");
-    const [peft, vllm] = model.serving!.engines;
+    const [peft, vllm, tgi] = model.serving!.engines;
+    expect(model.serving!.engines).toHaveLength(3);
     expect(peft).toMatchObject({ engine: "peft", status: "loads" });
+    expect(tgi).toMatchObject({ engine: "tgi", status: "loads" });
+    expect(tgi!.command).toContain(
+      "--lora-adapters support-bot-rank-64=/adapters/support-bot-rank-64",
+    );
     expect(vllm).toMatchObject({ engine: "vllm", status: "loads_with_flags" });
     expect(vllm!.command).toBe(
       [

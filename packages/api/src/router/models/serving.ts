@@ -1,5 +1,5 @@
 /**
- * Whether the model loads in vLLM and PEFT, and the exact command, from its stored adapter facts
+ * Whether the model loads in PEFT, vLLM and TGI, and the exact command, from its stored adapter facts
  * (@mad/adapters). Computed on every read, so a rule fixed in @mad/adapters applies to every
  * model at once. Commands load the adapter from `./{folder}`, the folder the page tells users to
  * download the files into.
