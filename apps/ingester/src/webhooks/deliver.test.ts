@@ -9,7 +9,13 @@ import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from "@mad/db";
+import {
+  modelArtifacts,
+  webhookDeliveries,
+  webhookDeliveryAttempts,
+  webhookEndpoints,
+} from "@mad/db";
+import { asConvergenceQuality, explainQuality } from "@mad/quality";
 import { generateWebhookSecret, verifyWebhook, webhookPayloadSchema } from "@mad/webhooks";
 
 import { createJob, createTestWorld, type TestWorld, USER_ID, waitFor } from "../testing/world";
@@ -69,7 +75,7 @@ async function settledDelivery(endpointId: string) {
 }
 
 describe("webhook delivery", () => {
-  it("retries a receiver that answers 500 and delivers model.ready exactly once, validly signed", async () => {
+  it("retries a receiver that answers 500 and delivers model.ready exactly once, validly signed, with the reasons; a redelivery sends the same body", async () => {
     world = await createTestWorld();
     const { url, received } = await startReceiver([500, 500, 503]);
     const hook = await endpoint(url);
@@ -99,6 +105,24 @@ describe("webhook delivery", () => {
     );
     expect(payload.data.model.files.length).toBeGreaterThan(0);
     expect(accepted[0]!.body).not.toMatch(/token=|storage_path/);
+    // The verdict says why, in the model page's words, from the stored score.
+    const [stored] = await world.database.db
+      .select({ quality: modelArtifacts.qualityMetrics })
+      .from(modelArtifacts)
+      .where(eq(modelArtifacts.id, payload.data.model.id));
+    const quality = stored!.quality!;
+    const verdict = payload.data.model.verdict!;
+    expect(verdict.score).toBe(quality.overall_score);
+    expect(verdict.metrics.loss_reduction_percent).toBe(quality.loss_reduction_percent);
+    expect(verdict.reasons[0]).toMatch(/^Training loss fell by \d+\.\d % .*earns \d stars?\.$/);
+    expect(verdict.reasons).toEqual(
+      explainQuality({
+        ...quality,
+        convergence_quality: asConvergenceQuality(quality.convergence_quality),
+      }),
+    );
+    // The reasons were added before the first signing: every attempt carried the same body.
+    expect(new Set(received.map((r) => r.body)).size).toBe(1);
     // Every try carried the same message id, so a receiver can de-duplicate.
     expect(new Set(received.map((r) => r.headers["webhook-id"])).size).toBe(1);
     // A tampered copy of the same delivery fails the receiver's check.
@@ -110,6 +134,19 @@ describe("webhook delivery", () => {
       .from(webhookDeliveryAttempts)
       .where(eq(webhookDeliveryAttempts.deliveryId, delivery.id));
     expect(attempts.map((a) => a.statusCode).sort()).toEqual([200, 500, 500, 503]);
+
+    // A redelivery (what webhooks.redeliver does) repeats the message: same id, same body.
+    await world.database.sql.begin(async (tx) => {
+      await tx`update webhook_deliveries set status = 'pending' where id = ${delivery.id}`;
+      await tx`select enqueue_webhook_delivery(${delivery.id}::uuid)`;
+    });
+    await waitFor(() => Promise.resolve(received.length === 5), "the redelivery");
+    const again = received[4]!;
+    expect(again.headers["webhook-id"]).toBe(accepted[0]!.headers["webhook-id"]);
+    expect(again.body).toBe(accepted[0]!.body);
+    expect(verifyWebhook(hook.secret, again.headers, again.body)).toEqual(
+      JSON.parse(accepted[0]!.body),
+    );
   });
 
   it("refuses a loopback receiver when the deployment does not allow private addresses, and gives up after the last retry", async () => {
