@@ -21,13 +21,15 @@ import { generateWebhookSecret, verifyWebhook, webhookPayloadSchema } from "@mad
 import { createJob, createTestWorld, type TestWorld, USER_ID, waitFor } from "../testing/world";
 
 let world: TestWorld | undefined;
-let receiver: Server | undefined;
+let receivers: Server[] = [];
 
 afterEach(async () => {
   await world?.close();
   world = undefined;
-  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
-  receiver = undefined;
+  await Promise.all(
+    receivers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+  );
+  receivers = [];
 });
 
 interface Received {
@@ -39,7 +41,7 @@ interface Received {
 /** A receiver that answers `statuses` in turn, then 200 for ever. */
 async function startReceiver(statuses: number[]) {
   const received: Received[] = [];
-  receiver = createServer((req, res) => {
+  const receiver = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
     req.on("end", () => {
@@ -49,7 +51,8 @@ async function startReceiver(statuses: number[]) {
       res.end("receiver says hi");
     });
   });
-  await new Promise<void>((resolve) => receiver!.listen(0, "127.0.0.1", resolve));
+  receivers.push(receiver);
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   const { port } = receiver.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/hooks`, received };
 }
@@ -147,6 +150,34 @@ describe("webhook delivery", () => {
     expect(verifyWebhook(hook.secret, again.headers, again.body)).toEqual(
       JSON.parse(accepted[0]!.body),
     );
+  });
+
+  it("delivers one event to many endpoints back to back, not one per polling interval", async () => {
+    world = await createTestWorld();
+    const sinks = [];
+    for (let i = 0; i < 6; i++) sinks.push(await startReceiver([]));
+    const hooks = [];
+    for (const { url } of sinks) hooks.push(await endpoint(url));
+    // A long polling interval: only the NOTIFY and each slot's own re-fetch can make this fast.
+    await world.startIngester({
+      pollingIntervalSeconds: 10,
+      webhooks: {
+        policy: internal,
+        timeoutMs: 2_000,
+        publicBaseUrl: "https://dash.example.com",
+        retryDelaySeconds: 0,
+        concurrency: 2,
+      },
+    });
+    const started = Date.now();
+    await createJob(world.database.db, { sim: world.sim, curve: "good" });
+    for (const hook of hooks) expect((await settledDelivery(hook.id)).status).toBe("delivered");
+    // Six deliveries over two slots: three rounds of polling would take 20 s or more.
+    expect(Date.now() - started).toBeLessThan(8_000);
+    const bodies = sinks.map((r) => r.received.map((got) => got.body));
+    for (const got of bodies) expect(got).toHaveLength(1);
+    // Every endpoint got the same event: same id, and the same body (reasons written once).
+    expect(new Set(bodies.map(([body]) => body)).size).toBe(1);
   });
 
   it("refuses a loopback receiver when the deployment does not allow private addresses, and gives up after the last retry", async () => {
