@@ -63,9 +63,11 @@ describe("the webhook outbox trigger", () => {
       name: artifact.name,
       status: "stored",
       dataset: { id: artifact.datasetId, name: "Support tickets v9" },
-      verdict: { score: 4, convergence: "good", reasons: { loss_reduction_percent: 71.5 } },
+      verdict: { score: 4, convergence: "good", metrics: { loss_reduction_percent: 71.5 } },
       failure_reason: null,
     });
+    // The sentences are @mad/quality's: the delivery worker adds them, never SQL (migration 0010).
+    expect(model.verdict).not.toHaveProperty("reasons");
     const files = model.files as { name: string; size_bytes: number; sha256: string }[];
     expect(files.map((f) => [f.name, f.size_bytes])).toEqual([
       ["adapter_config.json", 8],

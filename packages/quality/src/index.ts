@@ -21,4 +21,5 @@ export {
   type TrainingDiagnostics,
 } from "./diagnostics/diagnose";
 export * as diagnosticThresholds from "./diagnostics/thresholds";
+export { asConvergenceQuality, explainQuality, type QualityExplanationInputs } from "./explain";
 export { calculateQualityMetrics, type MetricsPointInput, type QualityMetrics } from "./quality";

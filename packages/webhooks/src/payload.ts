@@ -1,4 +1,7 @@
-/** What a receiver gets: the shape the outbox trigger (migration 0007) writes, plus envelope. */
+/**
+ * What a receiver gets: the shape the outbox trigger writes (migrations 0007, 0010), with the
+ * verdict's reasons added by the delivery worker (@mad/quality's explainQuality), plus envelope.
+ */
 import { z } from "zod";
 
 export const WEBHOOK_EVENT_TYPES = ["model.ready", "model.failed", "model.deleted"] as const;
@@ -21,7 +24,15 @@ export const webhookPayloadSchema = z.object({
         .object({
           score: z.number().int().min(1).max(5).nullable(),
           convergence: z.string(),
-          reasons: z.record(z.string(), z.number().nullable()),
+          /** Why the score is what it is, in plain words: the model page's "Why this score". */
+          reasons: z.array(z.string()),
+          /** The numbers the score comes from (SPEC §5), null where there are none. */
+          metrics: z.object({
+            final_training_loss: z.number().nullable(),
+            final_validation_loss: z.number().nullable(),
+            perplexity: z.number().nullable(),
+            loss_reduction_percent: z.number().nullable(),
+          }),
         })
         .nullable(),
       files: z.array(

@@ -19,6 +19,7 @@ export const INGEST_QUEUE = "artifact-ingestion";
 export const SWEEP_QUEUE = "artifact-ingestion-sweep";
 /** Named by migration 0007's enqueue_webhook_delivery(). */
 export const WEBHOOK_QUEUE = "webhook-delivery";
+const WEBHOOK_CONCURRENCY = 4;
 /** pg-boss's schema; the SQL functions derive the NOTIFY channel from this exact name. */
 export const PGBOSS_SCHEMA = "pgboss";
 
@@ -55,6 +56,8 @@ export interface IngesterOptions {
   staleUploadSeconds?: number;
   /** Outbound webhooks: URL policy, timeout, page links, retry schedule (decision 0017). */
   webhooks?: DeliveryOptions & {
+    /** Deliveries sent at once by this process (default 4): one slow receiver blocks one slot. */
+    concurrency?: number;
     retryLimit?: number;
     retryDelaySeconds?: number;
     retryDelayMaxSeconds?: number;
@@ -92,7 +95,8 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
     connectionString: options.databaseUrl,
     schema: PGBOSS_SCHEMA,
     application_name: "mad-ingester-pgboss",
-    max: concurrency + 4,
+    // A connection per worker slot's fetch (ingestion and webhooks), plus LISTEN and the sweep.
+    max: concurrency + (options.webhooks?.concurrency ?? WEBHOOK_CONCURRENCY) + 4,
     // LISTEN needs a session; a transaction pooler would hand the channel to someone else.
     useListenNotify: options.poolMode !== "transaction",
     monitorIntervalSeconds: options.monitorIntervalSeconds ?? 10,
@@ -234,8 +238,15 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
   }
 
   const webhooks = options.webhooks;
-  if (webhooks) {
-    await boss.work(
+  // Deliveries wake on the NOTIFY that enqueue_webhook_delivery() sends in the transition's
+  // transaction (decision 0017), as ingestion jobs do; the polling interval is only the backstop
+  // for retries coming due. Same slot pattern as ingestion: several slots, so one receiver that
+  // takes its whole timeout does not hold up everyone else's, and a slot that finished a delivery
+  // fetches again at once, so an event for many endpoints (one NOTIFY wakes every slot once)
+  // drains without a polling interval between deliveries.
+  for (let slot = 0; webhooks && slot < (webhooks.concurrency ?? WEBHOOK_CONCURRENCY); slot++) {
+    let workerId: string | null = null;
+    workerId = await boss.work(
       WEBHOOK_QUEUE,
       {
         includeMetadata: true as const,
@@ -246,11 +257,15 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
       async ([job]: JobWithMetadata<{ delivery_id?: string }>[]) => {
         const deliveryId = job?.data?.delivery_id;
         if (!job || typeof deliveryId !== "string") return null;
-        const outcome = await deliverWebhook(sql, webhooks, deliveryId, {
-          isLastAttempt: job.retryCount >= job.retryLimit,
-        });
-        logger.info({ delivery_id: deliveryId, outcome }, "webhook delivery settled");
-        return { outcome };
+        try {
+          const outcome = await deliverWebhook(sql, webhooks, deliveryId, {
+            isLastAttempt: job.retryCount >= job.retryLimit,
+          });
+          logger.info({ delivery_id: deliveryId, outcome }, "webhook delivery settled");
+          return { outcome };
+        } finally {
+          if (workerId) boss.notifyWorker(workerId);
+        }
       },
     );
   }

@@ -9,19 +9,27 @@ import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from "@mad/db";
+import {
+  modelArtifacts,
+  webhookDeliveries,
+  webhookDeliveryAttempts,
+  webhookEndpoints,
+} from "@mad/db";
+import { asConvergenceQuality, explainQuality } from "@mad/quality";
 import { generateWebhookSecret, verifyWebhook, webhookPayloadSchema } from "@mad/webhooks";
 
 import { createJob, createTestWorld, type TestWorld, USER_ID, waitFor } from "../testing/world";
 
 let world: TestWorld | undefined;
-let receiver: Server | undefined;
+let receivers: Server[] = [];
 
 afterEach(async () => {
   await world?.close();
   world = undefined;
-  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
-  receiver = undefined;
+  await Promise.all(
+    receivers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+  );
+  receivers = [];
 });
 
 interface Received {
@@ -33,7 +41,7 @@ interface Received {
 /** A receiver that answers `statuses` in turn, then 200 for ever. */
 async function startReceiver(statuses: number[]) {
   const received: Received[] = [];
-  receiver = createServer((req, res) => {
+  const receiver = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
     req.on("end", () => {
@@ -43,7 +51,8 @@ async function startReceiver(statuses: number[]) {
       res.end("receiver says hi");
     });
   });
-  await new Promise<void>((resolve) => receiver!.listen(0, "127.0.0.1", resolve));
+  receivers.push(receiver);
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   const { port } = receiver.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/hooks`, received };
 }
@@ -69,7 +78,7 @@ async function settledDelivery(endpointId: string) {
 }
 
 describe("webhook delivery", () => {
-  it("retries a receiver that answers 500 and delivers model.ready exactly once, validly signed", async () => {
+  it("retries a receiver that answers 500 and delivers model.ready exactly once, validly signed, with the reasons; a redelivery sends the same body", async () => {
     world = await createTestWorld();
     const { url, received } = await startReceiver([500, 500, 503]);
     const hook = await endpoint(url);
@@ -99,6 +108,24 @@ describe("webhook delivery", () => {
     );
     expect(payload.data.model.files.length).toBeGreaterThan(0);
     expect(accepted[0]!.body).not.toMatch(/token=|storage_path/);
+    // The verdict says why, in the model page's words, from the stored score.
+    const [stored] = await world.database.db
+      .select({ quality: modelArtifacts.qualityMetrics })
+      .from(modelArtifacts)
+      .where(eq(modelArtifacts.id, payload.data.model.id));
+    const quality = stored!.quality!;
+    const verdict = payload.data.model.verdict!;
+    expect(verdict.score).toBe(quality.overall_score);
+    expect(verdict.metrics.loss_reduction_percent).toBe(quality.loss_reduction_percent);
+    expect(verdict.reasons[0]).toMatch(/^Training loss fell by \d+\.\d % .*earns \d stars?\.$/);
+    expect(verdict.reasons).toEqual(
+      explainQuality({
+        ...quality,
+        convergence_quality: asConvergenceQuality(quality.convergence_quality),
+      }),
+    );
+    // The reasons were added before the first signing: every attempt carried the same body.
+    expect(new Set(received.map((r) => r.body)).size).toBe(1);
     // Every try carried the same message id, so a receiver can de-duplicate.
     expect(new Set(received.map((r) => r.headers["webhook-id"])).size).toBe(1);
     // A tampered copy of the same delivery fails the receiver's check.
@@ -110,6 +137,47 @@ describe("webhook delivery", () => {
       .from(webhookDeliveryAttempts)
       .where(eq(webhookDeliveryAttempts.deliveryId, delivery.id));
     expect(attempts.map((a) => a.statusCode).sort()).toEqual([200, 500, 500, 503]);
+
+    // A redelivery (what webhooks.redeliver does) repeats the message: same id, same body.
+    await world.database.sql.begin(async (tx) => {
+      await tx`update webhook_deliveries set status = 'pending' where id = ${delivery.id}`;
+      await tx`select enqueue_webhook_delivery(${delivery.id}::uuid)`;
+    });
+    await waitFor(() => Promise.resolve(received.length === 5), "the redelivery");
+    const again = received[4]!;
+    expect(again.headers["webhook-id"]).toBe(accepted[0]!.headers["webhook-id"]);
+    expect(again.body).toBe(accepted[0]!.body);
+    expect(verifyWebhook(hook.secret, again.headers, again.body)).toEqual(
+      JSON.parse(accepted[0]!.body),
+    );
+  });
+
+  it("delivers one event to many endpoints back to back, not one per polling interval", async () => {
+    world = await createTestWorld();
+    const sinks = [];
+    for (let i = 0; i < 6; i++) sinks.push(await startReceiver([]));
+    const hooks = [];
+    for (const { url } of sinks) hooks.push(await endpoint(url));
+    // A long polling interval: only the NOTIFY and each slot's own re-fetch can make this fast.
+    await world.startIngester({
+      pollingIntervalSeconds: 10,
+      webhooks: {
+        policy: internal,
+        timeoutMs: 2_000,
+        publicBaseUrl: "https://dash.example.com",
+        retryDelaySeconds: 0,
+        concurrency: 2,
+      },
+    });
+    const started = Date.now();
+    await createJob(world.database.db, { sim: world.sim, curve: "good" });
+    for (const hook of hooks) expect((await settledDelivery(hook.id)).status).toBe("delivered");
+    // Six deliveries over two slots: three rounds of polling would take 20 s or more.
+    expect(Date.now() - started).toBeLessThan(8_000);
+    const bodies = sinks.map((r) => r.received.map((got) => got.body));
+    for (const got of bodies) expect(got).toHaveLength(1);
+    // Every endpoint got the same event: same id, and the same body (reasons written once).
+    expect(new Set(bodies.map(([body]) => body)).size).toBe(1);
   });
 
   it("refuses a loopback receiver when the deployment does not allow private addresses, and gives up after the last retry", async () => {

@@ -8,6 +8,8 @@ import https from "node:https";
 import type { Sql } from "@mad/db";
 import { checkEndpointUrl, policyLookup, signWebhook, type UrlPolicy } from "@mad/webhooks";
 
+import { hasReasons, verdictWithReasons } from "./verdict";
+
 export interface DeliveryOptions {
   policy: UrlPolicy;
   timeoutMs: number;
@@ -61,11 +63,34 @@ function post(url: URL, headers: Record<string, string>, body: string, options: 
   });
 }
 
+type EventPayload = { model: Record<string, unknown> & { id: string; verdict?: unknown } };
+
+/**
+ * The event's payload with the verdict's reasons, computed on the first attempt of any of the
+ * event's deliveries and stored back, so every later attempt, every other endpoint and every
+ * redelivery signs the very same body (receivers de-duplicate by webhook-id and may compare).
+ */
+async function payloadWithReasons(sql: Sql, eventId: string, payload: EventPayload) {
+  if (hasReasons(payload.model.verdict)) return payload;
+  const verdict = verdictWithReasons(payload.model.verdict);
+  // The condition makes the first writer win when two endpoints' deliveries race.
+  const [written] = await sql<{ payload: EventPayload }[]>`
+    update webhook_events
+       set payload = jsonb_set(payload, '{model,verdict}', ${JSON.stringify(verdict)}::jsonb)
+     where id = ${eventId}
+       and jsonb_typeof(payload #> '{model,verdict,reasons}') is distinct from 'array'
+    returning payload`;
+  if (written) return written.payload;
+  const [current] = await sql<{ payload: EventPayload }[]>`
+    select payload from webhook_events where id = ${eventId}`;
+  return current!.payload;
+}
+
 interface DeliveryRow {
   status: string;
   event_id: string;
   type: string;
-  payload: { model: Record<string, unknown> & { id: string } };
+  payload: EventPayload;
   created_at: Date;
   endpoint_id: string;
   url: string;
@@ -92,11 +117,12 @@ export async function deliverWebhook(
     await sql`update webhook_deliveries set status = 'cancelled' where id = ${deliveryId}`;
     return "cancelled";
   }
-  const page = new URL(`/models/${row.payload.model.id}`, options.publicBaseUrl).toString();
+  const payload = await payloadWithReasons(sql, row.event_id, row.payload);
+  const page = new URL(`/models/${payload.model.id}`, options.publicBaseUrl).toString();
   const body = JSON.stringify({
     type: row.type,
     timestamp: new Date(row.created_at).toISOString(),
-    data: { model: { ...row.payload.model, page_url: page } },
+    data: { model: { ...payload.model, page_url: page } },
   });
   const started = performance.now();
   let answer: Answer;

@@ -1,5 +1,7 @@
+import { explainQuality } from "@mad/quality";
+
 import { formatNumber, formatPercent } from "../../lib/format";
-import { asConvergence, explainQuality } from "../../lib/quality";
+import { asConvergence } from "../../lib/quality";
 import { QualityBadge } from "../Quality";
 import { Facts, Section } from "./Section";
 import type { ModelDetail } from "./types";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { explainQuality } from "./quality";
+import { asConvergenceQuality, explainQuality } from "./explain";
+import { calculateQualityMetrics } from "./quality";
 
 describe("quality explanation", () => {
   it("names the band and the overfitting penalty", () => {
@@ -51,5 +52,27 @@ describe("quality explanation", () => {
 
   it("says why a model is not rated instead of inventing a score", () => {
     expect(explainQuality(null)[0]).toMatch(/not rated/);
+  });
+
+  it("explains what calculateQualityMetrics computed, with the stored quality read back from JSON", () => {
+    const points = [4, 3, 2, 1.5].map((loss, i) => ({
+      training_loss: loss,
+      validation_loss: i === 3 ? 2.4 : null,
+    }));
+    const stored = JSON.parse(JSON.stringify(calculateQualityMetrics(points))) as Record<
+      string,
+      unknown
+    >;
+    const metrics = calculateQualityMetrics(points);
+    expect(
+      explainQuality({
+        ...metrics,
+        convergence_quality: asConvergenceQuality(stored.convergence_quality),
+      }),
+    ).toEqual([
+      "Training loss fell by 62.5 % from the first to the last step — more than 50 %, which earns 5 stars.",
+      "Final validation loss is 0.90 above training loss (more than 0.5): the model is overfitting, so it loses one star (5 → 4).",
+    ]);
+    expect(asConvergenceQuality("splendid")).toBe("unknown");
   });
 });
