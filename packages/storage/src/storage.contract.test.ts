@@ -1,6 +1,8 @@
 /**
  * One contract, both backends: the local-disk backend behind its real HTTP download handler, and
- * the Supabase backend (storage-js + TUS) against the stand-in Supabase Storage server.
+ * the Supabase backend (storage-js + TUS) against the stand-in Supabase Storage server — and,
+ * when STORAGE_CONTRACT_SUPABASE_URL and STORAGE_CONTRACT_SUPABASE_SERVICE_KEY are set, against
+ * that real Supabase Storage server too (README "Testing against a real server").
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
@@ -10,6 +12,7 @@ import { Readable } from "node:stream";
 import { buffer as readAll } from "node:stream/consumers";
 import { crc32 } from "node:zlib";
 
+import { StorageClient } from "@supabase/storage-js";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -18,6 +21,7 @@ import {
   createLocalDownloadHandler,
   createLocalStorage,
   createStorage,
+  StorageConfigError,
   StorageIntegrityError,
   StorageObjectNotFoundError,
   UnsafeObjectPathError,
@@ -26,12 +30,33 @@ import { createGeneratedStream, startFetchServer, startSupabaseStandin } from ".
 
 interface Fixture {
   storage: ArtifactStorage;
-  /** Moves the clock that checks download tokens (and signs them) forward. */
-  advanceClock(seconds: number): void;
-  /** Files the backend has on disk (to prove nothing else was written). */
+  /**
+   * Lets `seconds` pass for the clock that signs and checks download tokens: moved forward on
+   * the local backend and the stand-in, waited out on a real server.
+   */
+  passTime(seconds: number): Promise<void>;
+  /** Files the backend holds (to prove nothing else was written): on disk, or as listed. */
   filesOnDisk(): Promise<string[]>;
   close(): Promise<void>;
 }
+
+/** A real Supabase Storage server to run the contract against as well (see the README). */
+interface ExternalSupabase {
+  url: string;
+  serviceRoleKey: string;
+  /** Its anon key, for the start-up check; optional. */
+  anonKey: string | undefined;
+}
+
+function externalSupabase(): ExternalSupabase | null {
+  const url = process.env.STORAGE_CONTRACT_SUPABASE_URL;
+  const serviceRoleKey = process.env.STORAGE_CONTRACT_SUPABASE_SERVICE_KEY;
+  if (!url || !serviceRoleKey) return null;
+  return { url, serviceRoleKey, anonKey: process.env.STORAGE_CONTRACT_SUPABASE_ANON_KEY };
+}
+const external = externalSupabase();
+/** One folder per run: a real server keeps what earlier runs stored. */
+const user = `3f1d2c4e-0000-4000-8000-${randomBytes(6).toString("hex")}`;
 
 function controlledClock() {
   let offsetMs = 0;
@@ -39,6 +64,7 @@ function controlledClock() {
     now: () => new Date(Date.now() + offsetMs),
     advance: (seconds: number) => {
       offsetMs += seconds * 1000;
+      return Promise.resolve();
     },
   };
 }
@@ -68,7 +94,7 @@ async function localFixture(): Promise<Fixture> {
   });
   return {
     storage,
-    advanceClock: clock.advance,
+    passTime: clock.advance,
     filesOnDisk: () => walk(workDir),
     async close() {
       await server.close();
@@ -88,9 +114,45 @@ async function supabaseFixture(): Promise<Fixture> {
   });
   return {
     storage,
-    advanceClock: clock.advance,
+    passTime: clock.advance,
     filesOnDisk: () => walk(join(standin.rootDir, "objects")),
     close: () => standin.close(),
+  };
+}
+
+/** Every object under `folder` on a real server, through its listing (folders recursed). */
+async function listedFiles(files: ReturnType<StorageClient["from"]>, folder: string) {
+  const found: string[] = [];
+  const { data, error } = await files.list(folder, { limit: 1000 });
+  if (error) throw error;
+  for (const row of data) {
+    const path = folder === "" ? row.name : `${folder}/${row.name}`;
+    if (row.id === null || row.id === undefined) found.push(...(await listedFiles(files, path)));
+    else found.push(path);
+  }
+  return found.sort();
+}
+
+async function externalFixture(): Promise<Fixture> {
+  const server = external as ExternalSupabase;
+  const storage = createStorage({
+    backend: "supabase",
+    url: server.url,
+    serviceRoleKey: server.serviceRoleKey,
+    bucket: "lora-models",
+  });
+  const files = new StorageClient(server.url.replace(/\/+$/, ""), {
+    apikey: server.serviceRoleKey,
+    Authorization: `Bearer ${server.serviceRoleKey}`,
+  }).from("lora-models");
+  // A wrong URL, key or bucket fails here, in plain words, not in every test.
+  await storage.verifyAccess();
+  return {
+    storage,
+    passTime: (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000 + 200)),
+    filesOnDisk: () => listedFiles(files, user),
+    // What this run stored stays out of the next run's way.
+    close: () => storage.removeFolder(user),
   };
 }
 
@@ -144,13 +206,15 @@ function withToken(url: string, token: string): string {
   return next.toString();
 }
 
-describe.each([
-  ["local", localFixture],
-  ["supabase", supabaseFixture],
-] as const)("ArtifactStorage contract: %s backend", (backend, createFixture) => {
+const fixtures: (readonly [string, "local" | "supabase", () => Promise<Fixture>])[] = [
+  ["local", "local", localFixture],
+  ["supabase (stand-in)", "supabase", supabaseFixture],
+  ...(external ? [["supabase (real server)", "supabase", externalFixture] as const] : []),
+];
+
+describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend, createFixture) => {
   let fixture: Fixture;
   let storage: ArtifactStorage;
-  const user = "3f1d2c4e-0000-4000-8000-000000000001";
 
   beforeAll(async () => {
     fixture = await createFixture();
@@ -227,6 +291,25 @@ describe.each([
     );
     expect(bytes.toString()).toBe("version two!");
     expect(await storage.list(`${user}/a3/`)).toEqual([{ path, sizeBytes: 12 }]);
+  });
+
+  it("replaces an object above the resumable threshold with another one", async () => {
+    const path = `${user}/a16/adapter_model.safetensors`;
+    const first = randomBytes(6 * 1024 * 1024 + 1_001);
+    const second = randomBytes(7 * 1024 * 1024 + 3);
+    for (const bytes of [first, second]) {
+      const result = await storage.put(path, chunked(bytes, 1024 * 1024), {
+        contentType: "application/octet-stream",
+        expectedSizeBytes: bytes.length,
+        expectedSha256: sha256(bytes),
+      });
+      expect(result.sha256).toBe(sha256(bytes));
+    }
+    const { bytes } = await downloadBytes(
+      await storage.createSignedUrl({ path, downloadName: "adapter_model.safetensors" }, 60),
+    );
+    expect(bytes.equals(second)).toBe(true);
+    expect(await storage.list(`${user}/a16/`)).toEqual([{ path, sizeBytes: second.length }]);
   });
 
   it.each([
@@ -430,30 +513,20 @@ describe.each([
       const refused = await fetch(url, { headers: { Range: range } });
       expect(refused.status).toBe(416);
       expect(refused.headers.get("content-range")).toBeNull();
+      expect(refused.headers.get("content-type")).toBe("application/json; charset=utf-8");
       expect(await refused.json()).toEqual({
         statusCode: "416",
         error: "invalid_range",
+        message: "invalid range provided",
         code: "InvalidRange",
       });
     }
 
-    // A download tool resuming with If-Range gets the rest while the object is unchanged...
-    const whole = await fetch(url);
-    const etag = whole.headers.get("etag")!;
-    await whole.body?.cancel();
-    const resumed = await downloadBytes(url, {
-      headers: { Range: "bytes=50000-", "If-Range": etag },
-    });
-    expect(resumed.response.status).toBe(206);
-    expect(resumed.bytes.equals(bytes.subarray(50_000))).toBe(true);
-    // ...and the whole new object once it was replaced.
+    // The URL serves the object's current version (If-Range: local only, download-handler.test).
     const replaced = randomBytes(1_000);
     await storage.put(path, chunked(replaced), { contentType: "application/octet-stream" });
-    const restarted = await downloadBytes(url, {
-      headers: { Range: "bytes=50000-", "If-Range": etag },
-    });
-    expect(restarted.response.status).toBe(200);
-    expect(restarted.bytes.equals(replaced)).toBe(true);
+    const current = await downloadBytes(url);
+    expect(current.bytes.equals(replaced)).toBe(true);
 
     const head = await fetch(url, { method: "HEAD" });
     expect(head.status).toBe(200);
@@ -517,10 +590,13 @@ describe.each([
 
     // Still fine before expiry; refused once the clock passes it — the expiry is checked
     // before the path, so an expired token on another object is InvalidJWT too.
+    const shortUrl = await storage.createSignedUrl({ path, downloadName: "secret.bin" }, 2);
+    const shortToken = new URL(shortUrl).searchParams.get("token") ?? "";
+    expect((await fetch(shortUrl)).status).toBe(200);
+    await fixture.passTime(3);
+    await expectStorageError(shortUrl, "400", "InvalidJWT", '"exp" claim timestamp check failed');
+    await expectStorageError(withToken(otherUrl, shortToken), "400", "InvalidJWT");
     expect((await fetch(url)).status).toBe(200);
-    fixture.advanceClock(61);
-    await expectStorageError(url, "400", "InvalidJWT", '"exp" claim timestamp check failed');
-    await expectStorageError(withToken(otherUrl, token), "400", "InvalidJWT");
   });
 
   it("reads an object whole or by an inclusive byte range, from one stream", async () => {
@@ -603,3 +679,53 @@ describe.each([
     expect((await response.arrayBuffer()).byteLength).toBe(16);
   });
 });
+
+/** The start-up check against the real server: only the check catches a wrong key or bucket. */
+describe.each(external?.anonKey ? [external] : [])(
+  "verifyAccess against the real server at $url",
+  (server) => {
+    const storageWith = (key: string, bucket = "lora-models") =>
+      createStorage({ backend: "supabase", url: server.url, serviceRoleKey: key, bucket });
+
+    it("passes with the service_role key and the private bucket", async () => {
+      await expect(storageWith(server.serviceRoleKey).verifyAccess()).resolves.toBeUndefined();
+    });
+
+    it("catches the anon key, which lists nothing and deletes nothing without an error", async () => {
+      const good = storageWith(server.serviceRoleKey);
+      const path = `${user}/access/adapter_config.json`;
+      await good.put(path, chunked(Buffer.from("{}")), { contentType: "application/json" });
+      const anon = storageWith(server.anonKey ?? "");
+      expect(await anon.list(`${user}/access/`)).toEqual([]);
+      await expect(anon.remove([path])).resolves.toBeUndefined();
+      expect(await good.list(`${user}/access/`)).toEqual([{ path, sizeBytes: 2 }]);
+      await expect(
+        anon.put(`${user}/access/x.json`, chunked(Buffer.from("{}")), {
+          contentType: "application/json",
+        }),
+      ).rejects.toMatchObject({ kind: "denied", statusCode: "403" });
+      await expect(anon.createSignedUrl({ path, downloadName: "a" }, 60)).rejects.toBeInstanceOf(
+        StorageObjectNotFoundError,
+      );
+      const error = await anon.verifyAccess().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageConfigError);
+      expect(error).toMatchObject({ variable: "SUPABASE_SERVICE_ROLE_KEY" });
+      await good.removeFolder(`${user}/access/`);
+    });
+
+    it("names STORAGE_BUCKET for a missing bucket, whose list and remove still 'succeed'", async () => {
+      const missing = storageWith(
+        server.serviceRoleKey,
+        `missing-${randomBytes(4).toString("hex")}`,
+      );
+      expect(await missing.list(`${user}/`)).toEqual([]);
+      await expect(missing.remove([`${user}/x.bin`])).resolves.toBeUndefined();
+      await expect(
+        missing.put(`${user}/x.bin`, chunked(Buffer.from("x")), { contentType: "text/plain" }),
+      ).rejects.toMatchObject({ kind: "bucket-missing", statusCode: "404" });
+      const error = await missing.verifyAccess().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageConfigError);
+      expect(error).toMatchObject({ variable: "STORAGE_BUCKET" });
+    });
+  },
+);

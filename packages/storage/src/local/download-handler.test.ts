@@ -161,6 +161,7 @@ describe("local download handler", () => {
     expect(JSON.parse(await noToken.text())).toMatchObject({
       statusCode: "400",
       code: "InvalidRequest",
+      error: "Error",
       message: "querystring must have required property 'token'",
     });
   });
@@ -219,9 +220,11 @@ describe("local download handler", () => {
       );
       expect(response.status).toBe(416);
       expect(response.headers.get("content-range")).toBeNull();
+      expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
       expect(await response.json()).toEqual({
         statusCode: "416",
         error: "invalid_range",
+        message: "invalid range provided",
         code: "InvalidRange",
       });
     }

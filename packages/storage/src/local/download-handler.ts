@@ -53,6 +53,7 @@ export function createLocalDownloadHandler(
         "400",
         "InvalidRequest",
         "querystring must have required property 'token'",
+        "Error",
       );
     const target = parseTarget(url.pathname);
     if (target === null) return storageError("400", "InvalidSignature", "Invalid signature");
@@ -80,20 +81,22 @@ export function createLocalDownloadHandler(
         "Accept-Ranges": "bytes",
         ETag: validators.etag,
         "Last-Modified": info.mtime.toUTCString(),
-        Expires: check.expiresAt.toUTCString(),
         "X-Robots-Tag": "none",
         "X-Content-Type-Options": "nosniff",
       });
+      if (check.expiresAt) headers.set("Expires", check.expiresAt.toUTCString());
       const download = url.searchParams.get("download");
       if (download !== null) headers.set("Content-Disposition", attachmentDisposition(download));
       const range = ifRangeAllows(request.headers.get("if-range"), validators)
         ? parseRange(request.headers.get("range"), size)
         : null;
       if (range === "invalid") {
-        return Response.json(
-          { statusCode: "416", error: "invalid_range", code: "InvalidRange" },
-          { status: 416, headers: { "X-Content-Type-Options": "nosniff" } },
-        );
+        return jsonResponse(416, {
+          statusCode: "416",
+          error: "invalid_range",
+          message: "invalid range provided",
+          code: "InvalidRange",
+        });
       }
       const start = range?.start ?? 0;
       const end = range?.end ?? size - 1;
@@ -117,10 +120,18 @@ function storageError(
   message: string,
   error: string = code,
 ): Response {
-  return Response.json(
-    { statusCode, code, error, message },
-    { status: 400, headers: { "X-Content-Type-Options": "nosniff" } },
-  );
+  return jsonResponse(400, { statusCode, error, message, code });
+}
+
+/** Supabase's JSON answers: `application/json; charset=utf-8`. */
+function jsonResponse(status: number, body: Record<string, string>): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: {
+      "Content-Type": "application/json; charset=utf-8",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
 }
 
 function parseTarget(pathname: string): { bucket: string; path: string } | null {

@@ -126,7 +126,19 @@ export async function terminate(
     await Upload.terminate(uploadUrl, { headers, httpStack, retryDelays: [0, 500, 2_000] });
     return true;
   } catch (error) {
-    // An upload the server no longer knows (404) is as good as terminated.
-    return (error as DetailedError).originalResponse?.getStatus() === 404;
+    return leavesNothing((error as DetailedError).originalResponse ?? null);
   }
+}
+
+/**
+ * Answers to a termination that mean no partial file is left (Supabase Storage v1.70.6,
+ * observed 2026-12-03): 404, an upload the server does not know; 410, a completed upload whose
+ * object was removed or replaced since; 400 "Cannot terminate an already completed upload"
+ * (its object is stored whole). Anything else (refused, 5xx, 409 without x-upsert) leaves the
+ * upload for the sweep.
+ */
+function leavesNothing(response: { getStatus(): number; getBody(): string } | null): boolean {
+  const status = response?.getStatus();
+  if (status === 404 || status === 410) return true;
+  return status === 400 && /already completed upload/i.test(response?.getBody() ?? "");
 }

@@ -20,8 +20,9 @@ export const noSuchKey = () =>
   new StorageHttpError("404", "NoSuchKey", "not_found", "Object not found");
 export const noSuchBucket = () =>
   new StorageHttpError("404", "NoSuchBucket", "Bucket not found", "Bucket not found");
-export const invalidJws = () =>
-  new StorageHttpError("403", "AccessDenied", "Unauthorized", "Invalid Compact JWS");
+/** A key the server cannot verify: jose's message ("Invalid Compact JWS", "signature verification failed"). */
+export const invalidJws = (message = "Invalid Compact JWS") =>
+  new StorageHttpError("403", "AccessDenied", "Unauthorized", message);
 export const rlsViolation = () =>
   new StorageHttpError(
     "403",
@@ -32,7 +33,7 @@ export const rlsViolation = () =>
 export const duplicate = () =>
   new StorageHttpError("409", "KeyAlreadyExists", "Duplicate", "The resource already exists");
 export const invalidRequest = (message: string) =>
-  new StorageHttpError("400", "InvalidRequest", "Bad Request", message);
+  new StorageHttpError("400", "InvalidRequest", "Error", message);
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -46,8 +47,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function sendStorageError(res: ServerResponse, error: StorageHttpError): void {
   sendJson(res, error.httpStatus, {
     statusCode: error.statusCode,
-    code: error.code,
     error: error.error,
     message: error.message,
+    code: error.code,
   });
 }

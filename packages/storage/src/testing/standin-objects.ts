@@ -24,6 +24,13 @@ import {
 
 export type Role = "service_role" | "anon";
 
+/** What the real server keeps in `storage.objects` and the stand-in in memory. */
+export interface ObjectMeta {
+  contentType: string;
+  /** The upload that wrote this version (a TUS upload's id, or a random one). */
+  version: string;
+}
+
 export interface StandinObjectsContext {
   buckets: Set<string>;
   publicBuckets: Set<string>;
@@ -33,7 +40,14 @@ export interface StandinObjectsContext {
   now: () => Date;
   objectFile(bucket: string, path: string): string;
   isFile(file: string): Promise<boolean>;
-  publish(tempFile: string, bucket: string, path: string): Promise<void>;
+  publish(
+    tempFile: string,
+    bucket: string,
+    path: string,
+    contentType: string,
+    version: string,
+  ): Promise<void>;
+  meta: Map<string, ObjectMeta>;
   receiveBody(req: IncomingMessage, file: string): Promise<void>;
   stats: { standardUploads: number };
 }
@@ -65,7 +79,8 @@ export function createStandinObjects(context: StandinObjectsContext) {
     const tempFile = join(context.tempDir, `standard-${randomUUID()}`);
     await context.receiveBody(req, tempFile);
     if (!req.complete) throw new Error("upload aborted");
-    await context.publish(tempFile, bucket, path);
+    const contentType = String(req.headers["content-type"] ?? "text/plain;charset=UTF-8");
+    await context.publish(tempFile, bucket, path, contentType, randomUUID());
     sendJson(res, 200, { Id: randomUUID(), Key: `${bucket}/${path}` });
   }
 
@@ -162,7 +177,9 @@ export function createStandinObjects(context: StandinObjectsContext) {
           metadata: {
             size: info.size,
             contentLength: info.size,
-            mimetype: "application/octet-stream",
+            mimetype:
+              context.meta.get(`${bucket}/${prefix === "" ? "" : `${prefix}/`}${entry.name}`)
+                ?.contentType ?? "application/octet-stream",
             httpStatusCode: 200,
           },
         });
@@ -183,7 +200,22 @@ export function createStandinObjects(context: StandinObjectsContext) {
         if (!isSafeObjectPath(path)) continue;
         try {
           await unlink(objectFile(bucket, path));
-          deleted.push({ name: path, bucket_id: bucket, id: randomUUID(), metadata: null });
+          context.meta.delete(`${bucket}/${path}`);
+          const time = context.now().toISOString();
+          // The real server answers the deleted rows of storage.objects whole.
+          deleted.push({
+            bucket_id: bucket,
+            name: path,
+            owner: null,
+            owner_id: null,
+            id: randomUUID(),
+            updated_at: time,
+            created_at: time,
+            last_accessed_at: time,
+            metadata: null,
+            user_metadata: null,
+            version: randomUUID(),
+          });
         } catch {
           // missing objects are ignored
         }
@@ -202,8 +234,12 @@ export function createStandinObjects(context: StandinObjectsContext) {
     )
       throw noSuchKey();
     res.writeHead(200, {
-      "Content-Type": "application/octet-stream",
+      "Content-Type":
+        context.meta.get(`${bucket}/${path}`)?.contentType ?? "application/octet-stream",
       "Content-Length": (await stat(file)).size,
+      "Accept-Ranges": "bytes",
+      "Cache-Control": "no-cache",
+      "X-Robots-Tag": "none",
     });
     await pipeline(createReadStream(file), res);
   }
@@ -218,7 +254,6 @@ export function createStandinObjects(context: StandinObjectsContext) {
       name: bucket,
       owner: "",
       public: isPublic,
-      type: "STANDARD",
       file_size_limit: null,
       allowed_mime_types: null,
       created_at: time,

@@ -18,14 +18,14 @@ import { dirname, join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
-import { SignJWT } from "jose";
+import { jwtVerify, SignJWT } from "jose";
 
 import { createLocalDownloadHandler } from "../local/download-handler";
 import { isSafeBucketName } from "../paths";
 import { signingKey } from "../signed-token";
 import { sendWebResponse, toWebRequest } from "./fetch-server";
-import { invalidJws, sendStorageError, StorageHttpError } from "./standin-errors";
-import { createStandinObjects, type Role } from "./standin-objects";
+import { invalidJws, invalidRequest, sendStorageError, StorageHttpError } from "./standin-errors";
+import { createStandinObjects, type ObjectMeta, type Role } from "./standin-objects";
 import { createStandinTus, type ResumableUpload, TusTextError } from "./standin-tus";
 
 export interface SupabaseStandinOptions {
@@ -121,10 +121,19 @@ export async function startSupabaseStandin(
       return false;
     }
   };
-  async function publish(tempFile: string, bucket: string, path: string): Promise<void> {
+  /** Per object: its content type (list, downloads) and the upload that wrote its version. */
+  const meta = new Map<string, ObjectMeta>();
+  async function publish(
+    tempFile: string,
+    bucket: string,
+    path: string,
+    contentType: string,
+    version: string,
+  ): Promise<void> {
     const target = objectFile(bucket, path);
     await mkdir(dirname(target), { recursive: true });
     await rename(tempFile, target);
+    meta.set(`${bucket}/${path}`, { contentType, version });
   }
 
   /** Streams `req` into `file` (appending), sampling the bytes held between socket and disk. */
@@ -166,6 +175,7 @@ export async function startSupabaseStandin(
     objectFile,
     isFile,
     publish,
+    meta,
     receiveBody: (req, file) => receiveBody(req, file),
     stats,
   });
@@ -174,6 +184,7 @@ export async function startSupabaseStandin(
     buckets,
     fileSizeLimit: options.fileSizeLimitBytes ?? null,
     objectExists: (bucket, path) => isFile(objectFile(bucket, path)),
+    objectVersion: (bucket, path) => meta.get(`${bucket}/${path}`)?.version,
     publish,
     receiveBody,
     origin: () => origin,
@@ -181,11 +192,33 @@ export async function startSupabaseStandin(
     stats,
   });
 
-  function roleOf(req: IncomingMessage): Role | null {
+  /** The key's `role` claim, verified as the real server does; its errors are jose's words. */
+  async function roleOf(req: IncomingMessage): Promise<Role> {
     const auth = req.headers.authorization;
-    if (auth === `Bearer ${serviceRoleKey}`) return "service_role";
-    if (auth === `Bearer ${anonKey}`) return "anon";
-    return null;
+    if (auth === undefined)
+      throw invalidRequest("headers must have required property 'authorization'");
+    try {
+      const { payload } = await jwtVerify(auth.replace(/^Bearer\s+/i, ""), signingKey(jwtSecret), {
+        algorithms: ["HS256"],
+      });
+      return payload.role === "service_role" ? "service_role" : "anon";
+    } catch (error) {
+      throw invalidJws(error instanceof Error ? error.message : undefined);
+    }
+  }
+
+  /** A signed-URL download as the real server answers it (no If-Range, no nosniff). */
+  async function signedDownload(req: IncomingMessage, res: ServerResponse, path: string) {
+    const request = toWebRequest(req, origin);
+    const headers = new Headers(request.headers);
+    headers.delete("if-range");
+    const response = await download(new Request(request, { headers }));
+    response.headers.delete("x-content-type-options");
+    const [bucket, ...rest] = path.slice("/object/sign/".length).split("/");
+    const stored = meta.get(`${bucket}/${rest.map((s) => safeDecode(s)).join("/")}`);
+    if (stored && response.headers.has("accept-ranges"))
+      response.headers.set("content-type", stored.contentType);
+    await sendWebResponse(res, response);
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -195,16 +228,13 @@ export async function startSupabaseStandin(
     const path = url.pathname.slice(BASE_PATH.length);
     const method = req.method ?? "GET";
     if ((method === "GET" || method === "HEAD") && path.startsWith("/object/sign/")) {
-      await sendWebResponse(res, await download(toWebRequest(req, origin)));
+      await signedDownload(req, res, path);
       return;
     }
-    const role = roleOf(req);
-    if (role === null) throw invalidJws();
+    const role = await roleOf(req);
     const resumable = /^\/upload\/resumable\/?(.*)$/.exec(path);
     if (resumable) {
-      if (role !== "service_role")
-        throw new TusTextError(403, "new row violates row-level security policy");
-      await tus.handle(req, res, resumable[1] ?? "");
+      await tus.handle(req, res, resumable[1] ?? "", role);
       return;
     }
     const [kind, ...encoded] = path.split("/").slice(1);
@@ -241,7 +271,10 @@ export async function startSupabaseStandin(
         return;
       }
       if (error instanceof TusTextError) {
-        res.writeHead(error.status, { "Content-Type": "text/plain", "Tus-Resumable": "1.0.0" });
+        res.writeHead(error.status, {
+          "Content-Type": "text/plain;charset=UTF-8",
+          "Tus-Resumable": "1.0.0",
+        });
         res.end(error.message);
       } else if (error instanceof StorageHttpError) {
         sendStorageError(res, error);
@@ -300,6 +333,14 @@ export async function startSupabaseStandin(
       if (ownsRoot) await rm(rootDir, { recursive: true, force: true });
     },
   };
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /** Fault injection: the request's connection is dropped without any answer. */
