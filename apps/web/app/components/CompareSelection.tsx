@@ -15,11 +15,11 @@ import {
 export const COMPARE_FORM_ID = "compare-models";
 
 /** The `change` event of a checkbox, typed by hand (no DOM lib: app/lib/browser.ts). */
-export interface CheckboxChange {
+interface CheckboxChange {
   currentTarget: unknown;
 }
 
-export function isCheckedTarget(event: CheckboxChange): boolean {
+function isCheckedTarget(event: CheckboxChange): boolean {
   return (event.currentTarget as { checked: boolean }).checked;
 }
 

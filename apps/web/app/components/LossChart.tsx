@@ -6,7 +6,7 @@ import {
   type SeriesPoint,
 } from "../lib/chart";
 import { formatNumber } from "../lib/format";
-import { LossChartSvg } from "./LossChartSvg";
+import { CHART_VARIANTS, LossChartSvg } from "./LossChartSvg";
 
 const MAX_TABLE_ROWS = 200;
 
@@ -87,7 +87,7 @@ export function LossChart({
           </span>
         )}
       </div>
-      {(["wide", "narrow"] as const).map((variant) => (
+      {CHART_VARIANTS.map(({ variant, className }) => (
         <LossChartSvg
           key={variant}
           variant={variant}
@@ -95,7 +95,7 @@ export function LossChart({
           validation={validation}
           markers={shownMarkers}
           summary={summary}
-          className={variant === "wide" ? "hidden sm:block" : "sm:hidden"}
+          className={className}
         />
       ))}
       <figcaption className="text-sm text-slate-600">{summary}</figcaption>

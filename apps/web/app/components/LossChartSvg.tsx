@@ -25,6 +25,12 @@ export const LAYOUTS = {
 
 export type ChartVariant = keyof typeof LAYOUTS;
 
+/** Both drawings, each with the CSS that shows it only at the widths it is made for. */
+export const CHART_VARIANTS: { variant: ChartVariant; className: string }[] = [
+  { variant: "wide", className: "hidden sm:block" },
+  { variant: "narrow", className: "sm:hidden" },
+];
+
 const SERIES_STROKE = {
   training: { className: "stroke-indigo-600", strokeWidth: "2" },
   validation: { className: "stroke-orange-600", strokeWidth: "2.5", strokeDasharray: "6 4" },

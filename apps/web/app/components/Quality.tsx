@@ -1,4 +1,6 @@
-import { asConvergence, CONVERGENCE_CLASSES, CONVERGENCE_LABEL } from "../lib/quality";
+import { asConvergenceQuality } from "@mad/quality";
+
+import { CONVERGENCE_CLASSES, CONVERGENCE_LABEL } from "../lib/quality";
 
 // One star in a 20 × 20 box, drawn from its top point with relative moves so it can be repeated.
 const STAR_OUTLINE = "l2.6 5.5 6 .7-4.5 4.1 1.2 5.9-5.3-2.9-5.3 2.9 1.2-5.9-4.5-4.1 6-.7z";
@@ -58,7 +60,7 @@ export function Stars({ score, size = "md" }: { score: number | null; size?: "md
 }
 
 export function QualityBadge({ quality }: { quality: unknown }) {
-  const convergence = asConvergence(quality);
+  const convergence = asConvergenceQuality(quality);
   return (
     <span
       className={`inline-flex shrink-0 items-center rounded-full px-2.5 py-0.5 text-xs font-semibold whitespace-nowrap ring-1 ring-inset ${CONVERGENCE_CLASSES[convergence]}`}

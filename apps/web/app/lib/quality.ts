@@ -2,9 +2,7 @@
  * How the dashboard presents SPEC §5's quality metrics. The rules, and the plain-words "why this
  * score" (`explainQuality`, also sent in webhooks), are @mad/quality's.
  */
-import { asConvergenceQuality, type ConvergenceQuality } from "@mad/quality";
-
-export type Convergence = ConvergenceQuality;
+import type { ConvergenceQuality as Convergence } from "@mad/quality";
 
 export const CONVERGENCE_LABEL: Record<Convergence, string> = {
   excellent: "Excellent",
@@ -24,5 +22,3 @@ export const CONVERGENCE_CLASSES: Record<Convergence, string> = {
   overfit: "bg-rose-100 text-rose-900 ring-rose-300",
   unknown: "bg-slate-100 text-slate-800 ring-slate-300",
 };
-
-export const asConvergence: (value: unknown) => Convergence = asConvergenceQuality;

@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 
 import { type Alignment, compareSeries } from "../../lib/compare-series";
+import { CHART_VARIANTS } from "../LossChartSvg";
 import { Section } from "../model/Section";
 import { CompareChart, MODEL_STYLES, ModelSymbol } from "./CompareChart";
 import type { ComparedModel } from "./types";
@@ -78,14 +79,14 @@ export function CompareCurvesSection({
               : "These models have no loss history."}
           </p>
         ) : (
-          (["wide", "narrow"] as const).map((variant) => (
+          CHART_VARIANTS.map(({ variant, className }) => (
             <CompareChart
               key={variant}
               variant={variant}
               series={series}
               names={names}
               align={align}
-              className={variant === "wide" ? "hidden sm:block" : "sm:hidden"}
+              className={className}
             />
           ))
         )}

@@ -1,4 +1,4 @@
-import { Link } from "@remix-run/react";
+import { asConvergenceQuality } from "@mad/quality";
 
 import {
   formatCost,
@@ -8,9 +8,9 @@ import {
   formatNumber,
   formatPercent,
 } from "../../lib/format";
-import { asConvergence, CONVERGENCE_LABEL } from "../../lib/quality";
-import { HorizontalScroll } from "../HorizontalScroll";
+import { CONVERGENCE_LABEL } from "../../lib/quality";
 import { Section } from "../model/Section";
+import { ComparisonTable } from "./ComparisonTable";
 import type { ComparedModel } from "./types";
 
 /**
@@ -27,7 +27,7 @@ export function CompareMetricsSection({ models }: { models: ComparedModel[] }) {
       "Quality",
       (m) =>
         m.quality_metrics
-          ? `${m.quality_metrics.overall_score ?? "–"}/5 · ${CONVERGENCE_LABEL[asConvergence(m.quality_metrics.convergence_quality)]}`
+          ? `${m.quality_metrics.overall_score ?? "–"}/5 · ${CONVERGENCE_LABEL[asConvergenceQuality(m.quality_metrics.convergence_quality)]}`
           : "Not computed yet",
     ],
     ["Final training loss", (m) => formatNumber(m.quality_metrics?.final_training_loss)],
@@ -42,41 +42,26 @@ export function CompareMetricsSection({ models }: { models: ComparedModel[] }) {
   ];
   return (
     <Section id="compare-metrics" title="Metrics">
-      <HorizontalScroll label="Metrics table">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">
-            Metrics of the compared models, one column per model
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col" className="py-2 pr-4 font-medium text-slate-600">
-                Metric
-              </th>
-              {models.map((model) => (
-                <th key={model.id} scope="col" className="py-2 pr-4 font-semibold">
-                  <Link to={`/models/${model.id}`} className="text-indigo-700 underline">
-                    {model.name}
-                  </Link>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(([label, value]) => (
-              <tr key={label} className="border-t border-slate-200">
-                <th scope="row" className="py-2 pr-4 font-medium text-slate-700">
-                  {label}
-                </th>
-                {models.map((model) => (
-                  <td key={model.id} className="py-2 pr-4 tabular-nums">
-                    {value(model)}
-                  </td>
-                ))}
-              </tr>
+      <ComparisonTable
+        label="Metrics table"
+        caption="Metrics of the compared models, one column per model"
+        firstColumn="Metric"
+        models={models}
+        linkNames
+      >
+        {rows.map(([label, value]) => (
+          <tr key={label} className="border-t border-slate-200">
+            <th scope="row" className="py-2 pr-4 font-medium text-slate-700">
+              {label}
+            </th>
+            {models.map((model) => (
+              <td key={model.id} className="py-2 pr-4 tabular-nums">
+                {value(model)}
+              </td>
             ))}
-          </tbody>
-        </table>
-      </HorizontalScroll>
+          </tr>
+        ))}
+      </ComparisonTable>
     </Section>
   );
 }

@@ -1,5 +1,5 @@
-import { HorizontalScroll } from "../HorizontalScroll";
 import { Section } from "../model/Section";
+import { ComparisonTable } from "./ComparisonTable";
 import type { ComparedModel, DiffRow } from "./types";
 
 const GROUP_LABEL: Record<DiffRow["group"], string> = {
@@ -36,53 +36,39 @@ export function ConfigurationDiffSection({
         </p>
       }
     >
-      <HorizontalScroll label="Configuration table">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">
-            Configuration of the compared models; rows marked Differs have different values
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col" className="py-2 pr-4 font-medium text-slate-600">
-                Setting
-              </th>
-              {models.map((model) => (
-                <th key={model.id} scope="col" className="py-2 pr-4 font-semibold">
-                  {model.name}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr
-                key={`${row.group}:${row.key}`}
-                data-differs={row.differs ? "true" : "false"}
-                className={
-                  row.differs
-                    ? "border-t border-l-4 border-slate-200 border-l-amber-600 bg-amber-50"
-                    : "border-t border-slate-200"
-                }
-              >
-                <th scope="row" className="py-2 pr-4 pl-2 font-medium text-slate-700">
-                  <span className="block text-xs text-slate-600">{GROUP_LABEL[row.group]}</span>
-                  <code className="break-all">{row.key}</code>
-                  {row.differs && (
-                    <span className="ml-2 rounded bg-amber-200 px-1.5 py-0.5 text-xs font-semibold text-amber-900">
-                      Differs
-                    </span>
-                  )}
-                </th>
-                {row.values.map((value, index) => (
-                  <td key={models[index]?.id ?? index} className="py-2 pr-4 break-all tabular-nums">
-                    {show(value)}
-                  </td>
-                ))}
-              </tr>
+      <ComparisonTable
+        label="Configuration table"
+        caption="Configuration of the compared models; rows marked Differs have different values"
+        firstColumn="Setting"
+        models={models}
+      >
+        {rows.map((row) => (
+          <tr
+            key={`${row.group}:${row.key}`}
+            data-differs={row.differs ? "true" : "false"}
+            className={
+              row.differs
+                ? "border-t border-l-4 border-slate-200 border-l-amber-600 bg-amber-50"
+                : "border-t border-slate-200"
+            }
+          >
+            <th scope="row" className="py-2 pr-4 pl-2 font-medium text-slate-700">
+              <span className="block text-xs text-slate-600">{GROUP_LABEL[row.group]}</span>
+              <code className="break-all">{row.key}</code>
+              {row.differs && (
+                <span className="ml-2 rounded bg-amber-200 px-1.5 py-0.5 text-xs font-semibold text-amber-900">
+                  Differs
+                </span>
+              )}
+            </th>
+            {row.values.map((value, index) => (
+              <td key={models[index]?.id ?? index} className="py-2 pr-4 break-all tabular-nums">
+                {show(value)}
+              </td>
             ))}
-          </tbody>
-        </table>
-      </HorizontalScroll>
+          </tr>
+        ))}
+      </ComparisonTable>
     </Section>
   );
 }

@@ -1,7 +1,8 @@
 import { Link } from "@remix-run/react";
 
+import { asConvergenceQuality } from "@mad/quality";
+
 import { formatDateTime, formatInteger } from "../../lib/format";
-import { asConvergence } from "../../lib/quality";
 import { QualityBadge, Stars, StatusBadge } from "../Quality";
 import type { ModelDetail } from "./types";
 
@@ -29,7 +30,9 @@ export function ModelHeader({ model, back }: { model: ModelDetail; back: string 
               size="lg"
             />
             {stored ? (
-              <QualityBadge quality={asConvergence(model.quality_metrics?.convergence_quality)} />
+              <QualityBadge
+                quality={asConvergenceQuality(model.quality_metrics?.convergence_quality)}
+              />
             ) : (
               <StatusBadge status={model.status} />
             )}

@@ -1,7 +1,7 @@
+import { asConvergenceQuality } from "@mad/quality";
 import { explainQuality } from "@mad/quality";
 
 import { formatNumber, formatPercent } from "../../lib/format";
-import { asConvergence } from "../../lib/quality";
 import { QualityBadge } from "../Quality";
 import { Facts, Section } from "./Section";
 import type { ModelDetail } from "./types";
@@ -18,7 +18,7 @@ function scoreReasons(model: ModelDetail): string[] {
   }
   return explainQuality(
     quality
-      ? { ...quality, convergence_quality: asConvergence(quality.convergence_quality) }
+      ? { ...quality, convergence_quality: asConvergenceQuality(quality.convergence_quality) }
       : null,
   );
 }
@@ -33,7 +33,7 @@ export function QualitySection({ model }: { model: ModelDetail }) {
           ["Score", quality?.overall_score ? `${quality.overall_score} / 5` : "Not rated"],
           [
             "Convergence",
-            <QualityBadge key="b" quality={asConvergence(quality?.convergence_quality)} />,
+            <QualityBadge key="b" quality={asConvergenceQuality(quality?.convergence_quality)} />,
           ],
           ["Loss reduction", formatPercent(quality?.loss_reduction_percent)],
           ["Final training loss", formatNumber(quality?.final_training_loss)],
