@@ -34,8 +34,8 @@ export interface ApiHandlerDeps extends ApiDeps {
 function bearerToken(request: Request): string | null | undefined {
   const header = request.headers.get("authorization");
   if (header === null) return undefined;
-  const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(header);
-  return match ? match[1]! : null;
+  const [, token] = /^Bearer[ ]+([^\s]+)\s*$/i.exec(header) ?? [];
+  return token ?? null;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;

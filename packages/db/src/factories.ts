@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 
 import type { Queryable } from "./artifacts/queryable";
+import { returnedRow } from "./query-helpers";
 import {
   datasets,
   metricsPoints,
@@ -131,16 +132,20 @@ export async function insertDataset(
   db: Queryable,
   overrides: Partial<NewDataset> & { userId: string },
 ) {
-  const [row] = await db.insert(datasets).values(datasetFixture(overrides)).returning();
-  return row!;
+  return returnedRow(
+    await db.insert(datasets).values(datasetFixture(overrides)).returning(),
+    "insertDataset",
+  );
 }
 
 export async function insertTrainingJob(
   db: Queryable,
   overrides: Partial<NewTrainingJob> & { userId: string; datasetId: string },
 ) {
-  const [row] = await db.insert(trainingJobs).values(trainingJobFixture(overrides)).returning();
-  return row!;
+  return returnedRow(
+    await db.insert(trainingJobs).values(trainingJobFixture(overrides)).returning(),
+    "insertTrainingJob",
+  );
 }
 
 export async function insertMetricsPoints(db: Queryable, jobId: string, points: LossCurvePoint[]) {

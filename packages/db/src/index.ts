@@ -24,6 +24,7 @@ export {
 } from "./events";
 export { migrationsFolder, type MigrationStatus, migrationStatus, runMigrations } from "./migrate";
 export { assertPoolMode, behavesLikeTransactionPooler, type PoolMode } from "./pool-mode";
+export { allOf, anyOf, returnedRow } from "./query-helpers";
 export { resolveDatabase, type ResolvedDatabase } from "./resolve";
 export * from "./schema";
 export type * from "./types";

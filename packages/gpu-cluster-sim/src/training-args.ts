@@ -8,7 +8,11 @@ export function trainingArgs(
 ): Record<string, unknown> {
   const spec = resolveJobSpec(specInput);
   const next = seededRandom(jobId, "training-args");
-  const pick = <T>(options: readonly T[]): T => options[next() % options.length]!;
+  const pick = <T>(options: readonly T[]): T => {
+    const option = options[next() % options.length];
+    if (option === undefined) throw new RangeError("pick() needs at least one option");
+    return option;
+  };
   return {
     output_dir: `/checkpoints/${jobId}`,
     base_model: spec.baseModel,

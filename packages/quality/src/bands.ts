@@ -15,12 +15,15 @@ export interface ReductionBand {
   quality: ConvergenceQuality;
 }
 
+/** The last of the bands: at or below its threshold no band applies. */
+export const LOWEST_REDUCTION_BAND: ReductionBand = { above: 5, score: 2, quality: "poor" };
+
 /** Highest first: a reduction takes the first band it exceeds. */
 export const REDUCTION_BANDS: readonly ReductionBand[] = [
   { above: 50, score: 5, quality: "excellent" },
   { above: 30, score: 4, quality: "good" },
   { above: 15, score: 3, quality: "fair" },
-  { above: 5, score: 2, quality: "poor" },
+  LOWEST_REDUCTION_BAND,
 ];
 
 /** A reduction no band covers (the lowest band's threshold or less, or a loss that went up). */

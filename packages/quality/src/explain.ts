@@ -7,9 +7,9 @@
 import {
   BELOW_BANDS,
   type ConvergenceQuality,
+  LOWEST_REDUCTION_BAND,
   OVERFIT_GAP,
   OVERFIT_SCORE_FLOOR,
-  REDUCTION_BANDS,
   reductionBand,
 } from "./bands";
 
@@ -21,8 +21,6 @@ export interface QualityExplanationInputs {
   final_validation_loss: number | null;
   loss_reduction_percent: number | null;
 }
-
-const LOWEST_BAND = REDUCTION_BANDS.at(-1)!;
 
 const CONVERGENCE_QUALITIES: ReadonlySet<string> = new Set<ConvergenceQuality>([
   "excellent",
@@ -60,7 +58,7 @@ export function explainQuality(metrics: QualityExplanationInputs | null): string
     );
   } else {
     lines.push(
-      `Training loss fell by only ${reduction.toFixed(1)} % (${LOWEST_BAND.above} % or less), which earns ${BELOW_BANDS.score} star.`,
+      `Training loss fell by only ${reduction.toFixed(1)} % (${LOWEST_REDUCTION_BAND.above} % or less), which earns ${BELOW_BANDS.score} star.`,
     );
   }
   const { final_training_loss: train, final_validation_loss: validation } = metrics;

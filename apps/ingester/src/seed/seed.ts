@@ -79,24 +79,31 @@ const BASE_MODELS = [
   "google/gemma-2-9b",
 ];
 
+/** The demo's variety: the n-th option, cycling through the list. */
+function cycle<T>(options: readonly T[], n: number): T {
+  const option = options[n % options.length];
+  if (option === undefined) throw new RangeError("the seed's option lists are never empty");
+  return option;
+}
+
 function demoJobs(user: string, datasetNames: string[], count: number, offset: number): DemoJob[] {
   return Array.from({ length: count }, (_, i) => {
     const n = i + offset;
     return {
       key: `${user}-${String(i + 1).padStart(2, "0")}`,
-      dataset: datasetNames[i % datasetNames.length]!,
-      curve: CURVES[n % CURVES.length]!,
-      preset: PRESETS[n % PRESETS.length]!,
+      dataset: cycle(datasetNames, i),
+      curve: cycle(CURVES, n),
+      preset: cycle(PRESETS, n),
       // 64 and 256 need vLLM's --max-lora-rank raised; 8 and 16 load with its default.
-      rank: [8, 16, 64, 256][n % 4]!,
-      learningRate: [1e-4, 2e-4, 3e-4, 5e-5][(n * 3) % 4]!,
-      batchSize: [4, 8, 16][n % 3]!,
-      epochs: [2, 3, 4, 5][(n + 1) % 4]!,
-      gpu: GPUS[n % GPUS.length]!,
+      rank: cycle([8, 16, 64, 256], n),
+      learningRate: cycle([1e-4, 2e-4, 3e-4, 5e-5], n * 3),
+      batchSize: cycle([4, 8, 16], n),
+      epochs: cycle([2, 3, 4, 5], n + 1),
+      gpu: cycle(GPUS, n),
       cost: Math.round((4 + ((n * 37) % 90) + (n % 7) * 0.37) * 100) / 100,
       daysAgo: 2 + ((n * 5) % 58),
       hours: 0.5 + ((n * 7) % 30) / 4,
-      baseModel: BASE_MODELS[n % BASE_MODELS.length]!,
+      baseModel: cycle(BASE_MODELS, n),
       useDora: n % 5 === 3,
       modulesToSave: n % 6 === 4 ? ["lm_head"] : [],
     };
@@ -162,12 +169,13 @@ async function main(): Promise<void> {
   const simulatorUrl = readSeedEnv().GPU_CLUSTER_API_URL;
   try {
     const [ada, grace] = DEMO_USERS;
+    const adaJobs = demoJobs("ada", ADA_DATASETS, 14, 0);
+    // One of Ada's jobs fails for good on the cluster: the dashboard's failed card.
+    cycle(adaJobs, 5).fault = "wrong_checksum";
     const plan = [
-      { user: ada, datasetNames: ADA_DATASETS, jobs: demoJobs("ada", ADA_DATASETS, 14, 0) },
+      { user: ada, datasetNames: ADA_DATASETS, jobs: adaJobs },
       { user: grace, datasetNames: GRACE_DATASETS, jobs: demoJobs("grace", GRACE_DATASETS, 4, 3) },
     ];
-    // One of Ada's jobs fails for good on the cluster: the dashboard's failed card.
-    plan[0]!.jobs[5]!.fault = "wrong_checksum";
 
     let inserted = 0;
     let simulatorRegistrations = 0;

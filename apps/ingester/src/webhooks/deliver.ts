@@ -83,7 +83,8 @@ async function payloadWithReasons(sql: Sql, eventId: string, payload: EventPaylo
   if (written) return written.payload;
   const [current] = await sql<{ payload: EventPayload }[]>`
     select payload from webhook_events where id = ${eventId}`;
-  return current!.payload;
+  if (!current) throw new Error(`webhook event ${eventId} does not exist`);
+  return current.payload;
 }
 
 interface DeliveryRow {

@@ -47,5 +47,10 @@ export async function ensureCrc32s(
   }
   // A concurrent request may have recorded them first; the values are the same either way.
   await recordFileCrc32s(deps.db, artifactId, files, computed);
-  return files.map((file) => ({ ...file, crc32: file.crc32 ?? computed.get(file.storage_path)! }));
+  return files.map((file) => {
+    const crc32 = file.crc32 ?? computed.get(file.storage_path);
+    // Every file without a recorded CRC was read above.
+    if (crc32 === undefined) throw new Error(`no CRC-32 computed for ${file.storage_path}`);
+    return { ...file, crc32 };
+  });
 }

@@ -47,7 +47,9 @@ export async function* zipBytes(
       yield segment.bytes.subarray(from, to + 1);
       continue;
     }
-    const entry = entries[segment.entryIndex]!;
+    const entry = entries[segment.entryIndex];
+    if (entry === undefined)
+      throw new RangeError(`the layout names entry ${segment.entryIndex}, which it does not have`);
     const whole = from === 0 && to === length - 1;
     const stream = await source(
       segment.entryIndex,

@@ -24,7 +24,7 @@ export async function pullCommand(
   const json = options.json || !process.stderr.isTTY;
   const writeLine = (line: string) => process.stdout.write(line);
   const bars = json ? null : progressBarsReporter(process.stderr);
-  const onProgress = json ? jsonLinesReporter(writeLine) : bars!.onEvent;
+  const onProgress = bars ? bars.onEvent : jsonLinesReporter(writeLine);
   const abort = new AbortController();
   const onSigint = () => abort.abort(new Error("interrupted"));
   process.once("SIGINT", onSigint);

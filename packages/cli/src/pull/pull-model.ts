@@ -11,7 +11,7 @@ import pLimit from "p-limit";
 import type { ModelsClient } from "@mad/api/client";
 
 import { downloadFile, type FileToPull } from "./download-file";
-import { PullFailedError, UnknownFilesError } from "./errors";
+import { DownloadFailedError, PullFailedError, UnknownFilesError } from "./errors";
 import type { PulledFile, PullEvent } from "./events";
 import { assertSafeFileName } from "./file-names";
 import { fetchGet, undiciGet } from "./http-get";
@@ -68,12 +68,12 @@ export async function pullModel(
           file,
           dir: folder,
           urlFor: async (fresh) => {
-            if (!fresh) return signed.download_urls[file.name]!;
+            if (!fresh) return signedUrlOf(signed.download_urls, file.name);
             const again = await client.models.download.query(
               { modelId, files: [file.name] },
               { signal },
             );
-            return again.download_urls[file.name]!;
+            return signedUrlOf(again.download_urls, file.name);
           },
           get: options.fetch ? fetchGet(options.fetch) : undiciGet,
           onEvent,
@@ -102,5 +102,14 @@ function selectFiles(files: FileToPull[], wanted: string[] | undefined): FileToP
   const unique = [...new Set(wanted)];
   const unknown = unique.filter((name) => !byName.has(name));
   if (unknown.length > 0) throw new UnknownFilesError(unknown, [...byName.keys()]);
-  return unique.map((name) => byName.get(name)!);
+  return unique.flatMap((name) => byName.get(name) ?? []);
+}
+
+/** The API answers with a URL for every file asked for; a reply without one is refused. */
+function signedUrlOf(urls: Record<string, string>, fileName: string): string {
+  const url = urls[fileName];
+  if (url === undefined) {
+    throw new DownloadFailedError(fileName, "the API answered without a download URL for it");
+  }
+  return url;
 }

@@ -1,5 +1,6 @@
-import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { eq, isNull, type SQL } from "drizzle-orm";
 
+import { allOf } from "../query-helpers";
 import { modelArtifacts } from "../schema";
 
 /**
@@ -7,9 +8,9 @@ import { modelArtifacts } from "../schema";
  * Another user's artifact, a deleted one and a missing one all fail it alike (SPEC §6).
  */
 export function ownedLiveArtifact(userId: string, artifactId: string): SQL {
-  return and(
+  return allOf(
     eq(modelArtifacts.id, artifactId),
     eq(modelArtifacts.userId, userId),
     isNull(modelArtifacts.deletedAt),
-  )!;
+  );
 }

@@ -44,7 +44,11 @@ export async function compareModels(ctx: AuthenticatedContext, input: CompareInp
   // One missing model is enough: saying which would tell a caller that the others exist.
   if (rows.length !== input.modelIds.length) throw notFound();
   const byId = new Map(rows.map((row) => [row.artifact.id.toLowerCase(), row]));
-  const ordered = input.modelIds.map((id) => byId.get(id.toLowerCase())!);
+  const ordered = input.modelIds.map((id) => {
+    const row = byId.get(id.toLowerCase());
+    if (row === undefined) throw notFound();
+    return row;
+  });
 
   const models = await Promise.all(
     ordered.map(async ({ artifact, dataset, job }) => {

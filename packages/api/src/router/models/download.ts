@@ -42,7 +42,7 @@ export async function downloadModel(ctx: AuthenticatedContext, input: DownloadIn
         message: `Unknown file${unknown.length > 1 ? "s" : ""} ${unknown.slice(0, 5).map(quoted).join(", ")}: this model has ${artifact.files.map((f) => quoted(f.name)).join(", ")}`,
       });
     }
-    selected = wanted.map((name) => byName.get(name)!);
+    selected = wanted.flatMap((name) => byName.get(name) ?? []);
   }
 
   let urls: string[];
@@ -69,10 +69,9 @@ export async function downloadModel(ctx: AuthenticatedContext, input: DownloadIn
   return {
     model_id: artifact.id,
     model_name: artifact.name,
-    download_urls: Object.fromEntries(selected.map((file, i) => [file.name, urls[i]!])) as Record<
-      string,
-      string
-    >,
+    download_urls: Object.fromEntries(
+      selected.map((file, i) => [file.name, urls[i] ?? unsigned(file.name)]),
+    ),
     expires_in_seconds: SIGNED_URL_TTL_SECONDS,
   };
 }
@@ -80,3 +79,8 @@ export async function downloadModel(ctx: AuthenticatedContext, input: DownloadIn
 export const downloadModelProcedure = protectedProcedure
   .input(downloadInput)
   .query(({ ctx, input }) => downloadModel(ctx, input));
+
+/** Storage signs one URL per path asked for; one missing is a backend defect, not a user error. */
+function unsigned(fileName: string): never {
+  throw new Error(`storage returned no signed URL for ${quoted(fileName)}`);
+}

@@ -3,9 +3,9 @@
  * then joined to its datasets and jobs, and an exact count. `listModelsQueries` is exported for
  * the EXPLAIN test and the benchmark; the procedure runs the prepared `listModelsStatements`.
  */
-import { and, count, eq, inArray, isNull, or, type Placeholder, type SQL, sql } from "drizzle-orm";
+import { and, count, eq, inArray, isNull, type Placeholder, type SQL, sql } from "drizzle-orm";
 
-import { type Database, datasets, modelArtifacts, trainingJobs } from "@mad/db";
+import { anyOf, type Database, datasets, modelArtifacts, trainingJobs } from "@mad/db";
 
 import type { ListModelsInput } from "./inputs";
 import { withDatasetAndJob } from "./with-dataset-and-job";
@@ -66,12 +66,12 @@ function buildListModelsQueries(db: Database, params: ListQueryParams) {
       .from(datasets)
       .where(and(eq(datasets.userId, userId), sql`${datasets.name} ilike ${pattern}`));
     conditions.push(
-      or(
+      anyOf(
         sql`${modelArtifacts.name} ilike ${pattern}`,
         inArray(modelArtifacts.datasetId, matchingDatasets),
         // Tags match like names do (a part of a tag finds it); a model has at most 20.
         sql`exists (select 1 from unnest(${modelArtifacts.tags}) as tag where tag ilike ${pattern})`,
-      )!,
+      ),
     );
   }
   const where = and(...conditions);

@@ -4,7 +4,7 @@
  * delivery worker applies at connect time). The answer carries the signing secret: the only time
  * it is shown.
  */
-import { webhookEndpoints } from "@mad/db";
+import { returnedRow, webhookEndpoints } from "@mad/db";
 import { checkEndpointUrl, EndpointUrlError, generateWebhookSecret } from "@mad/webhooks";
 
 import type { AuthenticatedContext } from "../../context";
@@ -35,7 +35,7 @@ export async function createEndpoint(ctx: AuthenticatedContext, input: CreateEnd
       message: `At most ${MAX_ENDPOINTS} webhook endpoints; delete one first`,
     });
   }
-  const [endpoint] = await ctx.db
+  const rows = await ctx.db
     .insert(webhookEndpoints)
     .values({
       userId: ctx.userId,
@@ -46,7 +46,8 @@ export async function createEndpoint(ctx: AuthenticatedContext, input: CreateEnd
       createdAt: ctx.now(),
     })
     .returning();
-  return { ...publicEndpoint(endpoint!), secret: endpoint!.secret };
+  const created = returnedRow(rows, "webhooks.create");
+  return { ...publicEndpoint(created), secret: created.secret };
 }
 
 export const createEndpointProcedure = protectedProcedure

@@ -2,9 +2,9 @@
  * Every webhooks query starts from the caller's live endpoint: another user's endpoint or
  * delivery, a deleted one and a missing one all answer the same NOT_FOUND.
  */
-import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { eq, isNull, type SQL } from "drizzle-orm";
 
-import { webhookEndpoints } from "@mad/db";
+import { allOf, webhookEndpoints } from "@mad/db";
 
 import type { AuthenticatedContext } from "../../context";
 import { TRPCError } from "../../trpc";
@@ -14,9 +14,9 @@ export function endpointNotFound(): TRPCError {
 }
 
 export function ownedEndpoint(ctx: AuthenticatedContext, endpointId?: string): SQL {
-  return and(
+  return allOf(
     eq(webhookEndpoints.userId, ctx.userId),
     isNull(webhookEndpoints.deletedAt),
     ...(endpointId ? [eq(webhookEndpoints.id, endpointId)] : []),
-  )!;
+  );
 }
