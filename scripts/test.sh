@@ -28,7 +28,7 @@ pnpm exec prettier --check --log-level=warn .
 # until that holds, a green run below would prove nothing.
 pnpm --filter @mad/test-guard check
 pnpm exec turbo run typecheck lint test --concurrency=2 --output-logs=errors-only
-pnpm exec turbo run build --filter=@mad/web --output-logs=errors-only
+pnpm exec turbo run build --filter=@mad/web --filter=@mad/cli --output-logs=errors-only
 # The same for the Playwright runner and its global setup (it needs the build above).
 pnpm --filter @mad/test-guard check --e2e
 E2E_SKIP_BUILD=1 pnpm --filter @mad/web test:e2e

@@ -35,6 +35,17 @@ describe("readIngesterEnv", () => {
     expect(message).not.toContain(secret);
   });
 
+  it("reads how many webhook deliveries run at once, 4 unless set, 1 to 64", () => {
+    expect(readIngesterEnv(minimal).WEBHOOK_CONCURRENCY).toBe(4);
+    expect(readIngesterEnv({ ...minimal, WEBHOOK_CONCURRENCY: "16" }).WEBHOOK_CONCURRENCY).toBe(16);
+    expect(() => readIngesterEnv({ ...minimal, WEBHOOK_CONCURRENCY: "0" })).toThrow(
+      /WEBHOOK_CONCURRENCY/,
+    );
+    expect(() => readIngesterEnv({ ...minimal, WEBHOOK_CONCURRENCY: "many" })).toThrow(
+      /WEBHOOK_CONCURRENCY/,
+    );
+  });
+
   it("requires a signing secret for local storage in production", () => {
     expect(() => readIngesterEnv({ ...minimal, NODE_ENV: "production" })).toThrow(
       /STORAGE_SIGNING_SECRET: is required in production/,

@@ -17,6 +17,8 @@ import {
 } from "@mad/storage";
 import { webhookPolicyEnvShape } from "@mad/webhooks";
 
+import { WEBHOOK_CONCURRENCY } from "./queue/worker";
+
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -62,6 +64,8 @@ const envSchema = z.object({
   /** Outbound webhooks (decision 0017): http:// and private/loopback receivers are refused unless set. */
   ...webhookPolicyEnvShape,
   WEBHOOK_TIMEOUT_MS: int(500, 60_000).default(10_000),
+  /** Webhook deliveries sent at once by this process. */
+  WEBHOOK_CONCURRENCY: int(1, 64).default(WEBHOOK_CONCURRENCY),
   /** Grace period for running jobs on SIGTERM. */
   SHUTDOWN_GRACE_SECONDS: int(1, 3_600).default(60),
 });

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     webhooks: {
       policy: webhookUrlPolicyOf(env),
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      concurrency: env.WEBHOOK_CONCURRENCY,
       publicBaseUrl: env.PUBLIC_BASE_URL,
     },
     metrics,

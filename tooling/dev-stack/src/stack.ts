@@ -206,11 +206,20 @@ async function start(options: StackOptions, lifecycle: Lifecycle): Promise<Runni
     if (options.reuseBuild && built) {
       log("reusing the dashboard's existing build");
     } else {
-      log("building the dashboard (cached after the first run)…");
+      // The `mad` CLI's bundle too: without it the bin still works, from sources, 0.4 s slower.
+      log("building the dashboard and the CLI (cached after the first run)…");
       await runToCompletion(
         "build",
         "pnpm",
-        ["exec", "turbo", "run", "build", "--filter=@mad/web", "--output-logs=errors-only"],
+        [
+          "exec",
+          "turbo",
+          "run",
+          "build",
+          "--filter=@mad/web",
+          "--filter=@mad/cli",
+          "--output-logs=errors-only",
+        ],
         { ...spawnOptions, env: { ...env, NODE_ENV: "production" } },
       );
     }

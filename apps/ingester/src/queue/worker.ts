@@ -19,7 +19,8 @@ export const INGEST_QUEUE = "artifact-ingestion";
 export const SWEEP_QUEUE = "artifact-ingestion-sweep";
 /** Named by migration 0007's enqueue_webhook_delivery(). */
 export const WEBHOOK_QUEUE = "webhook-delivery";
-const WEBHOOK_CONCURRENCY = 4;
+/** Deliveries one process sends at once (WEBHOOK_CONCURRENCY); a slow receiver holds one slot. */
+export const WEBHOOK_CONCURRENCY = 4;
 /** pg-boss's schema; the SQL functions derive the NOTIFY channel from this exact name. */
 export const PGBOSS_SCHEMA = "pgboss";
 
