@@ -30,9 +30,8 @@ import { createModelsClient } from "@mad/api/client";
 import { type ArtifactFile, createDb, DEMO_USERS } from "@mad/db";
 import { insertStoredArtifact } from "@mad/db/testing";
 import { type SeedFunction, startStack } from "@mad/dev-stack";
-import { createStorage } from "@mad/storage";
 
-import { benchStackOptions } from "../e2e/support/stacks";
+import { benchStackOptions, stackStorage } from "../e2e/support/stacks";
 
 const run = promisify(execFile);
 const LARGE_MIB = Number(process.env.BENCH_LARGE_MIB ?? 1024);
@@ -66,13 +65,7 @@ const modelIds: Record<"small" | "large", string> = { small: "", large: "" };
 /** Two stored models of Ada's, their files written through the storage code. */
 const seedTwoModels: SeedFunction = async (stack) => {
   const client = createDb(stack.databaseUrl, { max: 2, applicationName: "mad-bench-seed" });
-  const storage = createStorage({
-    backend: "local",
-    rootDir: stack.storageDir,
-    signingSecret: stack.secrets.STORAGE_SIGNING_SECRET,
-    publicBaseUrl: stack.webUrl,
-    bucket: stack.storageBucket,
-  });
+  const storage = stackStorage(stack);
   try {
     for (const [label, mib] of [
       ["small", SMALL_MIB],

@@ -1,12 +1,12 @@
 import { readFile } from "node:fs/promises";
 
+import type { Page } from "@playwright/test";
+
 import type { DbClient } from "@mad/db";
 
 import { ADA, expect, expectNoSidewaysScroll, GRACE, logIn, test } from "./fixtures";
 
-test.beforeEach(async ({ context }) => {
-  await logIn(context, ADA);
-});
+test.use({ signedInAs: ADA });
 
 /** One of Ada's stored models whose adapter facts match `where` (facts read at ingest). */
 async function modelWhere(db: DbClient, where: "rank64" | "dora") {
@@ -22,6 +22,13 @@ async function modelWhere(db: DbClient, where: "rank64" | "dora") {
   return rows[0]!;
 }
 
+/** Goes to the page of one of Ada's models whose facts match `where` (see modelWhere). */
+async function openModelWhere(page: Page, db: DbClient, where: "rank64" | "dora") {
+  const model = await modelWhere(db, where);
+  await page.goto(`/models/${model.id}`);
+  return model;
+}
+
 for (const viewport of [
   { width: 1280, height: 900 },
   { width: 390, height: 844 },
@@ -33,8 +40,7 @@ for (const viewport of [
       page,
       db,
     }) => {
-      const model = await modelWhere(db, "rank64");
-      await page.goto(`/models/${model.id}`);
+      const model = await openModelWhere(page, db, "rank64");
       const adapter = page.getByRole("region", { name: "Adapter", exact: true });
       await expect(adapter).toContainText(`Rank${model.max_rank}`);
       const vllm = page.getByRole("group", { name: "vLLM" });
@@ -54,8 +60,7 @@ for (const viewport of [
       page,
       db,
     }) => {
-      const model = await modelWhere(db, "dora");
-      await page.goto(`/models/${model.id}`);
+      await openModelWhere(page, db, "dora");
       const vllm = page.getByRole("group", { name: "vLLM" });
       await expect(vllm).toContainText("Does not load");
       await expect(vllm).toContainText("vLLM does not support DoRA");
@@ -68,8 +73,7 @@ for (const viewport of [
 }
 
 test("the model card downloads as the README.md the page shows", async ({ page, db }) => {
-  const model = await modelWhere(db, "rank64");
-  await page.goto(`/models/${model.id}`);
+  await openModelWhere(page, db, "rank64");
   await page.getByText("Show the card").click();
   const shown = await page.getByLabel("Model card (README.md)", { exact: true }).innerText();
   const [download] = await Promise.all([

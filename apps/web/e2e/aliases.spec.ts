@@ -3,17 +3,12 @@
  * with the keyboard, its history, the refusal of a bad name, at 1280 and 390 px, axe-clean.
  */
 
-import { expect, expectAxeClean, expectNoSidewaysScroll, logIn, test } from "./fixtures";
+import { atEachWidth, expect, expectAxeClean, expectNoSidewaysScroll, test } from "./fixtures";
 
-for (const width of [1280, 390]) {
-  test(`at ${width} px an alias moves from v1 to v2 and the history says so`, async ({
-    page,
-    context,
-    user,
-    models,
-  }) => {
-    await logIn(context, user);
-    await page.setViewportSize({ width, height: 900 });
+test.use({ signedInAs: "user" });
+
+atEachWidth(() => {
+  test("an alias moves from v1 to v2 and the history says so", async ({ page, models }) => {
     const first = await models.stored({
       datasetName: "Support tickets",
       completedAt: new Date("2026-11-01T10:00:00Z"),
@@ -64,4 +59,4 @@ for (const width of [1280, 390]) {
     await expectNoSidewaysScroll(page);
     await expectAxeClean(page, `section[aria-labelledby="line-title"]`);
   });
-}
+});

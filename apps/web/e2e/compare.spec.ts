@@ -6,6 +6,7 @@
  */
 
 import {
+  atEachWidth,
   expect,
   expectAxeClean,
   expectNoSidewaysScroll,
@@ -14,15 +15,11 @@ import {
   waitForHydration,
 } from "./fixtures";
 
-for (const width of [1280, 390]) {
-  test(`at ${width} px three models ticked on the list are compared on one page`, async ({
-    page,
-    context,
-    user,
-    models,
-  }) => {
-    await logIn(context, user);
-    await page.setViewportSize({ width, height: 900 });
+// The no-JavaScript test below logs in on a context of its own.
+test.use({ signedInAs: "user" });
+
+atEachWidth((width) => {
+  test("three models ticked on the list are compared on one page", async ({ page, models }) => {
     const made = await models.many(3);
     const names = made.map((model) => model.artifact.name);
 
@@ -78,7 +75,7 @@ for (const width of [1280, 390]) {
     await page.goto("/models");
     await expectAxeClean(page, "main");
   });
-}
+});
 
 test("without JavaScript the list's form makes the comparison, and too few is a 400 that says why", async ({
   browser,

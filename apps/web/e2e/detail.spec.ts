@@ -6,10 +6,9 @@ import { promisify } from "node:util";
 
 import type { Page } from "@playwright/test";
 
-import { softDeleteArtifact } from "@mad/db";
-
 import { createStoredModel } from "../app/testing/stored-models";
 import {
+  atEachWidth,
   expect,
   expectAxeClean,
   logIn,
@@ -21,9 +20,7 @@ import {
 
 const run = promisify(execFile);
 
-test.beforeEach(async ({ context, user }) => {
-  await logIn(context, user);
-});
+test.use({ signedInAs: "user" });
 
 /** Every drawn coordinate of the visible chart, and its plot box (in the SVG's own units). */
 async function visibleChart(page: Page) {
@@ -50,12 +47,11 @@ async function visibleChart(page: Page) {
   };
 }
 
-for (const width of [1280, 390]) {
-  test(`at ${width} px the loss chart holds every point of a 224-step run, with readable labels`, async ({
+atEachWidth((width) => {
+  test("the loss chart holds every point of a 224-step run, with readable labels", async ({
     page,
     models,
   }) => {
-    await page.setViewportSize({ width, height: 900 });
     const { artifact, job, points } = await models.stored({ steps: 224, kind: "good" });
     await page.goto(`/models/${artifact.id}`);
     await expect(page.getByRole("heading", { level: 1, name: artifact.name })).toBeVisible();
@@ -80,14 +76,13 @@ for (const width of [1280, 390]) {
     expect(drawn.smallestLabelPx).toBeGreaterThanOrEqual(10);
     await expect(page.getByTestId("quality-explanation")).toContainText("Training loss");
   });
-}
+});
 
-for (const width of [1280, 390]) {
-  test(`at ${width} px an overfitting run: the story says where it began and the chart marks it`, async ({
+atEachWidth((width) => {
+  test("an overfitting run: the story says where it began and the chart marks it", async ({
     page,
     models,
   }) => {
-    await page.setViewportSize({ width, height: 900 });
     const { artifact } = await models.stored({ steps: 240, kind: "overfit" });
     await page.goto(`/models/${artifact.id}`);
     const story = page.getByRole("region", { name: "What happened in training" });
@@ -121,7 +116,7 @@ for (const width of [1280, 390]) {
       `section[aria-labelledby="curve-title"]`,
     );
   });
-}
+});
 
 test("a history of one point is drawn as a dot", async ({ page, models }) => {
   const { artifact } = await models.stored({ kind: "unrated" });
@@ -190,15 +185,13 @@ test("one file and 'Download all' download the exact bytes, also when storage is
 
 test("a download that cannot be signed says so instead of doing nothing", async ({
   page,
-  db,
-  user,
   models,
 }) => {
   const { artifact } = await models.stored();
   await page.goto(`/models/${artifact.id}`);
   await expect(page.getByTestId("file-row").first()).toBeVisible();
   // Deleted (in another tab) after the page was opened.
-  await softDeleteArtifact(db.db, { userId: user.id, artifactId: artifact.id, at: new Date() });
+  await models.softDelete(artifact.id);
   await page.getByTestId("download-file").first().click();
   await expect(page.getByTestId("error-page")).toContainText(
     "This model does not exist, was deleted, or belongs to someone else.",

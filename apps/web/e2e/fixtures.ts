@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { type BrowserContext, expect, type Page, test as base } from "@playwright/test";
 
-import { createDb, type DbClient, DEMO_USERS } from "@mad/db";
+import { createDb, type DbClient, DEMO_USERS, softDeleteArtifact } from "@mad/db";
 import { type ArtifactStorage, createStorage } from "@mad/storage";
 
 import {
@@ -90,12 +90,28 @@ export interface ModelFactory {
   stored: (options?: Partial<StoredModelOptions>) => ReturnType<typeof createStoredModel>;
   many: (count: number, steps?: number) => ReturnType<typeof createStoredModels>;
   inFlight: () => ReturnType<typeof createInFlightModels>;
+  /** Deletes one of them now, behind the page's back (as from another tab). */
+  softDelete: (artifactId: string) => ReturnType<typeof softDeleteArtifact>;
+}
+
+/** What a spec sets with `test.use`. */
+export interface SpecOptions {
+  /**
+   * Who is logged in on the test's browser context before its page opens: nobody (null, the
+   * default), the test's own fresh `user` ("user"), or the given (demo) user.
+   */
+  signedInAs: "user" | TestUser | null;
 }
 
 export const test = base.extend<
-  { db: DbClient; user: TestUser; models: ModelFactory },
+  SpecOptions & { db: DbClient; user: TestUser; models: ModelFactory },
   { stack: StackInfo; storage: ArtifactStorage }
 >({
+  signedInAs: [null, { option: true }],
+  context: async ({ context, signedInAs, user }, use) => {
+    if (signedInAs) await logIn(context, signedInAs === "user" ? user : signedInAs);
+    await use(context);
+  },
   stack: [async ({}, use) => use(stackInfo()), { scope: "worker" }],
   storage: [
     async ({ stack }, use) =>
@@ -125,8 +141,23 @@ export const test = base.extend<
       many: (count, steps) =>
         createStoredModels(db, storage, { userId: user.id, count, steps, firstSeed: 100 }),
       inFlight: () => createInFlightModels(db, user.id),
+      softDelete: (artifactId) =>
+        softDeleteArtifact(db.db, { userId: user.id, artifactId, at: new Date() }),
     });
   },
 });
+
+/**
+ * Declares the specs in `declare` once per width the dashboard is checked at, a desktop's and a
+ * phone's (each 900 px tall), each group titled "at <width> px" and opened at that viewport.
+ */
+export function atEachWidth(declare: (width: number) => void): void {
+  for (const width of [1280, 390]) {
+    test.describe(`at ${width} px`, () => {
+      test.use({ viewport: { width, height: 900 } });
+      declare(width);
+    });
+  }
+}
 
 export { expect } from "@playwright/test";

@@ -1,8 +1,6 @@
-import { expect, logIn, test } from "./fixtures";
+import { expect, test } from "./fixtures";
 
-test.beforeEach(async ({ context, user }) => {
-  await logIn(context, user);
-});
+test.use({ signedInAs: "user" });
 
 test("'Most recent' is by training date, as the cards show; sort, pages and back keep their place", async ({
   page,

@@ -6,16 +6,15 @@
  */
 import { recordIngestionProgress } from "@mad/db";
 
-import { expect, logIn, test } from "./fixtures";
+import { expect, test } from "./fixtures";
+
+test.use({ signedInAs: "user" });
 
 test("a model still being copied shows its progress as it happens, without polling", async ({
   page,
-  context,
-  user,
   models,
   db,
 }) => {
-  await logIn(context, user);
   const { processing } = await models.inFlight();
   await page.clock.install();
   const dataRequests: string[] = [];

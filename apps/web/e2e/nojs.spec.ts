@@ -1,14 +1,11 @@
-import { expect, logIn, test } from "./fixtures";
+import { expect, test } from "./fixtures";
 
-test.use({ javaScriptEnabled: false });
+test.use({ javaScriptEnabled: false, signedInAs: "user" });
 
 test("the list, its search form and a model page work without JavaScript", async ({
   page,
-  context,
-  user,
   models,
 }) => {
-  await logIn(context, user);
   await models.many(2, 30);
   await page.goto("/models");
   await expect(page.getByTestId("model-card").first()).toBeVisible();

@@ -1,10 +1,6 @@
-import { softDeleteArtifact } from "@mad/db";
+import { expect, test } from "./fixtures";
 
-import { expect, logIn, test } from "./fixtures";
-
-test.beforeEach(async ({ context, user }) => {
-  await logIn(context, user);
-});
+test.use({ signedInAs: "user" });
 
 test("a 'model ready' notification links to its model and can be marked as read, keeping focus", async ({
   page,
@@ -38,12 +34,10 @@ test("a 'model ready' notification links to its model and can be marked as read,
 
 test("a notification of a deleted model says so instead of linking to a 404", async ({
   page,
-  db,
-  user,
   models,
 }) => {
   const { artifact } = await models.stored();
-  await softDeleteArtifact(db.db, { userId: user.id, artifactId: artifact.id, at: new Date() });
+  await models.softDelete(artifact.id);
   await page.goto("/notifications");
   const notice = page.getByTestId("notification").filter({ hasText: artifact.name });
   await expect(notice.getByTestId("model-deleted")).toHaveText(

@@ -1,4 +1,6 @@
-import { ADA, expect, logIn, test } from "./fixtures";
+import { ADA, expect, test } from "./fixtures";
+
+test.use({ signedInAs: ADA });
 
 /**
  * The one spec that reads the demo seed's artifacts (stored by the real simulator → ingester
@@ -7,10 +9,8 @@ import { ADA, expect, logIn, test } from "./fixtures";
  */
 test("a model stored by the pipeline shows the loss chart of its real metrics", async ({
   page,
-  context,
   db,
 }) => {
-  await logIn(context, ADA);
   const [model] = await db.sql<{ id: string; job_id: string; name: string }[]>`
     select id, job_id, name from model_artifacts
     where user_id = ${ADA.id} and status = 'stored' and deleted_at is null

@@ -4,17 +4,15 @@
  * px nothing overflows and axe finds nothing.
  */
 
-import { expect, expectAxeClean, expectNoSidewaysScroll, logIn, test } from "./fixtures";
+import { atEachWidth, expect, expectAxeClean, expectNoSidewaysScroll, test } from "./fixtures";
 
-for (const width of [1280, 390]) {
-  test(`at ${width} px a user adds a webhook endpoint, sees its delivery, and deletes it`, async ({
+test.use({ signedInAs: "user" });
+
+atEachWidth(() => {
+  test("a user adds a webhook endpoint, sees its delivery, and deletes it", async ({
     page,
-    context,
-    user,
     models,
   }) => {
-    await logIn(context, user);
-    await page.setViewportSize({ width, height: 900 });
     await page.goto("/models");
     await page
       .getByRole("navigation", { name: "Main" })
@@ -58,4 +56,4 @@ for (const width of [1280, 390]) {
     await expect(page.getByRole("article", { name: url })).toHaveCount(0);
     await expect(page.getByText("No endpoints yet.")).toBeVisible();
   });
-}
+});

@@ -14,7 +14,6 @@ import {
   type NewTrainingJob,
   trainingJobs,
 } from "./schema";
-import type { AdapterFactsRecord } from "./types";
 
 /** Deterministic PRNG (mulberry32): the same seed gives the same curve in tests and demos. */
 export function seededRandom(seed: number): () => number {
@@ -156,47 +155,6 @@ export async function insertMetricsPoints(db: Queryable, jobId: string, points: 
   }
 }
 
-/**
- * A rank-64 LoRA on Llama-3.1-8B's q/v projections, as @mad/adapters would read it; tests
- * override what they are about (tensor counts, modules_to_save…).
- */
-export function adapterFactsFixture(
-  overrides: Partial<Omit<AdapterFactsRecord, "tensors">> & {
-    tensors?: Partial<AdapterFactsRecord["tensors"]>;
-  } = {},
-): AdapterFactsRecord {
-  const { tensors, ...rest } = overrides;
-  return {
-    facts_version: 1,
-    peft_type: "LORA",
-    task_type: "CAUSAL_LM",
-    base_model: "meta-llama/Llama-3.1-8B",
-    rank: 64,
-    alpha: 128,
-    max_rank: 64,
-    rank_pattern: {},
-    alpha_pattern: {},
-    scaling: 2,
-    target_modules: ["q_proj", "v_proj"],
-    target_modules_regex: null,
-    modules_to_save: [],
-    use_dora: false,
-    use_rslora: false,
-    bias: "none",
-    other_features: [],
-    num_labels: null,
-    ...rest,
-    tensors: {
-      count: 128,
-      parameter_count: 33_554_432,
-      dtypes: { F16: 128 },
-      lora: 128,
-      dora_magnitude: 0,
-      saved_modules: [],
-      other: [],
-      other_count: 0,
-      layers: 32,
-      ...tensors,
-    },
-  };
-}
+// Owned by @mad/adapters (the package that reads facts); kept here for the tests that take
+// their fixtures from @mad/db.
+export { adapterFactsFixture } from "@mad/adapters/testing";

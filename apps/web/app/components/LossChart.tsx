@@ -11,9 +11,9 @@ import { CHART_VARIANTS, LossChartSvg } from "./LossChartSvg";
 const MAX_TABLE_ROWS = 200;
 
 function describe(series: SeriesPoint[], name: string): string | null {
-  if (series.length === 0) return null;
-  const first = series[0]!;
-  const last = series[series.length - 1]!;
+  const first = series[0];
+  const last = series.at(-1);
+  if (!first || !last) return null;
   return `${name} loss went from ${formatNumber(first.value, 3)} at step ${first.step} to ${formatNumber(last.value, 3)} at step ${last.step} (${series.length} logged ${series.length === 1 ? "value" : "values"}).`;
 }
 

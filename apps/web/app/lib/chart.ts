@@ -97,6 +97,14 @@ export interface ChartGeometry {
 }
 
 /**
+ * An axis runs from its first tick to its last. No ticks (no finite value to place) gives NaN
+ * ends, so nothing is placed anywhere.
+ */
+function axisEnds(ticks: number[]): [first: number, last: number] {
+  return [ticks[0] ?? Number.NaN, ticks.at(-1) ?? Number.NaN];
+}
+
+/**
  * Scales and ticks for the given series (and marker steps): the axes run from the first to the
  * last tick, and the ticks enclose the data, so every point lands inside the plot.
  */
@@ -111,10 +119,8 @@ export function chartGeometry(
     integer: true,
   });
   const yTicks = niceTicks(Math.min(...values), Math.max(...values), layout.yTickCount);
-  const xMin = xTicks[0]!;
-  const xMax = xTicks[xTicks.length - 1]!;
-  const yMin = yTicks[0]!;
-  const yMax = yTicks[yTicks.length - 1]!;
+  const [xMin, xMax] = axisEnds(xTicks);
+  const [yMin, yMax] = axisEnds(yTicks);
   const plot = {
     left: layout.margin.left,
     right: layout.width - layout.margin.right,

@@ -92,11 +92,11 @@ export function Markdown({ text }: { text: string }) {
             </ul>
           );
         }
-        const heading = /^(#{1,3})\s+(.*)$/.exec(lines[0] ?? "");
-        if (heading && lines.length === 1) {
+        const [, , headingText] = /^(#{1,3})\s+(.*)$/.exec(lines[0] ?? "") ?? [];
+        if (headingText !== undefined && lines.length === 1) {
           return (
             <h3 key={key} className="font-semibold text-slate-900">
-              {renderInline(heading[2]!, key)}
+              {renderInline(headingText, key)}
             </h3>
           );
         }

@@ -1,35 +1,17 @@
 import { describe, expect, it } from "vitest";
 
-import { readAdapterFacts, servingCompatibility } from "@mad/adapters";
+import { servingCompatibility } from "@mad/adapters";
+import { handWrittenAdapterFacts } from "@mad/adapters/testing";
 
 import { peftSnippet, usageSnippets } from "./snippets";
 
+/** A model whose rank-64 causal-LM adapter of Llama-3.1-8B has `config`'s fields. */
 function modelWith(config: Record<string, unknown>, name = "Support bot") {
-  const result = readAdapterFacts({
-    config: {
-      r: 64,
-      lora_alpha: 128,
-      target_modules: ["q_proj", "v_proj"],
-      base_model_name_or_path: "meta-llama/Llama-3.1-8B",
-      task_type: "CAUSAL_LM",
-      ...config,
-    },
-    tensors: [
-      {
-        name: "base_model.model.model.layers.0.q_proj.lora_A.weight",
-        dtype: "F16",
-        shape: [64, 8],
-      },
-    ],
-  });
-  if (!result.ok) throw new Error(result.reason);
+  const facts = handWrittenAdapterFacts({ rank: 64, taskType: "CAUSAL_LM", config });
   const adapterDir = "support-bot";
   return {
     name,
-    serving: {
-      adapter_dir: adapterDir,
-      engines: servingCompatibility(result.facts, { adapterDir }),
-    },
+    serving: { adapter_dir: adapterDir, engines: servingCompatibility(facts, { adapterDir }) },
   };
 }
 

@@ -1,27 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-import { ADA, createHarness, GRACE, type Harness, loaderArgs, ORIGIN } from "../testing/harness";
+import { ADA, GRACE, loaderArgs, ORIGIN, useHarness } from "../testing/harness";
 import { createStoredModels } from "../testing/stored-models";
 import * as trpc from "./api.trpc.$";
 
-let harness: Harness;
+const harness = useHarness();
 
 beforeAll(async () => {
-  harness = await createHarness();
-  const { db, context } = harness;
+  const { db, context } = harness();
   await createStoredModels(db, context.storage, { userId: ADA.id, count: 2, steps: 20 });
   await createStoredModels(db, context.storage, { userId: GRACE.id, count: 1, steps: 20 });
-});
-
-afterAll(async () => {
-  await harness?.close();
 });
 
 const listUrl = `${ORIGIN}/api/trpc/models.list?input=${encodeURIComponent(JSON.stringify({ limit: 5 }))}`;
 
 describe("/api/trpc for other services", () => {
   it("serves a Bearer-authenticated caller their own models", async () => {
-    const token = await harness.context.auth.mintAccessToken(ADA.id);
+    const token = await harness().context.auth.mintAccessToken(ADA.id);
     const response = await trpc.loader(
       loaderArgs(new Request(listUrl, { headers: { Authorization: `Bearer ${token}` } })),
     );
@@ -32,7 +27,7 @@ describe("/api/trpc for other services", () => {
 
   it("answers 401 without a token and 400 for bad input", async () => {
     expect((await trpc.loader(loaderArgs(new Request(listUrl)))).status).toBe(401);
-    const token = await harness.context.auth.mintAccessToken(ADA.id);
+    const token = await harness().context.auth.mintAccessToken(ADA.id);
     const bad = `${ORIGIN}/api/trpc/models.list?input=${encodeURIComponent(JSON.stringify({ limit: 10_000 }))}`;
     const response = await trpc.loader(
       loaderArgs(new Request(bad, { headers: { Authorization: `Bearer ${token}` } })),
@@ -41,7 +36,7 @@ describe("/api/trpc for other services", () => {
   });
 
   it("accepts the dashboard's session cookie for queries", async () => {
-    const cookie = await harness.cookieFor(ADA.id);
+    const cookie = await harness().cookieFor(ADA.id);
     const response = await trpc.loader(
       loaderArgs(new Request(listUrl, { headers: { Cookie: cookie } })),
     );

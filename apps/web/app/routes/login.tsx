@@ -38,9 +38,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { redirectTo, users: DEMO_USERS.map((u) => ({ id: u.id, name: u.name, email: u.email })) };
 }
 
+const NOT_A_DEMO_USER = "Choose one of the demo users.";
+
 const loginForm = z.object({
   userId: z.enum(DEMO_USERS.map((u) => u.id) as [string, ...string[]], {
-    error: "Choose one of the demo users.",
+    error: NOT_A_DEMO_USER,
   }),
   redirectTo: z.string().optional(),
 });
@@ -52,7 +54,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) {
     return data({ error: parsed.error.issues[0]?.message ?? "Choose a user." }, { status: 400 });
   }
-  const user = DEMO_USERS.find((u) => u.id === parsed.data.userId)!;
+  // The schema admits only demo users' ids, so this always finds one (the check narrows).
+  const user = DEMO_USERS.find((u) => u.id === parsed.data.userId);
+  if (!user) return data({ error: NOT_A_DEMO_USER }, { status: 400 });
   // As long as the session cookie: an expired token sends the user back here.
   const accessToken = await context.auth.mintAccessToken(user.id, {
     expiresInSeconds: 8 * 60 * 60,

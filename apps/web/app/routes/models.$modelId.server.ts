@@ -7,7 +7,7 @@ import { z } from "zod";
 
 import { modelCardFrom } from "@mad/api";
 
-import type { ModelActionResult } from "../components/model/types";
+import { type ModelActionResult, onlyLink } from "../components/model/types";
 import { lossChartMarkers } from "../lib/chart-markers";
 import { safeBackHref } from "../lib/list-query";
 import { apiErrorCode, callApi, notFound } from "../server/api-errors.server";
@@ -176,7 +176,8 @@ export async function signDownloads(
     );
   }
   const links = Object.entries(signed.download_urls).map(([name, url]) => ({ name, url }));
-  if (files && links.length === 1 && !options.asLink) return redirect(links[0]!.url);
+  const single = onlyLink(links);
+  if (files && single && !options.asLink) return redirect(single.url);
   const expiresAt = new Date(Date.now() + signed.expires_in_seconds * 1000).toISOString();
   return answer({ kind: "links", links, expiresAt, scope: files ? "one" : "all" });
 }

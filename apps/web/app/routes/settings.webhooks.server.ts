@@ -13,18 +13,15 @@ const DELIVERIES_SHOWN = 10;
 
 export async function loadWebhooksPage(caller: ServerCaller) {
   const { endpoints } = await callApi(() => caller.webhooks.list());
-  const deliveries = await Promise.all(
-    endpoints.map((endpoint) =>
-      callApi(() =>
-        caller.webhooks.deliveries({ endpointId: endpoint.id, limit: DELIVERIES_SHOWN }),
-      ),
-    ),
-  );
   return {
-    endpoints: endpoints.map((endpoint, index) => ({
-      ...endpoint,
-      deliveries: deliveries[index]!.deliveries,
-    })),
+    endpoints: await Promise.all(
+      endpoints.map(async (endpoint) => {
+        const { deliveries } = await callApi(() =>
+          caller.webhooks.deliveries({ endpointId: endpoint.id, limit: DELIVERIES_SHOWN }),
+        );
+        return { ...endpoint, deliveries };
+      }),
+    ),
   };
 }
 

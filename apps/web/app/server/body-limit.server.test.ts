@@ -1,40 +1,28 @@
-import { once } from "node:events";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import net from "node:net";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { type MiddlewareServer, serveMiddleware } from "../testing/middleware-server";
 import { bodyLimit } from "./body-limit.server";
 
 const LIMIT = 1024 * 1024;
-let server: Server;
-let port: number;
+let server: MiddlewareServer;
 let bodiesRead = 0;
 
 beforeAll(async () => {
-  const limit = bodyLimit(LIMIT);
-  server = createServer((request, response) =>
-    limit(request, response, () => {
-      // Reads the whole body into memory, as Remix's formData() and tRPC's json() do.
-      void (async () => {
-        const chunks: Buffer[] = [];
-        for await (const chunk of request) chunks.push(chunk as Buffer);
-        bodiesRead++;
-        response.setHeader("Content-Type", "application/json");
-        response.end(JSON.stringify({ bytes: Buffer.concat(chunks).length }));
-      })();
-    }),
-  );
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  port = (server.address() as AddressInfo).port;
+  server = await serveMiddleware(bodyLimit(LIMIT), (request, response) => {
+    // Reads the whole body into memory, as Remix's formData() and tRPC's json() do.
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      bodiesRead++;
+      response.setHeader("Content-Type", "application/json");
+      response.end(JSON.stringify({ bytes: Buffer.concat(chunks).length }));
+    })();
+  });
 });
 
-afterAll(async () => {
-  server.close();
-  await once(server, "close");
-});
+afterAll(() => server.close());
 
 /**
  * Declares `declaredBytes`, then keeps sending 64 KiB chunks until the server answers or hangs
@@ -42,7 +30,7 @@ afterAll(async () => {
  */
 function sendHugeBody(path: string, declaredBytes: number) {
   return new Promise<{ statusLine: string; sentBytes: number }>((resolve, reject) => {
-    const socket = net.connect(port, "127.0.0.1");
+    const socket = net.connect(server.port, "127.0.0.1");
     let sentBytes = 0;
     let answer = "";
     let done = false;
@@ -83,7 +71,7 @@ function sendHugeBody(path: string, declaredBytes: number) {
 
 describe("bodyLimit", () => {
   it("lets a body within the limit through to the route", async () => {
-    const response = await fetch(`http://127.0.0.1:${port}/login`, {
+    const response = await fetch(`${server.url}/login`, {
       method: "POST",
       body: "x".repeat(LIMIT),
     });
@@ -104,13 +92,13 @@ describe("bodyLimit", () => {
   });
 
   it("answers 413 with a JSON error on the API and a sentence elsewhere", async () => {
-    const api = await fetch(`http://127.0.0.1:${port}/api/trpc/models.delete`, {
+    const api = await fetch(`${server.url}/api/trpc/models.delete`, {
       method: "POST",
       body: "x".repeat(LIMIT + 1),
     });
     expect(api.status).toBe(413);
     expect(await api.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
-    const form = await fetch(`http://127.0.0.1:${port}/models/abc`, {
+    const form = await fetch(`${server.url}/models/abc`, {
       method: "POST",
       body: "x".repeat(LIMIT + 1),
     });
@@ -119,7 +107,7 @@ describe("bodyLimit", () => {
   });
 
   it("refuses a body without a Content-Length (chunked) with 411", async () => {
-    const response = await fetch(`http://127.0.0.1:${port}/login`, {
+    const response = await fetch(`${server.url}/login`, {
       method: "POST",
       body: new ReadableStream({
         start(controller) {

@@ -106,12 +106,11 @@ export async function createServerContext(
   const events = eventsConnection ? await createArtifactEventHub(eventsConnection.sql) : null;
 
   const localStorageDir = defaultLocalStorageDir(env);
-  const storage = createStorage(
-    storageConfigFromEnv(env, {
-      publicBaseUrl: env.PUBLIC_BASE_URL,
-      defaultLocalDir: localStorageDir,
-    }),
-  );
+  const storageConfig = storageConfigFromEnv(env, {
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    defaultLocalDir: localStorageDir,
+  });
+  const storage = createStorage(storageConfig);
 
   // A wrong Supabase key or bucket would fail silently (see @mad/storage's verifyAccess).
   await storage.verifyAccess();
@@ -160,11 +159,12 @@ export async function createServerContext(
       (await sessionStorage.getSession(request.headers.get("Cookie"))).get("accessToken"),
     trustedOrigins: [new URL(env.PUBLIC_BASE_URL).origin],
   });
+  // Serves what the local backend signs, with its secret.
   const localDownload =
-    env.STORAGE_BACKEND === "local"
+    storageConfig.backend === "local"
       ? createLocalDownloadHandler({
           rootDir: localStorageDir,
-          signingSecret: env.STORAGE_SIGNING_SECRET!,
+          signingSecret: storageConfig.signingSecret,
         })
       : null;
 

@@ -1,14 +1,12 @@
-import { once } from "node:events";
-import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { request as httpRequest } from "node:http";
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
+import { type MiddlewareServer, serveMiddleware } from "../testing/middleware-server";
 import { refuseCrossSitePosts } from "./cross-site.server";
 
 const PUBLIC_ORIGIN = "https://models.example.com";
-let server: Server;
-let port: number;
+let server: MiddlewareServer;
 const refusals: unknown[] = [];
 let reached: { forwardedHost: string | null } | null = null;
 
@@ -18,22 +16,14 @@ beforeAll(async () => {
     exemptPathPrefixes: ["/api/trpc/"],
     onRefused: (details) => refusals.push(details),
   });
-  server = createServer((request, response) =>
-    guard(request, response, () => {
-      const forwarded = request.headers["x-forwarded-host"];
-      reached = { forwardedHost: typeof forwarded === "string" ? forwarded : null };
-      response.end("action ran");
-    }),
-  );
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  port = (server.address() as AddressInfo).port;
+  server = await serveMiddleware(guard, (request, response) => {
+    const forwarded = request.headers["x-forwarded-host"];
+    reached = { forwardedHost: typeof forwarded === "string" ? forwarded : null };
+    response.end("action ran");
+  });
 });
 
-afterAll(async () => {
-  server.close();
-  await once(server, "close");
-});
+afterAll(() => server.close());
 
 beforeEach(() => {
   refusals.length = 0;
@@ -44,7 +34,13 @@ beforeEach(() => {
 function send(method: string, path: string, headers: Record<string, string>) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const outgoing = httpRequest(
-      { host: "127.0.0.1", port, method, path, headers: { "content-length": "0", ...headers } },
+      {
+        host: "127.0.0.1",
+        port: server.port,
+        method,
+        path,
+        headers: { "content-length": "0", ...headers },
+      },
       (response) => {
         let body = "";
         response.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
@@ -59,7 +55,7 @@ function send(method: string, path: string, headers: Record<string, string>) {
 describe("refuseCrossSitePosts", () => {
   it("answers a cross-site form post with a 403 that says why, and reports it once", async () => {
     const result = await send("POST", "/notifications", {
-      host: `127.0.0.1:${port}`,
+      host: `127.0.0.1:${server.port}`,
       origin: "https://evil.example",
       "sec-fetch-site": "cross-site",
     });

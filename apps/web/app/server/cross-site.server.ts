@@ -44,7 +44,7 @@ export function originCheckView(request: IncomingMessage) {
 export function refuseCrossSitePosts(options: CrossSiteGuardOptions): NodeMiddleware {
   const exempt = options.exemptPathPrefixes ?? [];
   return (request, response, next) => {
-    const path = (request.url ?? "/").split("?", 1)[0]!;
+    const [path = "/"] = (request.url ?? "/").split("?", 1);
     if (!isStateChangingMethod(request.method ?? "GET") || exempt.some((p) => path.startsWith(p))) {
       next();
       return;

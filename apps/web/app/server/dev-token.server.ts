@@ -10,18 +10,24 @@ import { devLoginEnabled, type WebEnv } from "../env.server";
 
 export const DEV_TOKEN_LIFETIME_SECONDS = 8 * 60 * 60;
 
+type DemoUser = (typeof DEMO_USERS)[number];
+
 export type DevTokenResult =
-  | { ok: true; token: string; user: (typeof DEMO_USERS)[number]; expiresInSeconds: number }
+  | { ok: true; token: string; user: DemoUser; expiresInSeconds: number }
   | { ok: false; message: string };
+
+/** The lower-case first name a demo user is asked for by ("ada"). */
+function firstName(user: DemoUser): string {
+  const [first = ""] = user.name.toLowerCase().split(/\s+/);
+  return first;
+}
 
 /** Finds a demo user by id, email, or first name (case-insensitive). */
 export function findDemoUser(who: string) {
   const needle = who.trim().toLowerCase();
   return DEMO_USERS.find(
     (user) =>
-      user.id === needle ||
-      user.email.toLowerCase() === needle ||
-      user.name.toLowerCase().split(/\s+/)[0] === needle,
+      user.id === needle || user.email.toLowerCase() === needle || firstName(user) === needle,
   );
 }
 
@@ -37,7 +43,7 @@ export async function mintDevToken(env: WebEnv, who: string): Promise<DevTokenRe
   if (!user) {
     return {
       ok: false,
-      message: `No demo user "${who}". Choose one of: ${DEMO_USERS.map((u) => u.name.split(" ")[0]!.toLowerCase()).join(", ")}.`,
+      message: `No demo user "${who}". Choose one of: ${DEMO_USERS.map(firstName).join(", ")}.`,
     };
   }
   const auth = createAuth({ jwtSecret: env.AUTH_JWT_SECRET, audience: env.AUTH_JWT_AUDIENCE });

@@ -1,9 +1,6 @@
-import { once } from "node:events";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-
 import { afterEach, describe, expect, it } from "vitest";
 
+import { type MiddlewareServer, serveMiddleware } from "../testing/middleware-server";
 import type { NodeMiddleware } from "./body-limit.server";
 import {
   isMalformedPath,
@@ -12,29 +9,24 @@ import {
   strictTransportSecurity,
 } from "./http-hardening.server";
 
-let server: Server | null = null;
+let server: MiddlewareServer | null = null;
 
 /** A real HTTP server: the middleware, then a route that fails the way Vite's does on `/%E0`. */
 async function serve(middleware: NodeMiddleware): Promise<string> {
-  server = createServer((request, response) =>
-    middleware(request, response, () => {
-      try {
-        decodeURIComponent((request.url ?? "").split("?")[0]!);
-        response.end("page");
-      } catch (error) {
-        response.statusCode = 500;
-        response.end((error as Error).stack);
-      }
-    }),
-  );
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveMiddleware(middleware, (request, response) => {
+    try {
+      decodeURIComponent((request.url ?? "").split("?")[0]!);
+      response.end("page");
+    } catch (error) {
+      response.statusCode = 500;
+      response.end((error as Error).stack);
+    }
+  });
+  return server.url;
 }
 
 afterEach(async () => {
-  server?.close();
-  if (server) await once(server, "close");
+  await server?.close();
   server = null;
 });
 
@@ -69,8 +61,7 @@ describe("strictTransportSecurity", () => {
     expect((await fetch(`${production}/models`)).headers.get("strict-transport-security")).toBe(
       STRICT_TRANSPORT_SECURITY,
     );
-    server?.close();
-    await once(server!, "close");
+    await server?.close();
     const development = await serve(strictTransportSecurity(false));
     expect((await fetch(`${development}/models`)).headers.get("strict-transport-security")).toBe(
       null,

@@ -7,6 +7,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+
 import { DEMO_USERS } from "@mad/db";
 import { createTestDatabase, type TestDatabase } from "@mad/db/testing";
 // Brings in the typing of what the global setup provides (pgAdminUrl, pgTemplateDatabase).
@@ -61,6 +63,28 @@ export async function createHarness(overrides: Record<string, string> = {}): Pro
       await db.drop();
       await rm(storageDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A harness made before this file's tests and closed after them: one for the whole file, or
+ * (`"each"`) a fresh one per test, for tests that break its database or storage. Call it at the
+ * file's top level; the returned function gives the current harness inside tests and hooks
+ * registered after it.
+ */
+export function useHarness(lifetime: "file" | "each" = "file"): () => Harness {
+  let harness: Harness | undefined;
+  const [before, after] = lifetime === "file" ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  before(async () => {
+    harness = await createHarness();
+  });
+  after(async () => {
+    await harness?.close();
+  });
+  return () => {
+    if (!harness)
+      throw new Error("useHarness: the harness is made in a before hook; use it in tests");
+    return harness;
   };
 }
 

@@ -3,9 +3,9 @@
  * loss curves and files (through the real storage code), in the harness's own database and
  * storage folder.
  */
-import { afterAll, beforeAll } from "vitest";
+import { beforeAll } from "vitest";
 
-import { ADA, createHarness, GRACE, type Harness } from "./harness";
+import { ADA, GRACE, type Harness, useHarness } from "./harness";
 import { createStoredModels } from "./stored-models";
 
 export interface SeededHarness {
@@ -23,9 +23,10 @@ export interface SeededHarness {
  * before this file's tests and closed after them. Its fields are filled in by `beforeAll`.
  */
 export function useSeededHarness(): SeededHarness {
+  const harness = useHarness();
   const seeded = {} as SeededHarness;
   beforeAll(async () => {
-    seeded.harness = await createHarness();
+    seeded.harness = harness();
     const { db, context } = seeded.harness;
     const ada = await createStoredModels(db, context.storage, {
       userId: ADA.id,
@@ -40,9 +41,6 @@ export function useSeededHarness(): SeededHarness {
     seeded.adaModels = ada.map((m) => m.artifact.id);
     seeded.graceModel = grace[0]!.artifact.id;
     seeded.adaCookie = await seeded.harness.cookieFor(ADA.id);
-  });
-  afterAll(async () => {
-    await seeded.harness?.close();
   });
   return seeded;
 }

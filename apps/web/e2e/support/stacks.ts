@@ -3,8 +3,8 @@
  * command's) with throw-away data, free ports and the production build of the dashboard.
  */
 import { createDb, DEMO_USERS } from "@mad/db";
-import type { RunningStack, SeedFunction, StackOptions } from "@mad/dev-stack";
-import { createStorage } from "@mad/storage";
+import type { RunningStack, SeedFunction, StackAddresses, StackOptions } from "@mad/dev-stack";
+import { type ArtifactStorage, createStorage } from "@mad/storage";
 
 import { createInFlightModels, createStoredModels } from "../../app/testing/stored-models";
 
@@ -40,6 +40,17 @@ export function stackInfoOf(stack: RunningStack): StackInfo {
   };
 }
 
+/** The stack's local storage as its web app opens it, for seed functions to write files into. */
+export function stackStorage(stack: StackAddresses): ArtifactStorage {
+  return createStorage({
+    backend: "local",
+    rootDir: stack.storageDir,
+    signingSecret: stack.secrets.STORAGE_SIGNING_SECRET,
+    publicBaseUrl: stack.webUrl,
+    bucket: stack.storageBucket,
+  });
+}
+
 /**
  * Stored artifacts made by the lifecycle's factories (rows, loss curves, files through
  * @mad/storage; app/testing/stored-models.ts), plus one processing and one failed model for Ada.
@@ -48,13 +59,7 @@ export function factoryRows(counts = { ada: 15, grace: 3 }): SeedFunction {
   return async (stack) => {
     const client = createDb(stack.databaseUrl, { max: 4, applicationName: "mad-factory-seed" });
     try {
-      const storage = createStorage({
-        backend: "local",
-        rootDir: stack.storageDir,
-        signingSecret: stack.secrets.STORAGE_SIGNING_SECRET,
-        publicBaseUrl: stack.webUrl,
-        bucket: stack.storageBucket,
-      });
+      const storage = stackStorage(stack);
       const [ada, grace] = DEMO_USERS;
       await createStoredModels(client, storage, { userId: ada.id, count: counts.ada });
       await createStoredModels(client, storage, { userId: grace.id, count: counts.grace });

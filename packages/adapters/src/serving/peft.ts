@@ -9,7 +9,8 @@
  */
 import type { AdapterFacts } from "../facts";
 import { pythonString } from "./quote";
-import { type ServingNote, type ServingTarget, type ServingVerdict, statusOf } from "./verdict";
+import type { ServingNote, ServingTarget, ServingVerdict } from "./verdict";
+import { notCheckedVerdict, statusOf } from "./verdict";
 
 const MAPPING_SOURCE = "peft/mapping.py (MODEL_TYPE_TO_PEFT_MODEL_MAPPING)";
 
@@ -31,20 +32,15 @@ export function peftVerdict(facts: AdapterFacts, target: ServingTarget): Serving
   const taskType = facts.task_type ?? "CAUSAL_LM";
   const autoClass = AUTO_CLASSES[taskType];
   if (!autoClass) {
-    return {
-      ...base,
-      status: "not_checked",
-      blockers: [
-        {
-          code: "task_type",
-          message: `PEFT has no model class for task type "${taskType}" that we know of.`,
-          source: MAPPING_SOURCE,
-        },
-      ],
-      needs,
-      notes,
-      command: null,
-    };
+    return notCheckedVerdict(
+      base,
+      {
+        code: "task_type",
+        message: `PEFT has no model class for task type "${taskType}" that we know of.`,
+        source: MAPPING_SOURCE,
+      },
+      { needs, notes },
+    );
   }
   if (facts.peft_type !== null && facts.peft_type !== "LORA") {
     notes.push({

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 
-import { readAdapterFacts, servingCompatibility, vllmMaxLoraRankFor } from "../index";
+import { servingCompatibility, vllmMaxLoraRankFor } from "../index";
+import { handWrittenAdapterFacts, readFactsOrThrow } from "../testing/facts";
 import { simAdapter } from "../testing/sim-adapter";
 
 function verdictsFor(spec: Parameters<typeof simAdapter>[0]) {
-  const result = readAdapterFacts(simAdapter({ adapterSizeBytes: 262144, ...spec }));
-  if (!result.ok) throw new Error(result.reason);
-  const [peft, vllm] = servingCompatibility(result.facts, { adapterDir: "support-bot" });
+  const facts = readFactsOrThrow(simAdapter({ adapterSizeBytes: 262144, ...spec }));
+  const [peft, vllm] = servingCompatibility(facts, { adapterDir: "support-bot" });
   return { peft: peft!, vllm: vllm! };
 }
 
@@ -120,11 +120,10 @@ describe("serving compatibility of the simulator's adapters", () => {
   });
 
   it("quotes names that a shell or Python would read differently", () => {
-    const result = readAdapterFacts(
+    const facts = readFactsOrThrow(
       simAdapter({ baseModel: "org/it's a model", adapterSizeBytes: 262144 }),
     );
-    if (!result.ok) throw new Error(result.reason);
-    const [peft, vllm] = servingCompatibility(result.facts, { adapterDir: "x" });
+    const [peft, vllm] = servingCompatibility(facts, { adapterDir: "x" });
     expect(vllm!.command?.split("\n")[0]).toBe(`vllm serve 'org/it'"'"'s a model' \\`);
     expect(peft!.command).toContain(`from_pretrained("org/it's a model")`);
   });
@@ -135,18 +134,13 @@ describe("vLLM's rules on hand-written configs (vllm/lora/peft_helper.py)", () =
     { name: "base_model.model.layers.0.q_proj.lora_A.weight", dtype: "F16", shape: [8, 8] },
   ];
   const vllmFor = (config: Record<string, unknown>) => {
-    const result = readAdapterFacts({
-      config: {
-        r: 8,
-        lora_alpha: 16,
-        target_modules: ["q_proj"],
-        base_model_name_or_path: "org/model",
-        ...config,
-      },
+    const facts = handWrittenAdapterFacts({
+      rank: 8,
+      baseModel: "org/model",
+      config: { target_modules: ["q_proj"], ...config },
       tensors,
     });
-    if (!result.ok) throw new Error(result.reason);
-    return servingCompatibility(result.facts, { adapterDir: "a" })[1]!;
+    return servingCompatibility(facts, { adapterDir: "a" })[1]!;
   };
 
   it("sizes --max-lora-rank by the largest rank_pattern override, not r alone", () => {
@@ -179,21 +173,17 @@ describe("vLLM's rules on hand-written configs (vllm/lora/peft_helper.py)", () =
 
 describe("tensors vLLM cannot name (vllm/lora/utils.py, parse_fine_tuned_lora_name)", () => {
   it("a tensor that is no LoRA weight makes vLLM refuse the adapter, and PEFT still loads it", () => {
-    const result = readAdapterFacts({
-      config: {
-        r: 8,
-        lora_alpha: 16,
-        target_modules: ["q_proj"],
-        base_model_name_or_path: "org/m",
-      },
+    const facts = handWrittenAdapterFacts({
+      rank: 8,
+      baseModel: "org/m",
+      config: { target_modules: ["q_proj"] },
       tensors: [
         { name: "base_model.model.layers.0.q_proj.lora_A.weight", dtype: "F16", shape: [8, 8] },
         { name: "base_model.model.layers.0.q_proj.lora_B.weight", dtype: "F16", shape: [8, 8] },
         { name: "optimizer_state", dtype: "U8", shape: [64] },
       ],
     });
-    if (!result.ok) throw new Error(result.reason);
-    const [peft, vllm] = servingCompatibility(result.facts, { adapterDir: "a" });
+    const [peft, vllm] = servingCompatibility(facts, { adapterDir: "a" });
     expect(vllm).toMatchObject({ status: "does_not_load", command: null });
     expect(vllm!.blockers.map((b) => b.code)).toEqual(["other_tensors"]);
     expect(vllm!.blockers[0]!.message).toContain('"optimizer_state is unsupported LoRA weight"');
@@ -204,11 +194,10 @@ describe("tensors vLLM cannot name (vllm/lora/utils.py, parse_fine_tuned_lora_na
 describe("a classification adapter on vLLM", () => {
   it("with DoRA is refused outright; without, it is not checked", () => {
     const facts = (useDora: boolean) => {
-      const result = readAdapterFacts(
+      const facts = readFactsOrThrow(
         simAdapter({ taskType: "SEQ_CLS", useDora, adapterSizeBytes: 262144 }),
       );
-      if (!result.ok) throw new Error(result.reason);
-      return servingCompatibility(result.facts, { adapterDir: "a" })[1]!;
+      return servingCompatibility(facts, { adapterDir: "a" })[1]!;
     };
     expect(facts(true)).toMatchObject({ status: "does_not_load", command: null });
     expect(facts(true).blockers.map((b) => b.code)).toEqual(["use_dora"]);

@@ -1,33 +1,18 @@
 import { describe, expect, it } from "vitest";
 
-import { readAdapterFacts, servingCompatibility, tgiPaddedRank, tgiVerdict } from "../index";
+import { servingCompatibility, tgiPaddedRank, tgiVerdict } from "../index";
+import { handWrittenAdapterFacts, readFactsOrThrow } from "../testing/facts";
 import { simAdapter } from "../testing/sim-adapter";
 
 function tgiFor(spec: Parameters<typeof simAdapter>[0]) {
-  const result = readAdapterFacts(simAdapter({ adapterSizeBytes: 262144, ...spec }));
-  if (!result.ok) throw new Error(result.reason);
-  return tgiVerdict(result.facts, { adapterDir: "support-bot" });
+  const facts = readFactsOrThrow(simAdapter({ adapterSizeBytes: 262144, ...spec }));
+  return tgiVerdict(facts, { adapterDir: "support-bot" });
 }
 
+/** A hand-written rank-16 adapter of "org/model" with `config`'s fields. */
 function tgiForConfig(config: Record<string, unknown>) {
-  const result = readAdapterFacts({
-    config: {
-      r: 16,
-      lora_alpha: 32,
-      target_modules: ["q_proj", "v_proj"],
-      base_model_name_or_path: "org/model",
-      ...config,
-    },
-    tensors: [
-      {
-        name: "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight",
-        dtype: "F16",
-        shape: [16, 8],
-      },
-    ],
-  });
-  if (!result.ok) throw new Error(result.reason);
-  return tgiVerdict(result.facts, { adapterDir: "a" });
+  const facts = handWrittenAdapterFacts({ baseModel: "org/model", config });
+  return tgiVerdict(facts, { adapterDir: "a" });
 }
 
 const TGI_COMMAND = [
@@ -59,9 +44,8 @@ describe("tgiPaddedRank: punica pad_rank (MIN_SGMV_RANK 8 per GPU, blocks of 16)
 
 describe("Text Generation Inference on the simulator's adapters", () => {
   it("is the third engine, after PEFT and vLLM", () => {
-    const result = readAdapterFacts(simAdapter({ adapterSizeBytes: 262144 }));
-    if (!result.ok) throw new Error(result.reason);
-    const engines = servingCompatibility(result.facts, { adapterDir: "x" }).map((v) => v.engine);
+    const facts = readFactsOrThrow(simAdapter({ adapterSizeBytes: 262144 }));
+    const engines = servingCompatibility(facts, { adapterDir: "x" }).map((v) => v.engine);
     expect(engines).toEqual(["peft", "vllm", "tgi"]);
   });
 

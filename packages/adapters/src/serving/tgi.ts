@@ -30,7 +30,8 @@
  */
 import type { AdapterFacts } from "../facts";
 import { shellWord } from "./quote";
-import { type ServingNote, type ServingTarget, type ServingVerdict, statusOf } from "./verdict";
+import type { ServingNote, ServingTarget, ServingVerdict } from "./verdict";
+import { notCheckedVerdict, statusOf } from "./verdict";
 
 const REPO = "huggingface/text-generation-inference";
 const LOAD_SOURCE = `${REPO}: server/text_generation_server/adapters/lora.py (LoraConfig.load, map_weights_for_model)`;
@@ -239,20 +240,15 @@ export function tgiVerdict(facts: AdapterFacts, target: ServingTarget): ServingV
   // Which modules a regular expression names depends on the base model: not checked rather than
   // a guessed command.
   if (blockers.length === 0 && facts.target_modules_regex !== null) {
-    return {
-      ...base,
-      status: "not_checked",
-      blockers: [
-        {
-          code: "target_modules_regex",
-          message: `target_modules is a regular expression ("${facts.target_modules_regex}"); which modules it names depends on the base model, so we have not checked them against the modules TGI applies LoRA to (${TGI_LORA_MODULES.join(", ")}).`,
-          source: LAYERS_SOURCE,
-        },
-      ],
-      needs,
-      notes,
-      command: null,
-    };
+    return notCheckedVerdict(
+      base,
+      {
+        code: "target_modules_regex",
+        message: `target_modules is a regular expression ("${facts.target_modules_regex}"); which modules it names depends on the base model, so we have not checked them against the modules TGI applies LoRA to (${TGI_LORA_MODULES.join(", ")}).`,
+        source: LAYERS_SOURCE,
+      },
+      { needs, notes },
+    );
   }
 
   const status = statusOf(blockers, needs);

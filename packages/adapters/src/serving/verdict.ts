@@ -37,6 +37,18 @@ export interface ServingTarget {
   adapterDir: string;
 }
 
+/**
+ * We have not verified the engine's rules for this adapter: `why` is the one blocker, and no
+ * command is shown rather than a guessed one.
+ */
+export function notCheckedVerdict(
+  engine: Pick<ServingVerdict, "engine" | "label" | "language">,
+  why: ServingNote,
+  { needs, notes }: Pick<ServingVerdict, "needs" | "notes">,
+): ServingVerdict {
+  return { ...engine, status: "not_checked", blockers: [why], needs, notes, command: null };
+}
+
 export function statusOf(blockers: ServingNote[], needs: ServingNote[]): ServingStatus {
   if (blockers.length > 0) return "does_not_load";
   return needs.length > 0 ? "loads_with_flags" : "loads";

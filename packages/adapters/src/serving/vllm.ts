@@ -17,7 +17,8 @@
  */
 import type { AdapterFacts } from "../facts";
 import { shellWord } from "./quote";
-import { type ServingNote, type ServingTarget, type ServingVerdict, statusOf } from "./verdict";
+import type { ServingNote, ServingTarget, ServingVerdict } from "./verdict";
+import { notCheckedVerdict, statusOf } from "./verdict";
 
 const CONFIG_SOURCE = "vllm/config/lora.py (MaxLoRARanks, max_lora_rank = 16)";
 const PEFT_HELPER_SOURCE = "vllm/lora/peft_helper.py (PEFTHelper.validate_legal)";
@@ -129,20 +130,15 @@ export function vllmVerdict(facts: AdapterFacts, target: ServingTarget): Serving
   // A classification adapter that breaks none of the rules above may still load, but we have not
   // verified how vLLM serves it: no command rather than a guessed one.
   if (blockers.length === 0 && facts.task_type !== null && facts.task_type !== "CAUSAL_LM") {
-    return {
-      ...base,
-      status: "not_checked",
-      blockers: [
-        {
-          code: "task_type",
-          message: `This is a ${facts.task_type} adapter. vLLM serves classification models with a pooling runner, whose LoRA rules we have not verified, so we show no command for it.`,
-          source: DOCS_SOURCE,
-        },
-      ],
-      needs,
-      notes,
-      command: null,
-    };
+    return notCheckedVerdict(
+      base,
+      {
+        code: "task_type",
+        message: `This is a ${facts.task_type} adapter. vLLM serves classification models with a pooling runner, whose LoRA rules we have not verified, so we show no command for it.`,
+        source: DOCS_SOURCE,
+      },
+      { needs, notes },
+    );
   }
 
   const status = statusOf(blockers, needs);

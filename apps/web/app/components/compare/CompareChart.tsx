@@ -7,7 +7,7 @@ import { type ChartVariant, LAYOUTS } from "../LossChartSvg";
  * Per model: a colour, and a symbol drawn at its curve's end and in the legend, so the models
  * are told apart without colour. Training is solid, validation dashed, as on the model page.
  */
-export const MODEL_STYLES = [
+const MODEL_STYLES = [
   { stroke: "stroke-indigo-600", fill: "fill-indigo-600", symbol: "circle", label: "●" },
   { stroke: "stroke-orange-600", fill: "fill-orange-600", symbol: "square", label: "■" },
   { stroke: "stroke-emerald-700", fill: "fill-emerald-700", symbol: "triangle", label: "▲" },
@@ -15,6 +15,11 @@ export const MODEL_STYLES = [
 ] as const;
 
 export type ModelStyle = (typeof MODEL_STYLES)[number];
+
+/** The style of the model at `index` on the page: the styles repeat past the fourth model. */
+export function modelStyle(index: number): ModelStyle {
+  return MODEL_STYLES[index % MODEL_STYLES.length] ?? MODEL_STYLES[0];
+}
 
 export function ModelSymbol({ style, cx, cy }: { style: ModelStyle; cx: number; cy: number }) {
   const r = 5;
@@ -72,7 +77,7 @@ export function CompareChart({
         xTitle={align === "epoch" ? "Epoch" : "Step"}
       />
       {series.map((model, index) => {
-        const style = MODEL_STYLES[index % MODEL_STYLES.length]!;
+        const style = modelStyle(index);
         const last = model.training.at(-1) ?? model.validation.at(-1);
         return (
           <g key={index} data-model-series={index} fill="none">

@@ -3,7 +3,7 @@ import { Link } from "@remix-run/react";
 import { type Alignment, compareSeries } from "../../lib/compare-series";
 import { CHART_VARIANTS } from "../LossChartSvg";
 import { Section } from "../model/Section";
-import { CompareChart, MODEL_STYLES, ModelSymbol } from "./CompareChart";
+import { CompareChart, modelStyle, ModelSymbol } from "./CompareChart";
 import type { ComparedModel } from "./types";
 
 /**
@@ -56,7 +56,7 @@ export function CompareCurvesSection({
       <figure className="space-y-3">
         <ul aria-label="Legend" className="flex flex-wrap gap-x-6 gap-y-2 text-sm text-slate-700">
           {models.map((model, index) => {
-            const style = MODEL_STYLES[index % MODEL_STYLES.length]!;
+            const style = modelStyle(index);
             return (
               <li
                 key={model.id}

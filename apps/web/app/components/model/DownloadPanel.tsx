@@ -1,5 +1,5 @@
 import { formatTimeUtc } from "../../lib/format";
-import type { ModelActionResult } from "./types";
+import { type ModelActionResult, onlyLink } from "./types";
 
 /** The answer to a download form: the signed links and when they expire, or what went wrong. */
 export function DownloadPanel({
@@ -22,6 +22,7 @@ export function DownloadPanel({
       </div>
     );
   }
+  const single = onlyLink(result.links);
   return (
     <div
       role="status"
@@ -31,15 +32,14 @@ export function DownloadPanel({
       <p className="font-semibold">
         {!autoStarted
           ? "Your download links are ready."
-          : result.links.length === 1
-            ? `Your download of ${result.links[0]!.name} is starting.`
+          : single
+            ? `Your download of ${single.name} is starting.`
             : "Your downloads are starting."}{" "}
-        {result.links.length === 1 ? "Link" : "Links"} valid for 1 hour, expire at{" "}
-        {formatTimeUtc(result.expiresAt)}.
+        {single ? "Link" : "Links"} valid for 1 hour, expire at {formatTimeUtc(result.expiresAt)}.
       </p>
       <p className="mt-1">
         {autoStarted
-          ? result.links.length === 1
+          ? single
             ? "If it did not start, use its link:"
             : "If a file did not start, use its link:"
           : "Save each file:"}

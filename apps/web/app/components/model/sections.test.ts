@@ -2,7 +2,8 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 
-import { readAdapterFacts, servingCompatibility } from "@mad/adapters";
+import { servingCompatibility } from "@mad/adapters";
+import { handWrittenAdapterFacts } from "@mad/adapters/testing";
 import { diagnoseTraining } from "@mad/quality";
 
 import { AdapterFactsSection } from "./AdapterFactsSection";
@@ -10,16 +11,12 @@ import { TrainingStorySection } from "./TrainingStorySection";
 import type { ModelDetail } from "./types";
 import { UsageSection } from "./UsageSection";
 
+/** A rank-256 causal-LM adapter in BF16 with a saved lm_head tensor, and `config`'s fields. */
 function factsOf(config: Record<string, unknown>) {
-  const result = readAdapterFacts({
-    config: {
-      r: 256,
-      lora_alpha: 512,
-      target_modules: ["q_proj", "v_proj"],
-      base_model_name_or_path: "meta-llama/Llama-3.1-8B",
-      task_type: "CAUSAL_LM",
-      ...config,
-    },
+  return handWrittenAdapterFacts({
+    rank: 256,
+    taskType: "CAUSAL_LM",
+    config,
     tensors: [
       {
         name: "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight",
@@ -34,8 +31,6 @@ function factsOf(config: Record<string, unknown>) {
       { name: "base_model.model.lm_head.weight", dtype: "BF16", shape: [128, 16] },
     ],
   });
-  if (!result.ok) throw new Error(result.reason);
-  return result.facts;
 }
 
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");

@@ -16,5 +16,12 @@ export interface DownloadLinks {
   scope: "all" | "one";
 }
 
+/** The link when exactly one file was signed (that one is fetched at once), else undefined. */
+export function onlyLink(
+  links: DownloadLinks["links"],
+): DownloadLinks["links"][number] | undefined {
+  return links.length === 1 ? links[0] : undefined;
+}
+
 export type ModelActionResult =
   DownloadLinks | { kind: "error"; title: string; message: string } | { kind: "retried" };
