@@ -13,8 +13,7 @@ import {
 } from "./artifacts";
 import { createDb, type DbClient } from "./client";
 import { type ArtifactEvent, type ArtifactEventHub, createArtifactEventHub } from "./events";
-import { insertDataset, insertTrainingJob } from "./factories";
-import { fileEntryFor, insertStoredArtifact, NOT_RATED } from "./testing";
+import { insertCompletedJob, insertStoredArtifact, minimalStoredFacts } from "./testing";
 import { useTestDatabase } from "./testing/use-test-database";
 
 const database = useTestDatabase();
@@ -50,16 +49,7 @@ function collect(userId: string, count: number) {
   return { done, stop: () => controller.abort() };
 }
 
-async function completedJob(userId: string) {
-  const dataset = await insertDataset(database.db, { userId, name: "Support tickets v3" });
-  return insertTrainingJob(database.db, {
-    userId,
-    datasetId: dataset.id,
-    status: "completed",
-    externalJobId: `job-${randomUUID()}`,
-    completedAt: new Date("2026-11-23T10:00:00Z"),
-  });
-}
+const completedJob = (userId: string) => insertCompletedJob(database.db, userId);
 
 describe("artifact events (LISTEN mad_artifact_events)", () => {
   it("a subscriber sees its model's progress, completion and notification, in order", async () => {
@@ -82,18 +72,7 @@ describe("artifact events (LISTEN mad_artifact_events)", () => {
     await completeIngestion(
       database.db,
       { artifactId, jobId: job.id },
-      {
-        quality: NOT_RATED,
-        summary: {
-          epochs_completed: 3,
-          total_steps: 200,
-          final_loss: null,
-          training_duration_hours: 1,
-          total_cost: 2,
-        },
-        modelMetadata: { base_model: "m", adapter_type: "lora" },
-        files: [fileEntryFor(userId, artifactId, "adapter_config.json", "{}")],
-      },
+      minimalStoredFacts(userId, artifactId),
     );
     const events = await seen.done;
     expect(events.map((event) => event.kind)).toEqual([

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { artifactReadyNotice } from "./artifacts";
 import { runMigrations } from "./migrate";
 import { datasets, metricsPoints, modelArtifacts, notifications, trainingJobs } from "./schema";
 import {
@@ -11,6 +12,7 @@ import {
   insertMetricsPoints,
   insertTrainingJob,
   lossCurve,
+  NOT_RATED,
   type TestDatabase,
 } from "./testing";
 
@@ -68,6 +70,26 @@ async function storedArtifactFor(jobId: string, datasetId: string) {
   return id;
 }
 
+/** A fresh job of a fresh dataset, for tests that only need something to hang a row on. */
+async function insertFreshJob() {
+  const dataset = await insertDataset(t.db, { userId });
+  return insertTrainingJob(t.db, { userId, datasetId: dataset.id });
+}
+
+/** A model_artifacts row with only the columns every row needs, plus those a test breaks. */
+const insertBareArtifact = (
+  job: { id: string; datasetId: string },
+  values: Pick<typeof modelArtifacts.$inferInsert, "status" | "storedAt">,
+) =>
+  t.db.insert(modelArtifacts).values({
+    id: randomUUID(),
+    userId,
+    jobId: job.id,
+    datasetId: job.datasetId,
+    name: "x",
+    ...values,
+  });
+
 describe("migrations", () => {
   it("run a second time harmlessly", async () => {
     await runMigrations(t.url);
@@ -107,15 +129,15 @@ describe("round trips", () => {
       .update(trainingJobs)
       .set({ status: "completed", artifactId })
       .where(eq(trainingJobs.id, job.id));
-    await t.db.insert(notifications).values({
-      userId,
-      type: "artifact_ready",
-      title: "Model Ready for Download",
-      message: "4 stars",
-      priority: "high",
-      actionUrl: `/models/${artifactId}`,
-      metadata: { artifact_id: artifactId, job_id: job.id },
-    });
+    await t.db.insert(notifications).values(
+      artifactReadyNotice({
+        id: artifactId,
+        userId,
+        jobId: job.id,
+        name: "Legal QA - 2026-11-23",
+        quality: NOT_RATED,
+      }),
+    );
 
     const [readDataset] = await t.db.select().from(datasets).where(eq(datasets.id, dataset.id));
     expect(readDataset).toMatchObject({
@@ -155,10 +177,9 @@ describe("round trips", () => {
 
 describe("constraints", () => {
   it("refuse a second artifact for the same job", async () => {
-    const dataset = await insertDataset(t.db, { userId });
-    const job = await insertTrainingJob(t.db, { userId, datasetId: dataset.id });
-    await storedArtifactFor(job.id, dataset.id);
-    const error = await postgresError(storedArtifactFor(job.id, dataset.id));
+    const job = await insertFreshJob();
+    await storedArtifactFor(job.id, job.datasetId);
+    const error = await postgresError(storedArtifactFor(job.id, job.datasetId));
     expect(error.code).toBe("23505");
     expect(error.constraint_name).toBe("model_artifacts_job_id_key");
   });
@@ -179,35 +200,16 @@ describe("constraints", () => {
   });
 
   it("refuse a stored artifact without files or score", async () => {
-    const dataset = await insertDataset(t.db, { userId });
-    const job = await insertTrainingJob(t.db, { userId, datasetId: dataset.id });
+    const job = await insertFreshJob();
     const error = await postgresError(
-      t.db.insert(modelArtifacts).values({
-        id: randomUUID(),
-        userId,
-        jobId: job.id,
-        datasetId: dataset.id,
-        name: "x",
-        status: "stored",
-        storedAt: new Date(),
-      }),
+      insertBareArtifact(job, { status: "stored", storedAt: new Date() }),
     );
     expect(error.constraint_name).toBe("model_artifacts_stored_is_complete");
   });
 
   it("refuse a failed artifact without a reason, an unknown status and a negative cost", async () => {
-    const dataset = await insertDataset(t.db, { userId });
-    const job = await insertTrainingJob(t.db, { userId, datasetId: dataset.id });
-    const failed = await postgresError(
-      t.db.insert(modelArtifacts).values({
-        id: randomUUID(),
-        userId,
-        jobId: job.id,
-        datasetId: dataset.id,
-        name: "x",
-        status: "failed",
-      }),
-    );
+    const job = await insertFreshJob();
+    const failed = await postgresError(insertBareArtifact(job, { status: "failed" }));
     expect(failed.constraint_name).toBe("model_artifacts_failed_has_reason");
     const badStatus = await postgresError(
       t.sql`update training_jobs set status = 'done' where id = ${job.id}`,
@@ -236,9 +238,8 @@ describe("constraints", () => {
   });
 
   it("default tags to none, find them through the GIN index, and bound description and tags", async () => {
-    const dataset = await insertDataset(t.db, { userId });
-    const job = await insertTrainingJob(t.db, { userId, datasetId: dataset.id });
-    const id = await storedArtifactFor(job.id, dataset.id);
+    const job = await insertFreshJob();
+    const id = await storedArtifactFor(job.id, job.datasetId);
     const [fresh] = await t.db.select().from(modelArtifacts).where(eq(modelArtifacts.id, id));
     expect(fresh).toMatchObject({ tags: [], description: null, adapterFacts: null });
     await t.db

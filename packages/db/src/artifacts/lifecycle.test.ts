@@ -3,9 +3,16 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
-import { adapterFactsFixture, insertDataset, insertTrainingJob } from "../factories";
+import { adapterFactsFixture } from "../factories";
 import { modelArtifacts, notifications, trainingJobs } from "../schema";
-import { fileEntryFor, insertArtifactInState, insertStoredArtifact, NOT_RATED } from "../testing";
+import {
+  fileEntryFor,
+  insertArtifactInState,
+  insertCompletedJob,
+  insertStoredArtifact,
+  minimalStoredFacts,
+  NOT_RATED,
+} from "../testing";
 import { useTestDatabase } from "../testing/use-test-database";
 import {
   artifactFolder,
@@ -15,44 +22,22 @@ import {
   failIngestion,
   retryFailedIngestion,
   softDeleteArtifact,
-  type StoredArtifactFacts,
 } from "./index";
 
 const database = useTestDatabase();
 const userId = randomUUID();
 const otherUserId = randomUUID();
 
-async function completedJob(overrides: Partial<typeof trainingJobs.$inferInsert> = {}) {
-  const { db } = database;
-  const dataset = await insertDataset(db, { userId, name: "Support tickets v3" });
-  return insertTrainingJob(db, {
-    userId,
-    datasetId: dataset.id,
-    status: "completed",
-    completedAt: new Date("2026-11-23T10:00:00Z"),
-    ...overrides,
-  });
-}
+const completedJob = (job: Partial<typeof trainingJobs.$inferInsert> = {}) =>
+  insertCompletedJob(database.db, userId, job);
 
-function factsFor(jobUserId: string, artifactId: string): StoredArtifactFacts {
-  return {
-    quality: {
-      ...NOT_RATED,
-      overall_score: 4,
-      convergence_quality: "good",
-      loss_reduction_percent: 40,
-    },
-    summary: {
-      epochs_completed: 3,
-      total_steps: 200,
-      final_loss: 0.9,
-      training_duration_hours: 1,
-      total_cost: 2,
-    },
-    modelMetadata: { base_model: "m", adapter_type: "lora" },
-    files: [fileEntryFor(jobUserId, artifactId, "adapter_config.json", "{}")],
-  };
-}
+const factsFor = (jobUserId: string, artifactId: string) =>
+  minimalStoredFacts(jobUserId, artifactId, {
+    ...NOT_RATED,
+    overall_score: 4,
+    convergence_quality: "good",
+    loss_reduction_percent: 40,
+  });
 
 function sampleAdapterFacts() {
   return adapterFactsFixture({
@@ -67,6 +52,19 @@ function sampleAdapterFacts() {
     },
   });
 }
+
+/** Completes the attempt with `factsFor`'s facts, as the worker does once the files are copied. */
+const completeWithFacts = (jobId: string, artifactId: string) =>
+  completeIngestion(database.db, { artifactId, jobId }, factsFor(userId, artifactId));
+
+const artifactRowsOf = (artifactId: string) =>
+  database.db.select().from(modelArtifacts).where(eq(modelArtifacts.id, artifactId));
+
+const updateJob = (jobId: string, values: Partial<typeof trainingJobs.$inferInsert>) =>
+  database.db.update(trainingJobs).set(values).where(eq(trainingJobs.id, jobId));
+
+const jobRowsOf = (jobId: string) =>
+  database.db.select().from(trainingJobs).where(eq(trainingJobs.id, jobId));
 
 const noticesOf = (jobId: string) =>
   database.db
@@ -140,10 +138,7 @@ describe("completeIngestion", () => {
     expect(await completeIngestion(database.db, { artifactId, jobId: job.id }, facts)).toBe(
       "already-linked",
     );
-    const [linked] = await database.db
-      .select()
-      .from(trainingJobs)
-      .where(eq(trainingJobs.id, job.id));
+    const [linked] = await jobRowsOf(job.id);
     expect(linked?.artifactId).toBe(artifactId);
     const notes = await noticesOf(job.id);
     expect(notes).toHaveLength(1);
@@ -173,11 +168,7 @@ describe("completeIngestion", () => {
 
     const without = await completedJob();
     const second = await beginIngestion(database.db, without.id);
-    await completeIngestion(
-      database.db,
-      { artifactId: second.artifactId, jobId: without.id },
-      factsFor(userId, second.artifactId),
-    );
+    await completeWithFacts(without.id, second.artifactId);
     const [bare] = await database.db
       .select({ adapterFacts: modelArtifacts.adapterFacts })
       .from(modelArtifacts)
@@ -188,20 +179,9 @@ describe("completeIngestion", () => {
   it("withdraws the attempt's row when the job left `completed`, and says so", async () => {
     const job = await completedJob();
     const { artifactId } = await beginIngestion(database.db, job.id);
-    await database.db
-      .update(trainingJobs)
-      .set({ status: "running" })
-      .where(eq(trainingJobs.id, job.id));
-    expect(
-      await completeIngestion(
-        database.db,
-        { artifactId, jobId: job.id },
-        factsFor(userId, artifactId),
-      ),
-    ).toBe("job-changed");
-    expect(
-      await database.db.select().from(modelArtifacts).where(eq(modelArtifacts.id, artifactId)),
-    ).toEqual([]);
+    await updateJob(job.id, { status: "running" });
+    expect(await completeWithFacts(job.id, artifactId)).toBe("job-changed");
+    expect(await artifactRowsOf(artifactId)).toEqual([]);
     expect(await noticesOf(job.id)).toEqual([]);
   });
 
@@ -209,41 +189,18 @@ describe("completeIngestion", () => {
     const job = await completedJob();
     const { artifactId } = await beginIngestion(database.db, job.id);
     const other = await insertStoredArtifact(database.db, { userId });
-    await database.db
-      .update(trainingJobs)
-      .set({ artifactId: null })
-      .where(eq(trainingJobs.id, other.job.id));
-    await database.db
-      .update(trainingJobs)
-      .set({ artifactId: other.artifact.id })
-      .where(eq(trainingJobs.id, job.id));
-    expect(
-      await completeIngestion(
-        database.db,
-        { artifactId, jobId: job.id },
-        factsFor(userId, artifactId),
-      ),
-    ).toBe("superseded");
-    expect(
-      await database.db.select().from(modelArtifacts).where(eq(modelArtifacts.id, artifactId)),
-    ).toEqual([]);
+    await updateJob(other.job.id, { artifactId: null });
+    await updateJob(job.id, { artifactId: other.artifact.id });
+    expect(await completeWithFacts(job.id, artifactId)).toBe("superseded");
+    expect(await artifactRowsOf(artifactId)).toEqual([]);
   });
 
   it("leaves a model its owner deleted meanwhile unlinked and unannounced", async () => {
     const job = await completedJob();
     const { artifactId } = await beginIngestion(database.db, job.id);
     await softDeleteArtifact(database.db, { userId, artifactId });
-    expect(
-      await completeIngestion(
-        database.db,
-        { artifactId, jobId: job.id },
-        factsFor(userId, artifactId),
-      ),
-    ).toBe("deleted");
-    const [linked] = await database.db
-      .select()
-      .from(trainingJobs)
-      .where(eq(trainingJobs.id, job.id));
+    expect(await completeWithFacts(job.id, artifactId)).toBe("deleted");
+    const [linked] = await jobRowsOf(job.id);
     expect(linked?.artifactId).toBeNull();
     expect(await noticesOf(job.id)).toEqual([]);
   });
@@ -277,10 +234,7 @@ describe("failIngestion and retryFailedIngestion", () => {
       status: "not-failed",
       current: "processing",
     });
-    const [row] = await database.db
-      .select()
-      .from(modelArtifacts)
-      .where(eq(modelArtifacts.id, artifactId));
+    const [row] = await artifactRowsOf(artifactId);
     expect(row).toMatchObject({ status: "processing", failureReason: null });
   });
 });
@@ -306,10 +260,7 @@ describe("softDeleteArtifact", () => {
     expect(
       await softDeleteArtifact(database.db, { userId, artifactId: model.artifact.id }),
     ).toBeNull();
-    const [row] = await database.db
-      .select()
-      .from(modelArtifacts)
-      .where(eq(modelArtifacts.id, model.artifact.id));
+    const [row] = await artifactRowsOf(model.artifact.id);
     expect(row?.deletedAt).not.toBeNull();
   });
 

@@ -14,8 +14,9 @@ import {
   failIngestion,
   recordIngestionProgress,
   softDeleteArtifact,
+  type StoredArtifactFacts,
 } from "../artifacts";
-import type { Transaction } from "../artifacts/queryable";
+import type { Queryable, Transaction } from "../artifacts/queryable";
 import type { Database } from "../client";
 import { insertDataset, insertTrainingJob } from "../factories";
 import { modelArtifacts, type NewTrainingJob, type TrainingJob, trainingJobs } from "../schema";
@@ -60,6 +61,48 @@ export function fileEntryFor(
     size_bytes: bytes.length,
     sha256: createHash("sha256").update(bytes).digest("hex"),
     content_type: name.endsWith(".json") ? "application/json" : "application/octet-stream",
+  };
+}
+
+/**
+ * A completed job (with a cluster id) whose artifact is not begun yet: what the ingester is
+ * handed. For tests that drive the lifecycle themselves; the factories below settle it at once.
+ */
+export async function insertCompletedJob(
+  db: Queryable,
+  userId: string,
+  job: Partial<NewTrainingJob> = {},
+) {
+  const dataset = await insertDataset(db, { userId, name: "Support tickets v3" });
+  return insertTrainingJob(db, {
+    userId,
+    datasetId: dataset.id,
+    status: "completed",
+    completedAt: new Date("2026-11-23T10:00:00Z"),
+    ...job,
+  });
+}
+
+/**
+ * The least `completeIngestion` accepts for a begun artifact: one small adapter_config.json in its
+ * folder, a made-up summary and metadata, and `quality` (not rated unless given).
+ */
+export function minimalStoredFacts(
+  userId: string,
+  artifactId: string,
+  quality: QualityMetricsRecord = NOT_RATED,
+): StoredArtifactFacts {
+  return {
+    quality,
+    summary: {
+      epochs_completed: 3,
+      total_steps: 200,
+      final_loss: quality.final_training_loss,
+      training_duration_hours: 1,
+      total_cost: 2,
+    },
+    modelMetadata: { base_model: "m", adapter_type: "lora" },
+    files: [fileEntryFor(userId, artifactId, "adapter_config.json", "{}")],
   };
 }
 

@@ -13,7 +13,7 @@ import {
   completeIngestion,
   recordIngestionProgress,
 } from "@mad/db";
-import { fileEntryFor, insertDataset, insertTrainingJob, NOT_RATED } from "@mad/db/testing";
+import { insertCompletedJob, minimalStoredFacts } from "@mad/db/testing";
 
 import { createModelsClient } from "../../client";
 import { useApiTestEnv } from "../../testing/env";
@@ -21,16 +21,8 @@ import type { ModelEvent } from "./events";
 
 const env = useApiTestEnv({}, { events: true });
 
-async function completedJob(userId: string) {
-  const dataset = await insertDataset(env.database.db, { userId, name: "Support tickets v3" });
-  return insertTrainingJob(env.database.db, {
-    userId,
-    datasetId: dataset.id,
-    status: "completed",
-    externalJobId: `job-${randomUUID()}`,
-    completedAt: new Date(),
-  });
-}
+const completedJob = (userId: string) =>
+  insertCompletedJob(env.database.db, userId, { completedAt: new Date() });
 
 /** Subscribes as `userId` and resolves once the stream is open (its first ping or event). */
 async function subscribe(userId: string, token?: string) {
@@ -75,18 +67,7 @@ describe("models.events over server-sent events", () => {
     await completeIngestion(
       env.database.db,
       { artifactId: modelId, jobId: job.id },
-      {
-        quality: NOT_RATED,
-        summary: {
-          epochs_completed: 3,
-          total_steps: 200,
-          final_loss: null,
-          training_duration_hours: 1,
-          total_cost: 2,
-        },
-        modelMetadata: { base_model: "m", adapter_type: "lora" },
-        files: [fileEntryFor(ada, modelId, "adapter_config.json", "{}")],
-      },
+      minimalStoredFacts(ada, modelId),
     );
     await until(() => adaStream.events.length >= 4, "Ada's four events");
     const [begun, progressed, stored, notified] = adaStream.events;
