@@ -58,20 +58,22 @@ export function layoutZip(entries: ZipEntry[], options: ZipLayoutOptions): ZipLa
     const headerOffset = offset;
     const bigSize = entry.size >= threshold;
     const bigOffset = headerOffset >= threshold;
+    const shared = {
+      time,
+      date,
+      crc32: entry.crc32,
+      size32: bigSize ? MAX_32 : entry.size,
+      nameLength: name.length,
+    };
 
     const localExtra = bigSize ? zip64Extra([entry.size, entry.size]) : Buffer.alloc(0);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(bigSize ? VERSION_ZIP64 : VERSION_PLAIN, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(STORED, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(entry.crc32, 14);
-    local.writeUInt32LE(bigSize ? MAX_32 : entry.size, 18);
-    local.writeUInt32LE(bigSize ? MAX_32 : entry.size, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(localExtra.length, 28);
+    writeSharedHeaderFields(local, 4, {
+      versionNeeded: bigSize ? VERSION_ZIP64 : VERSION_PLAIN,
+      ...shared,
+      extraLength: localExtra.length,
+    });
     push(Buffer.concat([local, name, localExtra]));
     if (entry.size > 0) {
       segments.push({ kind: "entry", offset, length: entry.size, entryIndex });
@@ -87,16 +89,11 @@ export function layoutZip(entries: ZipEntry[], options: ZipLayoutOptions): ZipLa
     const version = zip64.length > 0 ? VERSION_ZIP64 : VERSION_PLAIN;
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(MADE_BY_UNIX | version, 4);
-    central.writeUInt16LE(version, 6);
-    central.writeUInt16LE(UTF8_NAMES, 8);
-    central.writeUInt16LE(STORED, 10);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(date, 14);
-    central.writeUInt32LE(entry.crc32, 16);
-    central.writeUInt32LE(bigSize ? MAX_32 : entry.size, 20);
-    central.writeUInt32LE(bigSize ? MAX_32 : entry.size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt16LE(centralExtra.length, 30);
+    writeSharedHeaderFields(central, 6, {
+      versionNeeded: version,
+      ...shared,
+      extraLength: centralExtra.length,
+    });
     // comment length, disk number start, internal attributes: 0
     central.writeUInt32LE((REGULAR_FILE_MODE << 16) >>> 0, 38);
     central.writeUInt32LE(bigOffset ? MAX_32 : headerOffset, 42);
@@ -135,6 +132,37 @@ export function layoutZip(entries: ZipEntry[], options: ZipLayoutOptions): ZipLa
   end.writeUInt32LE(needsZip64End ? MAX_32 : directoryOffset, 16);
   push(end);
   return { totalLength: offset, segments };
+}
+
+/**
+ * The run of fields the local header (from byte 4) and the central directory header (from byte 6)
+ * share in the same order: version needed, flags, method, DOS time and date, CRC-32, compressed
+ * and uncompressed size (equal: entries are stored), name length, extra field length.
+ */
+function writeSharedHeaderFields(
+  header: Buffer,
+  at: number,
+  fields: {
+    versionNeeded: number;
+    time: number;
+    date: number;
+    crc32: number;
+    /** The size, or 0xffffffff when the ZIP64 extra field carries it. */
+    size32: number;
+    nameLength: number;
+    extraLength: number;
+  },
+): void {
+  header.writeUInt16LE(fields.versionNeeded, at);
+  header.writeUInt16LE(UTF8_NAMES, at + 2);
+  header.writeUInt16LE(STORED, at + 4);
+  header.writeUInt16LE(fields.time, at + 6);
+  header.writeUInt16LE(fields.date, at + 8);
+  header.writeUInt32LE(fields.crc32, at + 10);
+  header.writeUInt32LE(fields.size32, at + 14);
+  header.writeUInt32LE(fields.size32, at + 18);
+  header.writeUInt16LE(fields.nameLength, at + 22);
+  header.writeUInt16LE(fields.extraLength, at + 24);
 }
 
 function zip64Extra(values: number[]): Buffer {
