@@ -37,12 +37,5 @@ export { assertSafeObjectPath, isSafeObjectPath } from "./paths";
 export { supabaseKeyRole } from "./supabase/supabase-access";
 export { createSupabaseStorage, type SupabaseStorageOptions } from "./supabase/supabase-storage";
 export { DEFAULT_TUS_RETRY_DELAYS_MS } from "./supabase/tus";
-export type {
-  ArtifactStorage,
-  ByteRange,
-  PutOptions,
-  PutResult,
-  SignedUrlRequest,
-  StoredObject,
-  SweepResult,
-} from "./types";
+// Every type of the storage interface is public: types.ts holds nothing else.
+export type * from "./types";

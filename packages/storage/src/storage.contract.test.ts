@@ -4,7 +4,7 @@
  * when STORAGE_CONTRACT_SUPABASE_URL and STORAGE_CONTRACT_SUPABASE_SERVICE_KEY are set, against
  * that real Supabase Storage server too (README "Testing against a real server").
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,7 +26,13 @@ import {
   StorageObjectNotFoundError,
   UnsafeObjectPathError,
 } from "./index";
-import { createGeneratedStream, startFetchServer, startSupabaseStandin } from "./testing/index";
+import {
+  createGeneratedStream,
+  inChunks,
+  sha256Hex,
+  startFetchServer,
+  startSupabaseStandin,
+} from "./testing/index";
 
 interface Fixture {
   storage: ArtifactStorage;
@@ -156,16 +162,6 @@ async function externalFixture(): Promise<Fixture> {
   };
 }
 
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-
-/** A Node stream of `bytes` in small chunks (so streaming really happens). */
-function chunked(bytes: Buffer, chunkBytes = 64 * 1024): Readable {
-  const chunks: Buffer[] = [];
-  for (let offset = 0; offset < bytes.length; offset += chunkBytes)
-    chunks.push(bytes.subarray(offset, offset + chunkBytes));
-  return Readable.from(chunks);
-}
-
 /** Yields `goodBytes` and then fails, like a connection to the GPU cluster dropping. */
 function failingStream(goodBytes: number): Readable {
   return Readable.from(
@@ -232,16 +228,16 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
   it("stores a streamed body and returns its exact size and sha256", async () => {
     const bytes = randomBytes(1024 * 1024 + 123);
     const progress: number[] = [];
-    const result = await storage.put(`${user}/a1/adapter_model.safetensors`, chunked(bytes), {
+    const result = await storage.put(`${user}/a1/adapter_model.safetensors`, inChunks(bytes), {
       contentType: "application/octet-stream",
       expectedSizeBytes: bytes.length,
-      expectedSha256: sha256(bytes),
+      expectedSha256: sha256Hex(bytes),
       onProgress: (written) => progress.push(written),
     });
     expect(result).toEqual({
       path: `${user}/a1/adapter_model.safetensors`,
       sizeBytes: bytes.length,
-      sha256: sha256(bytes),
+      sha256: sha256Hex(bytes),
       crc32: crc32(bytes),
     });
     expect(progress.at(-1)).toBe(bytes.length);
@@ -252,7 +248,7 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
     );
     const { response, bytes: downloaded } = await downloadBytes(url);
     expect(response.status).toBe(200);
-    expect(sha256(downloaded)).toBe(sha256(bytes));
+    expect(sha256Hex(downloaded)).toBe(sha256Hex(bytes));
     expect(response.headers.get("content-length")).toBe(String(bytes.length));
     expect(response.headers.get("content-disposition")).toBe(
       "attachment; filename=adapter_model.safetensors; filename*=UTF-8''adapter_model.safetensors",
@@ -262,16 +258,16 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
 
   it("accepts a web ReadableStream body and an empty body", async () => {
     const bytes = randomBytes(300_000);
-    const web = Readable.toWeb(chunked(bytes)) as ReadableStream<Uint8Array>;
+    const web = Readable.toWeb(inChunks(bytes)) as ReadableStream<Uint8Array>;
     const result = await storage.put(`${user}/a2/web.bin`, web, {
       contentType: "application/octet-stream",
     });
-    expect(result.sha256).toBe(sha256(bytes));
+    expect(result.sha256).toBe(sha256Hex(bytes));
     const empty = await storage.put(`${user}/a2/empty.bin`, Readable.from([]), {
       contentType: "application/octet-stream",
       expectedSizeBytes: 0,
     });
-    expect(empty).toMatchObject({ sizeBytes: 0, sha256: sha256(Buffer.alloc(0)) });
+    expect(empty).toMatchObject({ sizeBytes: 0, sha256: sha256Hex(Buffer.alloc(0)) });
     const { bytes: downloaded } = await downloadBytes(
       await storage.createSignedUrl({ path: empty.path, downloadName: "e" }, 60),
     );
@@ -280,10 +276,10 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
 
   it("replaces an older object on a successful put", async () => {
     const path = `${user}/a3/model.bin`;
-    await storage.put(path, chunked(Buffer.from("version one")), {
+    await storage.put(path, inChunks(Buffer.from("version one")), {
       contentType: "application/octet-stream",
     });
-    await storage.put(path, chunked(Buffer.from("version two!")), {
+    await storage.put(path, inChunks(Buffer.from("version two!")), {
       contentType: "application/octet-stream",
     });
     const { bytes } = await downloadBytes(
@@ -298,12 +294,12 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
     const first = randomBytes(6 * 1024 * 1024 + 1_001);
     const second = randomBytes(7 * 1024 * 1024 + 3);
     for (const bytes of [first, second]) {
-      const result = await storage.put(path, chunked(bytes, 1024 * 1024), {
+      const result = await storage.put(path, inChunks(bytes, 1024 * 1024), {
         contentType: "application/octet-stream",
         expectedSizeBytes: bytes.length,
-        expectedSha256: sha256(bytes),
+        expectedSha256: sha256Hex(bytes),
       });
-      expect(result.sha256).toBe(sha256(bytes));
+      expect(result.sha256).toBe(sha256Hex(bytes));
     }
     const { bytes } = await downloadBytes(
       await storage.createSignedUrl({ path, downloadName: "adapter_model.safetensors" }, 60),
@@ -321,12 +317,12 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
     async (_label, expectation, check) => {
       const path = `${user}/a4/${check}-${String(Object.values(expectation)[0]).slice(0, 6)}.bin`;
       const old = Buffer.from("the older object");
-      await storage.put(path, chunked(old), { contentType: "application/octet-stream" });
+      await storage.put(path, inChunks(old), { contentType: "application/octet-stream" });
       const fresh = `${user}/a4/fresh-${check}-${randomBytes(4).toString("hex")}.bin`;
 
       const body = randomBytes(500_000);
       const error = await storage
-        .put(path, chunked(body), { contentType: "application/octet-stream", ...expectation })
+        .put(path, inChunks(body), { contentType: "application/octet-stream", ...expectation })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StorageIntegrityError);
       expect((error as StorageIntegrityError).check).toBe(check);
@@ -336,7 +332,7 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
       expect(bytes.toString()).toBe("the older object");
 
       await expect(
-        storage.put(fresh, chunked(body), {
+        storage.put(fresh, inChunks(body), {
           contentType: "application/octet-stream",
           ...expectation,
         }),
@@ -347,7 +343,7 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
 
   it("leaves nothing when the body errors midway, and keeps the older object", async () => {
     const path = `${user}/a5/model.bin`;
-    await storage.put(path, chunked(Buffer.from("older")), {
+    await storage.put(path, inChunks(Buffer.from("older")), {
       contentType: "application/octet-stream",
     });
     await expect(
@@ -383,7 +379,7 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
     expect((error as Error).name).toBe("AbortError");
     const already = AbortSignal.abort();
     await expect(
-      storage.put(`${user}/a6/never.bin`, chunked(Buffer.from("x")), {
+      storage.put(`${user}/a6/never.bin`, inChunks(Buffer.from("x")), {
         contentType: "application/octet-stream",
         signal: already,
       }),
@@ -407,7 +403,7 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
       "a/",
     ]) {
       await expect(
-        storage.put(path, chunked(Buffer.from("x")), { contentType: "text/plain" }),
+        storage.put(path, inChunks(Buffer.from("x")), { contentType: "text/plain" }),
         path,
       ).rejects.toBeInstanceOf(UnsafeObjectPathError);
     }
@@ -421,13 +417,13 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
 
   it("lists the objects directly under a folder and removes objects, ignoring missing ones", async () => {
     const folder = `${user}/a7`;
-    await storage.put(`${folder}/one.bin`, chunked(Buffer.alloc(10)), {
+    await storage.put(`${folder}/one.bin`, inChunks(Buffer.alloc(10)), {
       contentType: "application/octet-stream",
     });
-    await storage.put(`${folder}/two.json`, chunked(Buffer.from("{}")), {
+    await storage.put(`${folder}/two.json`, inChunks(Buffer.from("{}")), {
       contentType: "application/json",
     });
-    await storage.put(`${folder}/nested/three.bin`, chunked(Buffer.alloc(3)), {
+    await storage.put(`${folder}/nested/three.bin`, inChunks(Buffer.alloc(3)), {
       contentType: "application/octet-stream",
     });
     expect(await storage.list(`${folder}/`)).toEqual([
@@ -445,10 +441,10 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
 
   it("signs URLs in batches, in order, with each download name", async () => {
     const paths = [`${user}/a8/x.bin`, `${user}/a8/y.bin`];
-    await storage.put(paths[0]!, chunked(Buffer.from("xx")), {
+    await storage.put(paths[0]!, inChunks(Buffer.from("xx")), {
       contentType: "application/octet-stream",
     });
-    await storage.put(paths[1]!, chunked(Buffer.from("yyy")), {
+    await storage.put(paths[1]!, inChunks(Buffer.from("yyy")), {
       contentType: "application/octet-stream",
     });
     const urls = await storage.createSignedUrls(
@@ -476,7 +472,7 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
 
   it("serves the download name as Supabase encodes it, with no header injection", async () => {
     const path = `${user}/a9/adapter (1).safetensors`;
-    await storage.put(path, chunked(Buffer.from("weights")), {
+    await storage.put(path, inChunks(Buffer.from("weights")), {
       contentType: "application/octet-stream",
     });
     const url = await storage.createSignedUrl(
@@ -494,7 +490,7 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
   it("answers single Range requests with 206 and unusable ones with 416 InvalidRange", async () => {
     const bytes = randomBytes(100_000);
     const path = `${user}/a10/ranged.bin`;
-    await storage.put(path, chunked(bytes), { contentType: "application/octet-stream" });
+    await storage.put(path, inChunks(bytes), { contentType: "application/octet-stream" });
     const url = await storage.createSignedUrl({ path, downloadName: "ranged.bin" }, 60);
 
     const middle = await downloadBytes(url, { headers: { Range: "bytes=1000-1999" } });
@@ -524,7 +520,7 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
 
     // The URL serves the object's current version (If-Range: local only, download-handler.test).
     const replaced = randomBytes(1_000);
-    await storage.put(path, chunked(replaced), { contentType: "application/octet-stream" });
+    await storage.put(path, inChunks(replaced), { contentType: "application/octet-stream" });
     const current = await downloadBytes(url);
     expect(current.bytes.equals(replaced)).toBe(true);
 
@@ -537,10 +533,10 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
   it("refuses expired, tampered and reused tokens with Supabase's codes, in its order", async () => {
     const path = `${user}/a11/secret.bin`;
     const other = `${user}/a11/other.bin`;
-    await storage.put(path, chunked(Buffer.from("secret")), {
+    await storage.put(path, inChunks(Buffer.from("secret")), {
       contentType: "application/octet-stream",
     });
-    await storage.put(other, chunked(Buffer.from("other")), {
+    await storage.put(other, inChunks(Buffer.from("other")), {
       contentType: "application/octet-stream",
     });
     const url = await storage.createSignedUrl({ path, downloadName: "secret.bin" }, 60);
@@ -602,7 +598,7 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
   it("reads an object whole or by an inclusive byte range, from one stream", async () => {
     const path = `${user}/a14/range.bin`;
     const bytes = randomBytes(700_001);
-    const stored = await storage.put(path, chunked(bytes), {
+    const stored = await storage.put(path, inChunks(bytes), {
       contentType: "application/octet-stream",
     });
     expect(stored.crc32).toBe(crc32(bytes));
@@ -617,7 +613,7 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
 
   it("refuses to read a missing object or a range outside the object", async () => {
     const path = `${user}/a15/small.bin`;
-    await storage.put(path, chunked(Buffer.from("0123456789")), {
+    await storage.put(path, inChunks(Buffer.from("0123456789")), {
       contentType: "application/octet-stream",
     });
     await expect(storage.read(`${user}/a15/missing.bin`)).rejects.toBeInstanceOf(
@@ -630,7 +626,7 @@ describe.each(fixtures)("ArtifactStorage contract: %s backend", (_name, backend,
 
   it("answers a removed object with not_found in the body", async () => {
     const path = `${user}/a12/gone.bin`;
-    await storage.put(path, chunked(Buffer.from("soon gone")), {
+    await storage.put(path, inChunks(Buffer.from("soon gone")), {
       contentType: "application/octet-stream",
     });
     const url = await storage.createSignedUrl({ path, downloadName: "gone.bin" }, 3600);
@@ -694,13 +690,13 @@ describe.each(external?.anonKey ? [external] : [])(
     it("catches the anon key, which lists nothing and deletes nothing without an error", async () => {
       const good = storageWith(server.serviceRoleKey);
       const path = `${user}/access/adapter_config.json`;
-      await good.put(path, chunked(Buffer.from("{}")), { contentType: "application/json" });
+      await good.put(path, inChunks(Buffer.from("{}")), { contentType: "application/json" });
       const anon = storageWith(server.anonKey ?? "");
       expect(await anon.list(`${user}/access/`)).toEqual([]);
       await expect(anon.remove([path])).resolves.toBeUndefined();
       expect(await good.list(`${user}/access/`)).toEqual([{ path, sizeBytes: 2 }]);
       await expect(
-        anon.put(`${user}/access/x.json`, chunked(Buffer.from("{}")), {
+        anon.put(`${user}/access/x.json`, inChunks(Buffer.from("{}")), {
           contentType: "application/json",
         }),
       ).rejects.toMatchObject({ kind: "denied", statusCode: "403" });
@@ -721,7 +717,7 @@ describe.each(external?.anonKey ? [external] : [])(
       expect(await missing.list(`${user}/`)).toEqual([]);
       await expect(missing.remove([`${user}/x.bin`])).resolves.toBeUndefined();
       await expect(
-        missing.put(`${user}/x.bin`, chunked(Buffer.from("x")), { contentType: "text/plain" }),
+        missing.put(`${user}/x.bin`, inChunks(Buffer.from("x")), { contentType: "text/plain" }),
       ).rejects.toMatchObject({ kind: "bucket-missing", statusCode: "404" });
       const error = await missing.verifyAccess().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StorageConfigError);

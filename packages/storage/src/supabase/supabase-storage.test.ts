@@ -1,25 +1,18 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 
 import { afterEach, describe, expect, it } from "vitest";
 
 import { StorageBackendError, StorageIntegrityError } from "../errors";
 import {
   createGeneratedStream,
+  inChunks,
+  sha256Hex,
   startSupabaseStandin,
   type SupabaseStandin,
 } from "../testing/index";
 import { createSupabaseStorage } from "./supabase-storage";
-
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-const chunked = (bytes: Buffer) =>
-  Readable.from(
-    Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) =>
-      bytes.subarray(i * 65536, (i + 1) * 65536),
-    ),
-  );
 
 let standin: SupabaseStandin | undefined;
 afterEach(async () => {
@@ -52,12 +45,12 @@ describe("Supabase backend", () => {
   it("uploads bodies of a known size above the threshold with resumable (TUS) uploads", async () => {
     const { standin, storage } = await setup();
     const bytes = randomBytes(600 * 1024 + 7);
-    const result = await storage.put("u/a/model.bin", chunked(bytes), {
+    const result = await storage.put("u/a/model.bin", inChunks(bytes), {
       contentType: "application/octet-stream",
       expectedSizeBytes: bytes.length,
-      expectedSha256: sha256(bytes),
+      expectedSha256: sha256Hex(bytes),
     });
-    expect(result.sha256).toBe(sha256(bytes));
+    expect(result.sha256).toBe(sha256Hex(bytes));
     expect(standin.stats).toMatchObject({
       // The one standard upload is the upload journal's entry (removed once the upload completed).
       standardUploads: 1,
@@ -74,23 +67,23 @@ describe("Supabase backend", () => {
   it("resumes from the server's offset when a PATCH connection is cut", async () => {
     const { standin, storage } = await setup({ cutResumablePatchNumber: 2 });
     const bytes = randomBytes(500 * 1024);
-    const result = await storage.put("u/a/resumed.bin", chunked(bytes), {
+    const result = await storage.put("u/a/resumed.bin", inChunks(bytes), {
       contentType: "application/octet-stream",
       expectedSizeBytes: bytes.length,
     });
-    expect(result.sha256).toBe(sha256(bytes));
+    expect(result.sha256).toBe(sha256Hex(bytes));
     expect(standin.stats.resumablePatches).toBeGreaterThan(4);
     expect((await download(storage, "u/a/resumed.bin")).equals(bytes)).toBe(true);
   });
 
   it("never completes a resumable upload whose sha256 is wrong, and terminates it", async () => {
     const { standin, storage } = await setup();
-    await storage.put("u/a/kept.bin", chunked(Buffer.from("older")), {
+    await storage.put("u/a/kept.bin", inChunks(Buffer.from("older")), {
       contentType: "application/octet-stream",
     });
     const bytes = randomBytes(400 * 1024);
     await expect(
-      storage.put("u/a/kept.bin", chunked(bytes), {
+      storage.put("u/a/kept.bin", inChunks(bytes), {
         contentType: "application/octet-stream",
         expectedSizeBytes: bytes.length,
         expectedSha256: "f".repeat(64),
@@ -134,7 +127,7 @@ describe("Supabase backend", () => {
     expect(error).toMatchObject({ statusCode: "403", status: 400 });
     expect((error as Error).message).not.toContain("not-the-key");
     await expect(
-      wrongKey.put("u/a/x.bin", chunked(Buffer.from("x")), { contentType: "text/plain" }),
+      wrongKey.put("u/a/x.bin", inChunks(Buffer.from("x")), { contentType: "text/plain" }),
     ).rejects.toMatchObject({
       statusCode: "403",
     });
@@ -145,7 +138,7 @@ describe("Supabase backend", () => {
       bucket: "missing-bucket",
     });
     await expect(
-      noBucket.put("u/a/x.bin", chunked(Buffer.from("x")), { contentType: "text/plain" }),
+      noBucket.put("u/a/x.bin", inChunks(Buffer.from("x")), { contentType: "text/plain" }),
     ).rejects.toMatchObject({
       statusCode: "404",
     });

@@ -3,7 +3,7 @@
  * existing object (x-upsert on every request), riding out a restart, timeouts on a hung server,
  * and the typed errors that keep the real cause.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { Readable } from "node:stream";
 
@@ -11,19 +11,12 @@ import { StorageClient } from "@supabase/storage-js";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { StorageBackendError } from "../errors";
-import { startSupabaseStandin, type SupabaseStandin } from "../testing/index";
+import { inChunks, sha256Hex, startSupabaseStandin, type SupabaseStandin } from "../testing/index";
 import { createSupabaseStorage, type SupabaseStorageOptions } from "./supabase-storage";
 import { DEFAULT_TUS_RETRY_DELAYS_MS } from "./tus";
 import { createUploadJournal } from "./upload-journal";
 
 const CHUNK = 128 * 1024;
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-const chunked = (bytes: Buffer) =>
-  Readable.from(
-    Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) =>
-      bytes.subarray(i * 65536, (i + 1) * 65536),
-    ),
-  );
 
 let standin: SupabaseStandin | undefined;
 afterEach(async () => {
@@ -50,10 +43,10 @@ async function download(storage: ReturnType<typeof createSupabaseStorage>, path:
 }
 
 const put = (storage: ReturnType<typeof createSupabaseStorage>, path: string, bytes: Buffer) =>
-  storage.put(path, chunked(bytes), {
+  storage.put(path, inChunks(bytes), {
     contentType: "application/octet-stream",
     expectedSizeBytes: bytes.length,
-    expectedSha256: sha256(bytes),
+    expectedSha256: sha256Hex(bytes),
   });
 
 /** Resolves once the stand-in has taken `count` PATCHes. */
@@ -309,7 +302,7 @@ describe("resumable uploads", () => {
     const offsetBefore = standin.resumableUploads()[0]?.offset ?? 0;
     await standin.restart(30_000);
     const result = await upload;
-    expect(result.sha256).toBe(sha256(bytes));
+    expect(result.sha256).toBe(sha256Hex(bytes));
     // One upload, resumed: not created again, and no chunk sent from the start.
     expect(standin.stats.resumableUploadsCreated).toBe(1);
     expect(offsetBefore).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ export {
   startFetchServer,
   toWebRequest,
 } from "./fetch-server";
-export { createGeneratedStream, type GeneratedStream } from "./streams";
+export { createGeneratedStream, type GeneratedStream, inChunks, sha256Hex } from "./streams";
 export {
   startSupabaseStandin,
   type SupabaseStandin,

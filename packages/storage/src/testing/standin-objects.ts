@@ -31,6 +31,15 @@ export interface ObjectMeta {
   version: string;
 }
 
+/** Moves a finished upload's file into place as the object's current version (both routes). */
+export type PublishUpload = (
+  tempFile: string,
+  bucket: string,
+  path: string,
+  contentType: string,
+  version: string,
+) => Promise<void>;
+
 export interface StandinObjectsContext {
   buckets: Set<string>;
   publicBuckets: Set<string>;
@@ -40,13 +49,7 @@ export interface StandinObjectsContext {
   now: () => Date;
   objectFile(bucket: string, path: string): string;
   isFile(file: string): Promise<boolean>;
-  publish(
-    tempFile: string,
-    bucket: string,
-    path: string,
-    contentType: string,
-    version: string,
-  ): Promise<void>;
+  publish: PublishUpload;
   meta: Map<string, ObjectMeta>;
   receiveBody(req: IncomingMessage, file: string): Promise<void>;
   stats: { standardUploads: number };

@@ -24,6 +24,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 
 import { isValidServerKey as isSafeObjectPath } from "../paths";
+import type { PublishUpload } from "./standin-objects";
 
 export interface ResumableUpload {
   id: string;
@@ -45,13 +46,7 @@ export interface StandinTusContext {
   objectExists(bucket: string, path: string): Promise<boolean>;
   /** The id of the upload that wrote the object's current version, if a TUS upload did. */
   objectVersion(bucket: string, path: string): string | undefined;
-  publish(
-    tempFile: string,
-    bucket: string,
-    path: string,
-    contentType: string,
-    version: string,
-  ): Promise<void>;
+  publish: PublishUpload;
   receiveBody(req: IncomingMessage, file: string, cutAfterBytes?: number): Promise<void>;
   origin(): string;
   /** Fault injection: the PATCH with this 1-based number is cut after half its body. */

@@ -54,3 +54,16 @@ export function createGeneratedStream(
     },
   };
 }
+
+/** Lowercase hex sha256 of `bytes`: what a put's result and its expectations carry. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** A Node stream of `bytes` in small chunks (so streaming really happens). */
+export function inChunks(bytes: Buffer, chunkBytes = 64 * 1024): Readable {
+  const chunks: Buffer[] = [];
+  for (let offset = 0; offset < bytes.length; offset += chunkBytes)
+    chunks.push(bytes.subarray(offset, offset + chunkBytes));
+  return Readable.from(chunks);
+}

@@ -25,7 +25,12 @@ import { isSafeBucketName } from "../paths";
 import { signingKey } from "../signed-token";
 import { sendWebResponse, toWebRequest } from "./fetch-server";
 import { invalidJws, invalidRequest, sendStorageError, StorageHttpError } from "./standin-errors";
-import { createStandinObjects, type ObjectMeta, type Role } from "./standin-objects";
+import {
+  createStandinObjects,
+  type ObjectMeta,
+  type PublishUpload,
+  type Role,
+} from "./standin-objects";
 import { createStandinTus, type ResumableUpload, TusTextError } from "./standin-tus";
 
 export interface SupabaseStandinOptions {
@@ -123,18 +128,12 @@ export async function startSupabaseStandin(
   };
   /** Per object: its content type (list, downloads) and the upload that wrote its version. */
   const meta = new Map<string, ObjectMeta>();
-  async function publish(
-    tempFile: string,
-    bucket: string,
-    path: string,
-    contentType: string,
-    version: string,
-  ): Promise<void> {
+  const publish: PublishUpload = async (tempFile, bucket, path, contentType, version) => {
     const target = objectFile(bucket, path);
     await mkdir(dirname(target), { recursive: true });
     await rename(tempFile, target);
     meta.set(`${bucket}/${path}`, { contentType, version });
-  }
+  };
 
   /** Streams `req` into `file` (appending), sampling the bytes held between socket and disk. */
   async function receiveBody(req: IncomingMessage, file: string, cutAfterBytes?: number) {
