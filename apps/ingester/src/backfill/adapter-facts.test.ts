@@ -1,27 +1,18 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { modelArtifacts } from "@mad/db";
 import type { JobSpecInput } from "@mad/gpu-cluster-sim";
 import { createLogger } from "@mad/logger";
 import { createLocalDownloadHandler } from "@mad/storage";
 
-import { createTestWorld, LogCapture, storedArtifactOf, type TestWorld } from "../testing/world";
+import { LogCapture, storedArtifactOf, useTestWorld } from "../testing/world";
 import { backfillAdapterFacts } from "./adapter-facts";
 import { readObjectRange } from "./object-reader";
 
-let world: TestWorld;
+const world = useTestWorld();
 // The world's local storage signs with this secret (see testing/world.ts).
 const SIGNING_SECRET = "x".repeat(40);
-
-beforeAll(async () => {
-  world = await createTestWorld();
-  await world.startIngester();
-});
-
-afterAll(async () => {
-  await world?.close();
-});
 
 const storedArtifact = (spec: JobSpecInput) => storedArtifactOf(world, spec);
 

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { type AdapterFacts, servingCompatibility } from "@mad/adapters";
 import { type JobSpecInput, safetensorsLayout } from "@mad/gpu-cluster-sim";
 
-import { createTestWorld, storedArtifactOf, type TestWorld } from "../testing/world";
+import { storedArtifactOf, useTestWorld } from "../testing/world";
 import { adapterFactsFrom } from "./adapter-facts";
 
-let world: TestWorld;
-
-beforeAll(async () => {
-  world = await createTestWorld();
-  // The world stops the ingesters it started when it closes.
-  await world.startIngester();
-});
-
-afterAll(async () => {
-  await world?.close();
-});
+const world = useTestWorld();
 
 const ingest = (spec: JobSpecInput) => storedArtifactOf(world, spec);
 

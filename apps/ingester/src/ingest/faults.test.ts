@@ -9,32 +9,21 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-import { artifactIdForJob, modelArtifacts, trainingJobs } from "@mad/db";
+import { artifactIdForJob, trainingJobs } from "@mad/db";
 import type { JobSpecInput } from "@mad/gpu-cluster-sim";
 
 import {
   allStoredFiles,
   createJob,
-  createTestWorld,
   TEST_API_KEY,
-  type TestWorld,
   USER_ID,
-  waitFor,
+  useTestWorld,
+  waitForArtifact,
 } from "../testing/world";
 
-let world: TestWorld;
-
-beforeAll(async () => {
-  world = await createTestWorld();
-  await world.startIngester({ concurrency: 6 });
-});
-
-afterAll(async () => {
-  if (process.env.DUMP_LOGS) console.log(world.logs.text());
-  await world?.close();
-});
+const world = useTestWorld({ ingester: { concurrency: 6 } });
 
 interface Case {
   title: string;
@@ -206,14 +195,10 @@ describe("GPU cluster faults", () => {
   it.each(cases)("$title → $outcome", async (testCase) => {
     const job = jobs.get(testCase.title)!;
     const { db } = world.database;
-    const artifact = await waitFor(
-      async () => {
-        const [row] = await db
-          .select()
-          .from(modelArtifacts)
-          .where(eq(modelArtifacts.jobId, job.id));
-        return row && row.status !== "processing" ? row : null;
-      },
+    const artifact = await waitForArtifact(
+      db,
+      job.id,
+      (row) => row.status !== "processing",
       `${testCase.title} to settle`,
       90_000,
     );

@@ -4,60 +4,50 @@ import path from "node:path";
 import { crc32 } from "node:zlib";
 
 import { asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import {
-  artifactIdForJob,
-  metricsPoints,
-  modelArtifacts,
-  notifications,
-  trainingJobs,
-} from "@mad/db";
+import { artifactIdForJob, metricsPoints, notifications, trainingJobs } from "@mad/db";
 import { createLogger } from "@mad/logger";
 import { calculateQualityMetrics } from "@mad/quality";
 
 import { createClusterClient } from "../cluster";
 import { retryIngestion } from "../queue/sql-api";
-import type { Ingester } from "../queue/worker";
 import {
   allStoredFiles,
+  artifactOfJob,
   completeJob,
   createJob,
-  createTestWorld,
   TEST_API_KEY,
-  type TestWorld,
   USER_ID,
+  useTestWorld,
   waitFor,
+  waitForArtifact,
 } from "../testing/world";
 import { ingestTrainingJob } from "./ingest-training-job";
 
-let world: TestWorld;
-let ingester: Ingester;
+const world = useTestWorld();
 
-beforeAll(async () => {
-  world = await createTestWorld();
-  ingester = await world.startIngester();
-});
+const artifactOf = (jobId: string) => artifactOfJob(world.database.db, jobId);
 
-afterAll(async () => {
-  if (process.env.DUMP_LOGS) console.log(world.logs.text());
-  await world?.close();
-});
+/** A stored artifact's folder holds the cluster's three files and nothing else. */
+const STORED_FILE_NAMES = [
+  "adapter_config.json",
+  "adapter_model.safetensors",
+  "training_args.json",
+];
 
-async function artifactOf(jobId: string) {
-  const [row] = await world.database.db
-    .select()
-    .from(modelArtifacts)
-    .where(eq(modelArtifacts.jobId, jobId));
-  return row;
+/** The names of the objects in a folder, sorted. */
+async function fileNamesIn(folder: string) {
+  return (await world.storage.list(folder)).map((object) => path.basename(object.path)).sort();
 }
 
-async function waitForStatus(jobId: string, status: "stored" | "failed") {
-  return waitFor(async () => {
-    const row = await artifactOf(jobId);
-    return row?.status === status ? row : null;
-  }, `artifact of ${jobId} to be ${status}`);
-}
+const waitForStatus = (jobId: string, status: "stored" | "failed") =>
+  waitForArtifact(
+    world.database.db,
+    jobId,
+    (row) => row.status === status,
+    `artifact of ${jobId} to be ${status}`,
+  );
 
 describe("a completed training job", () => {
   it("becomes a stored artifact with its files, score, link and one notification", async () => {
@@ -168,7 +158,7 @@ describe("a completed training job", () => {
     // Complete, then keep re-firing the trigger (status rewritten) while sweeps run concurrently.
     await Promise.all(jobs.map((job) => completeJob(db, job.id)));
     await Promise.all([
-      ...Array.from({ length: 5 }, () => ingester.sweepNow()),
+      ...Array.from({ length: 5 }, () => world.ingester.sweepNow()),
       ...jobs.flatMap((job) =>
         Array.from(
           { length: 3 },
@@ -178,7 +168,7 @@ describe("a completed training job", () => {
     ]);
     for (const job of jobs) await waitForStatus(job.id, "stored");
     // And once more after they are stored: nothing to do.
-    expect(await ingester.sweepNow()).toBe(0);
+    expect(await world.ingester.sweepNow()).toBe(0);
     for (const job of jobs) {
       const [{ count } = { count: -1 }] = await sql<{ count: number }[]>`
         select count(*)::int as count from notifications where metadata ->> 'job_id' = ${job.id}`;
@@ -202,7 +192,7 @@ describe("a completed training job", () => {
     const [queued] = await sql<{ count: number }[]>`
       select count(*)::int as count from pgboss.job where name = 'artifact-ingestion' and singleton_key = ${running.id}`;
     expect(queued?.count).toBe(0);
-    expect(await ingester.sweepNow()).toBe(0);
+    expect(await world.ingester.sweepNow()).toBe(0);
     expect(await artifactOf(running.id)).toBeUndefined();
   });
 
@@ -217,7 +207,7 @@ describe("a completed training job", () => {
     expect(failed.failureReason).toMatch(/refused access to this job's files \(HTTP 401\)/);
     expect(failed.failureReason).not.toContain(TEST_API_KEY);
     // The sweep leaves failed jobs alone, so no request loop against a refusing cluster.
-    expect(await ingester.sweepNow()).toBe(0);
+    expect(await world.ingester.sweepNow()).toBe(0);
     const failedNotes =
       await sql`select * from notifications where type = 'ingestion_failed' and metadata ->> 'job_id' = ${job.id}`;
     expect(failedNotes).toHaveLength(1);
@@ -259,7 +249,7 @@ describe("a completed training job", () => {
     const notes = await sql`select 1 from notifications where metadata ->> 'job_id' = ${job.id}`;
     expect(notes).toHaveLength(0);
     // Never picked up again: neither the sweep nor the trigger revives a deleted model.
-    expect(await ingester.sweepNow()).toBe(0);
+    expect(await world.ingester.sweepNow()).toBe(0);
     await sql`update training_jobs set status = 'completed' where id = ${job.id}`;
     const requeued = await sql`
       select 1 from pgboss.job
@@ -314,7 +304,7 @@ describe("a completed training job", () => {
     expect(await filesOfArtifact(job.id)).toEqual([]);
     const notes = await sql`select type from notifications where metadata ->> 'job_id' = ${job.id}`;
     expect(notes).toHaveLength(0);
-    expect(await ingester.sweepNow()).toBe(0);
+    expect(await world.ingester.sweepNow()).toBe(0);
   });
 
   it("withdraws its artifact when the job leaves `completed` mid-copy, and ingests it once it is back", async () => {
@@ -359,14 +349,7 @@ describe("a completed training job", () => {
     for (const outcome of outcomes) expect(["stored", "skipped"]).toContain(outcome.status);
     const artifact = await waitForStatus(job.id, "stored");
     const folder = `${USER_ID}/${artifact.id}/`;
-    const objects = (await world.storage.list(folder))
-      .map((object) => path.basename(object.path))
-      .sort();
-    expect(objects).toEqual([
-      "adapter_config.json",
-      "adapter_model.safetensors",
-      "training_args.json",
-    ]);
+    expect(await fileNamesIn(folder)).toEqual(STORED_FILE_NAMES);
     const notes = await sql`select 1 from notifications where metadata ->> 'job_id' = ${job.id}`;
     expect(notes).toHaveLength(1);
     const checksums = await world.sim.checksums(job.externalJobId);
@@ -384,14 +367,7 @@ describe("a completed training job", () => {
     });
     await completeJob(db, job.id);
     await waitForStatus(job.id, "stored");
-    const objects = (await world.storage.list(folder))
-      .map((object) => path.basename(object.path))
-      .sort();
-    expect(objects).toEqual([
-      "adapter_config.json",
-      "adapter_model.safetensors",
-      "training_args.json",
-    ]);
+    expect(await fileNamesIn(folder)).toEqual(STORED_FILE_NAMES);
   });
 
   it("writes nothing but artifact folders, and never logs the API key", async () => {

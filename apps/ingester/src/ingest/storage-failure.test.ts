@@ -4,15 +4,11 @@
  */
 import { createServer } from "node:net";
 
-import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { modelArtifacts } from "@mad/db";
 import { createStorage } from "@mad/storage";
 
-import { createJob, createTestWorld, type TestWorld, waitFor } from "../testing/world";
-
-let world: TestWorld;
+import { createJob, useTestWorld, waitForArtifact } from "../testing/world";
 
 async function closedPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -23,31 +19,27 @@ async function closedPort(): Promise<number> {
   });
 }
 
-beforeAll(async () => {
-  const port = await closedPort();
-  world = await createTestWorld({
-    storage: createStorage({
+const world = useTestWorld({
+  storage: async () =>
+    createStorage({
       backend: "supabase",
-      url: `http://127.0.0.1:${port}/storage/v1`,
+      url: `http://127.0.0.1:${await closedPort()}/storage/v1`,
       serviceRoleKey: "service-key-that-is-never-shown",
       tusRetryDelaysMs: [10],
     }),
-  });
-  await world.startIngester({ retryLimit: 0 });
-});
-
-afterAll(async () => {
-  await world?.close();
+  ingester: { retryLimit: 0 },
 });
 
 describe("when storage refuses connections", () => {
   it("fails with a plain-words reason and logs the real cause", async () => {
     const { db } = world.database;
     const job = await createJob(db, { sim: world.sim, curve: "excellent" });
-    const artifact = await waitFor(async () => {
-      const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, job.id));
-      return row?.status === "failed" ? row : null;
-    }, "the artifact to fail");
+    const artifact = await waitForArtifact(
+      db,
+      job.id,
+      (row) => row.status === "failed",
+      "the artifact to fail",
+    );
     expect(artifact.failureReason).toMatch(
       /^[\w.-]+ could not be written to storage: the storage server refused the connection/,
     );

@@ -6,10 +6,9 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { artifactIdForJob, modelArtifacts } from "@mad/db";
+import { artifactIdForJob } from "@mad/db";
 import { createStorage } from "@mad/storage";
 import { startSupabaseStandin, type SupabaseStandin } from "@mad/storage/testing";
 
@@ -20,7 +19,7 @@ import {
   spawnIngester,
   type TestWorld,
   USER_ID,
-  waitFor,
+  waitForArtifact,
 } from "../testing/world";
 
 let standin: SupabaseStandin;
@@ -53,10 +52,12 @@ describe("with the Supabase storage backend", () => {
       curve: "excellent",
       spec: { adapterSizeBytes: 8 * 1024 * 1024 },
     });
-    const artifact = await waitFor(async () => {
-      const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, job.id));
-      return row?.status === "stored" ? row : null;
-    }, "the artifact to be stored");
+    const artifact = await waitForArtifact(
+      db,
+      job.id,
+      (row) => row.status === "stored",
+      "the artifact to be stored",
+    );
     const checksums = await world.sim.checksums(job.externalJobId);
     const folder = `${USER_ID}/${artifactIdForJob(job.id)}/`;
     const listed = (await world.storage.list(folder)).map((object) => object.path).sort();
@@ -83,10 +84,12 @@ describe("with the Supabase storage backend", () => {
       curve: "excellent",
       spec: { adapterSizeBytes: 8 * 1024 * 1024, fault: "wrong_checksum", faultCount: 1 },
     });
-    const artifact = await waitFor(async () => {
-      const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, job.id));
-      return row?.status === "failed" ? row : null;
-    }, "the artifact to fail");
+    const artifact = await waitForArtifact(
+      db,
+      job.id,
+      (row) => row.status === "failed",
+      "the artifact to fail",
+    );
     expect(artifact.failureReason).toMatch(/does not match the checksum/);
     // The small files were stored before the adapter failed; the folder is gone on disk, and
     // the server holds no open upload or partial file for it.

@@ -3,10 +3,9 @@
  * ingester takes the job over once the heartbeat lapses and finishes it, with no duplicate
  * artifact, notification or object.
  */
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { artifactIdForJob, modelArtifacts } from "@mad/db";
+import { artifactIdForJob } from "@mad/db";
 
 import {
   allStoredFiles,
@@ -17,7 +16,7 @@ import {
   spawnIngester,
   type TestWorld,
   USER_ID,
-  waitFor,
+  waitForArtifact,
 } from "../testing/world";
 
 const ADAPTER_BYTES = 48 * 1024 * 1024;
@@ -60,10 +59,12 @@ describe("an ingester killed mid-copy", () => {
         faultCount: 1,
       },
     });
-    const midCopy = await waitFor(async () => {
-      const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, job.id));
-      return row && row.bytesCopied >= ADAPTER_BYTES / 4 ? row : null;
-    }, "the copy to be under way");
+    const midCopy = await waitForArtifact(
+      db,
+      job.id,
+      (row) => row.bytesCopied >= ADAPTER_BYTES / 4,
+      "the copy to be under way",
+    );
     expect(midCopy.status).toBe("processing");
     expect(midCopy.bytesTotal).toBeGreaterThan(ADAPTER_BYTES);
 
@@ -73,14 +74,10 @@ describe("an ingester killed mid-copy", () => {
     processes.push(second);
     await second.ready;
 
-    const stored = await waitFor(
-      async () => {
-        const [row] = await db
-          .select()
-          .from(modelArtifacts)
-          .where(eq(modelArtifacts.jobId, job.id));
-        return row?.status === "stored" ? row : null;
-      },
+    const stored = await waitForArtifact(
+      db,
+      job.id,
+      (row) => row.status === "stored",
       "the second ingester to finish the job",
       60_000,
     );

@@ -2,12 +2,9 @@
  * The SQL side of scheduling: the trigger before and after pg-boss is installed, a missing queue,
  * and the sweep that catches up on jobs completed while no ingester ran.
  */
-import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { modelArtifacts } from "@mad/db";
-
-import { createJob, createTestWorld, type TestWorld, waitFor } from "../testing/world";
+import { createJob, createTestWorld, type TestWorld, waitForArtifact } from "../testing/world";
 import { enqueueIngestion, sweepIngestion } from "./sql-api";
 
 let world: TestWorld | undefined;
@@ -30,10 +27,12 @@ describe("enqueue_artifact_ingestion()", () => {
     expect(await sweepIngestion(sql)).toBe(0);
 
     await world.startIngester();
-    const artifact = await waitFor(async () => {
-      const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, job.id));
-      return row?.status === "stored" ? row : null;
-    }, "the swept job to be stored");
+    const artifact = await waitForArtifact(
+      db,
+      job.id,
+      (row) => row.status === "stored",
+      "the swept job to be stored",
+    );
     expect(artifact.qualityScore).toBe(5);
   });
 

@@ -183,90 +183,66 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
       ? {}
       : { progressIntervalMs: options.progressIntervalMs }),
   };
-  // One registration per slot (instead of localConcurrency) so each handler knows its worker's
-  // id: a worker that just finished a job asks to fetch again at once. pg-boss otherwise sleeps a
-  // polling interval after every job, which would cap a backlog at one job per slot per interval.
-  for (let slot = 0; slot < concurrency; slot++) {
-    let workerId: string | null = null;
-    workerId = await boss.work(
-      INGEST_QUEUE,
-      {
-        includeMetadata: true as const,
-        batchSize: 1,
-        pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
-        // NOTIFY wakes workers for new jobs, but not for retries coming due: keep polling brisk.
-        notifyPollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
-      },
-      async (jobs: JobWithMetadata<IngestJobData>[]) => {
-        const outcomes: IngestOutcome[] = [];
-        try {
-          for (const job of jobs) {
-            const trainingJobId = job.data?.training_job_id;
-            if (typeof trainingJobId !== "string") {
-              logger.error(
-                { pgboss_job_id: job.id },
-                "ingestion job without training_job_id; dropped",
-              );
-              continue;
-            }
-            const started = performance.now();
-            const seconds = () => (performance.now() - started) / 1_000;
-            let outcome: IngestOutcome;
-            try {
-              outcome = await ingestTrainingJob(deps, trainingJobId, {
-                signal: job.signal,
-                isLastAttempt: job.retryCount >= job.retryLimit,
-              });
-            } catch (error) {
-              options.metrics?.ingestionFinished("retrying", seconds());
-              throw error;
-            }
-            // Bytes first: a scrape that sees the stored outcome also sees its bytes.
-            if (outcome.status === "stored" && options.metrics) {
-              const [row] = await sql<{ bytes: string | null }[]>`
-                select bytes_total::text as bytes from model_artifacts where id = ${outcome.artifactId}`;
-              options.metrics.bytesCopied(Number(row?.bytes ?? 0));
-            }
-            options.metrics?.ingestionFinished(outcome.status, seconds());
-            outcomes.push(outcome);
-          }
-        } finally {
-          if (workerId) boss.notifyWorker(workerId);
+  const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 2;
+  await workInSlots(
+    boss,
+    INGEST_QUEUE,
+    concurrency,
+    pollingIntervalSeconds,
+    async (jobs: JobWithMetadata<IngestJobData>[]) => {
+      const outcomes: IngestOutcome[] = [];
+      for (const job of jobs) {
+        const trainingJobId = job.data?.training_job_id;
+        if (typeof trainingJobId !== "string") {
+          logger.error({ pgboss_job_id: job.id }, "ingestion job without training_job_id; dropped");
+          continue;
         }
-        return outcomes;
-      },
-    );
-  }
+        const started = performance.now();
+        const seconds = () => (performance.now() - started) / 1_000;
+        let outcome: IngestOutcome;
+        try {
+          outcome = await ingestTrainingJob(deps, trainingJobId, {
+            signal: job.signal,
+            isLastAttempt: job.retryCount >= job.retryLimit,
+          });
+        } catch (error) {
+          options.metrics?.ingestionFinished("retrying", seconds());
+          throw error;
+        }
+        // Bytes first: a scrape that sees the stored outcome also sees its bytes.
+        if (outcome.status === "stored" && options.metrics) {
+          const [row] = await sql<{ bytes: string | null }[]>`
+            select bytes_total::text as bytes from model_artifacts where id = ${outcome.artifactId}`;
+          options.metrics.bytesCopied(Number(row?.bytes ?? 0));
+        }
+        options.metrics?.ingestionFinished(outcome.status, seconds());
+        outcomes.push(outcome);
+      }
+      return outcomes;
+    },
+  );
 
   const webhooks = options.webhooks;
   // Deliveries wake on the NOTIFY that enqueue_webhook_delivery() sends in the transition's
   // transaction (decision 0017), as ingestion jobs do; the polling interval is only the backstop
-  // for retries coming due. Same slot pattern as ingestion: several slots, so one receiver that
-  // takes its whole timeout does not hold up everyone else's, and a slot that finished a delivery
-  // fetches again at once, so an event for many endpoints (one NOTIFY wakes every slot once)
-  // drains without a polling interval between deliveries.
-  for (let slot = 0; webhooks && slot < (webhooks.concurrency ?? WEBHOOK_CONCURRENCY); slot++) {
-    let workerId: string | null = null;
-    workerId = await boss.work(
+  // for retries coming due. Several slots, so one receiver that takes its whole timeout does not
+  // hold up everyone else's, and a slot that finished a delivery fetches again at once, so an
+  // event for many endpoints (one NOTIFY wakes every slot once) drains without a polling
+  // interval between deliveries.
+  if (webhooks) {
+    await workInSlots(
+      boss,
       WEBHOOK_QUEUE,
-      {
-        includeMetadata: true as const,
-        batchSize: 1,
-        pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
-        notifyPollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
-      },
+      webhooks.concurrency ?? WEBHOOK_CONCURRENCY,
+      pollingIntervalSeconds,
       async ([job]: JobWithMetadata<{ delivery_id?: string }>[]) => {
         const deliveryId = job?.data?.delivery_id;
         if (!job || typeof deliveryId !== "string") return null;
-        try {
-          const outcome = await deliverWebhook(sql, webhooks, deliveryId, {
-            isLastAttempt: job.retryCount >= job.retryLimit,
-          });
-          logger.info({ delivery_id: deliveryId, outcome }, "webhook delivery settled");
-          return { outcome };
-        } finally {
-          if (workerId) boss.notifyWorker(workerId);
-        }
+        const outcome = await deliverWebhook(sql, webhooks, deliveryId, {
+          isLastAttempt: job.retryCount >= job.retryLimit,
+        });
+        logger.info({ delivery_id: deliveryId, outcome }, "webhook delivery settled");
+        return { outcome };
       },
     );
   }
@@ -299,4 +275,39 @@ export async function startIngester(options: IngesterOptions): Promise<Ingester>
       return stopped;
     },
   };
+}
+
+/**
+ * Works `queue` one job at a time in each of `slots` registrations. One registration per slot
+ * (instead of localConcurrency) so each handler knows its worker's id: a worker that just
+ * finished a job asks to fetch again at once. pg-boss otherwise sleeps a polling interval after
+ * every job, which would cap a backlog at one job per slot per interval.
+ */
+async function workInSlots<Data, Result>(
+  boss: PgBoss,
+  queue: string,
+  slots: number,
+  pollingIntervalSeconds: number,
+  handle: (jobs: JobWithMetadata<Data>[]) => Promise<Result>,
+): Promise<void> {
+  for (let slot = 0; slot < slots; slot++) {
+    let workerId: string | null = null;
+    workerId = await boss.work(
+      queue,
+      {
+        includeMetadata: true as const,
+        batchSize: 1,
+        pollingIntervalSeconds,
+        // NOTIFY wakes workers for new jobs, but not for retries coming due: keep polling brisk.
+        notifyPollingIntervalSeconds: pollingIntervalSeconds,
+      },
+      async (jobs: JobWithMetadata<Data>[]) => {
+        try {
+          return await handle(jobs);
+        } finally {
+          if (workerId) boss.notifyWorker(workerId);
+        }
+      },
+    );
+  }
 }

@@ -7,25 +7,16 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { DEMO_USERS } from "@mad/db";
 import { createTestDatabase } from "@mad/db/testing";
 
 import { retryIngestion } from "../queue/sql-api";
-import { createTestWorld, TEST_API_KEY, type TestWorld, waitFor } from "../testing/world";
+import { TEST_API_KEY, useTestWorld, waitFor } from "../testing/world";
 
 const run = promisify(execFile);
-let world: TestWorld;
-
-beforeAll(async () => {
-  world = await createTestWorld();
-  await world.startIngester();
-});
-
-afterAll(async () => {
-  await world?.close();
-});
+const world = useTestWorld();
 
 async function seed(databaseUrl = world.database.url): Promise<Record<string, unknown>> {
   const { stdout } = await run(process.execPath, ["--import", "tsx", "src/seed/seed.ts"], {

@@ -12,8 +12,15 @@ import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { eq } from "drizzle-orm";
+import { afterAll, beforeAll } from "vitest";
 
-import { type Database, DEMO_USERS, modelArtifacts, trainingJobs } from "@mad/db";
+import {
+  type Database,
+  DEMO_USERS,
+  type ModelArtifact,
+  modelArtifacts,
+  trainingJobs,
+} from "@mad/db";
 import {
   insertDataset,
   insertMetricsPoints,
@@ -117,6 +124,43 @@ export async function createTestWorld(
   };
 }
 
+export interface SharedTestWorld extends TestWorld {
+  /** The ingester started for the file's tests. */
+  readonly ingester: Ingester;
+}
+
+/**
+ * One world for all of a test file's tests: created with one ingester running before them,
+ * closed after them (DUMP_LOGS=1 prints the ingester's log first). The handle may be taken at
+ * the top of the file, like @mad/db's useTestDatabase; using it before `beforeAll` is an error.
+ */
+export function useTestWorld(
+  options: {
+    /** Storage instead of the local default, made when the world is (e.g. for a stand-in). */
+    storage?: () => ArtifactStorage | Promise<ArtifactStorage>;
+    ingester?: Partial<IngesterOptions>;
+  } = {},
+): SharedTestWorld {
+  let world: TestWorld | null = null;
+  let current: SharedTestWorld | null = null;
+  beforeAll(async () => {
+    world = await createTestWorld(options.storage ? { storage: await options.storage() } : {});
+    current = { ...world, ingester: await world.startIngester(options.ingester) };
+  });
+  afterAll(async () => {
+    if (process.env.DUMP_LOGS) console.log(world?.logs.text());
+    // The world, not `current`: a world whose ingester failed to start is closed too.
+    await world?.close();
+    world = current = null;
+  });
+  return new Proxy({} as SharedTestWorld, {
+    get(_target, key) {
+      if (!current) throw new Error("the test world exists only while the file's tests run");
+      return Reflect.get(current, key) as unknown;
+    },
+  });
+}
+
 export interface CompletedJobOptions {
   userId?: string;
   datasetName?: string;
@@ -171,16 +215,39 @@ export async function completeJob(
     .where(eq(trainingJobs.id, jobId));
 }
 
+/** The artifact row of the job, once it has one. */
+export async function artifactOfJob(db: Database, jobId: string) {
+  const [row] = await db.select().from(modelArtifacts).where(eq(modelArtifacts.jobId, jobId));
+  return row;
+}
+
+/** Polls until the job has an artifact for which `ready` holds, and returns that row. */
+export function waitForArtifact(
+  db: Database,
+  jobId: string,
+  ready: (artifact: ModelArtifact) => boolean,
+  what: string,
+  timeoutMs?: number,
+): Promise<ModelArtifact> {
+  return waitFor(
+    async () => {
+      const row = await artifactOfJob(db, jobId);
+      return row && ready(row) ? row : null;
+    },
+    what,
+    timeoutMs,
+  );
+}
+
 /** A completed job of `spec` in the world, once the running ingester has stored its artifact. */
 export async function storedArtifactOf(world: TestWorld, spec: JobSpecInput) {
   const job = await createJob(world.database.db, { sim: world.sim, curve: "good", spec });
-  return waitFor(async () => {
-    const [row] = await world.database.db
-      .select()
-      .from(modelArtifacts)
-      .where(eq(modelArtifacts.jobId, job.id));
-    return row?.status === "stored" ? row : null;
-  }, `artifact of ${job.id} to be stored`);
+  return waitForArtifact(
+    world.database.db,
+    job.id,
+    (row) => row.status === "stored",
+    `artifact of ${job.id} to be stored`,
+  );
 }
 
 /** Polls until `check` returns a value (tests only; the product itself never polls). */

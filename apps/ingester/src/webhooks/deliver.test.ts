@@ -18,6 +18,7 @@ import {
 import { asConvergenceQuality, explainQuality } from "@mad/quality";
 import { generateWebhookSecret, verifyWebhook, webhookPayloadSchema } from "@mad/webhooks";
 
+import type { IngesterOptions } from "../queue/worker";
 import { createJob, createTestWorld, type TestWorld, USER_ID, waitFor } from "../testing/world";
 
 let world: TestWorld | undefined;
@@ -59,12 +60,32 @@ async function startReceiver(statuses: number[]) {
 
 const internal = { allowHttp: true, allowPrivate: true };
 
+type WebhookSettings = NonNullable<IngesterOptions["webhooks"]>;
+
+/** Settings for loopback receivers: a short timeout, a fixed page origin, no wait between tries. */
+function webhookSettings(overrides: Partial<WebhookSettings> = {}): WebhookSettings {
+  return {
+    policy: internal,
+    timeoutMs: 2_000,
+    publicBaseUrl: "https://dash.example.com",
+    retryDelaySeconds: 0,
+    ...overrides,
+  };
+}
+
 async function endpoint(url: string, secret = generateWebhookSecret()) {
   const [row] = await world!.database.db
     .insert(webhookEndpoints)
     .values({ userId: USER_ID, url, secret })
     .returning();
   return { ...row!, secret };
+}
+
+function attemptsOf(deliveryId: string) {
+  return world!.database.db
+    .select()
+    .from(webhookDeliveryAttempts)
+    .where(eq(webhookDeliveryAttempts.deliveryId, deliveryId));
 }
 
 async function settledDelivery(endpointId: string) {
@@ -83,13 +104,7 @@ describe("webhook delivery", () => {
     const { url, received } = await startReceiver([500, 500, 503]);
     const hook = await endpoint(url);
     await world.startIngester({
-      webhooks: {
-        policy: internal,
-        timeoutMs: 2_000,
-        publicBaseUrl: "https://dash.example.com",
-        retryLimit: 5,
-        retryDelaySeconds: 0,
-      },
+      webhooks: webhookSettings({ retryLimit: 5 }),
     });
     const job = await createJob(world.database.db, { sim: world.sim, curve: "good" });
     const delivery = await settledDelivery(hook.id);
@@ -132,10 +147,7 @@ describe("webhook delivery", () => {
     expect(() =>
       verifyWebhook(hook.secret, accepted[0]!.headers, accepted[0]!.body.replace("good", "poor")),
     ).toThrow();
-    const attempts = await world.database.db
-      .select()
-      .from(webhookDeliveryAttempts)
-      .where(eq(webhookDeliveryAttempts.deliveryId, delivery.id));
+    const attempts = await attemptsOf(delivery.id);
     expect(attempts.map((a) => a.statusCode).sort()).toEqual([200, 500, 500, 503]);
 
     // A redelivery (what webhooks.redeliver does) repeats the message: same id, same body.
@@ -161,13 +173,7 @@ describe("webhook delivery", () => {
     // A long polling interval: only the NOTIFY and each slot's own re-fetch can make this fast.
     await world.startIngester({
       pollingIntervalSeconds: 10,
-      webhooks: {
-        policy: internal,
-        timeoutMs: 2_000,
-        publicBaseUrl: "https://dash.example.com",
-        retryDelaySeconds: 0,
-        concurrency: 2,
-      },
+      webhooks: webhookSettings({ concurrency: 2 }),
     });
     const started = Date.now();
     await createJob(world.database.db, { sim: world.sim, curve: "good" });
@@ -185,22 +191,16 @@ describe("webhook delivery", () => {
     const { url, received } = await startReceiver([]);
     const hook = await endpoint(url);
     await world.startIngester({
-      webhooks: {
+      webhooks: webhookSettings({
         policy: { allowHttp: true, allowPrivate: false },
-        timeoutMs: 2_000,
-        publicBaseUrl: "https://dash.example.com",
         retryLimit: 1,
-        retryDelaySeconds: 0,
-      },
+      }),
     });
     await createJob(world.database.db, { sim: world.sim, curve: "good" });
     const delivery = await settledDelivery(hook.id);
     expect(delivery.status).toBe("failed");
     expect(received).toHaveLength(0);
-    const attempts = await world.database.db
-      .select()
-      .from(webhookDeliveryAttempts)
-      .where(eq(webhookDeliveryAttempts.deliveryId, delivery.id));
+    const attempts = await attemptsOf(delivery.id);
     expect(attempts).toHaveLength(2);
     for (const attempt of attempts) {
       expect(attempt.statusCode).toBeNull();
@@ -214,13 +214,7 @@ describe("webhook delivery", () => {
     const { url, received } = await startReceiver([410]);
     const hook = await endpoint(url);
     await world.startIngester({
-      webhooks: {
-        policy: internal,
-        timeoutMs: 2_000,
-        publicBaseUrl: "https://dash.example.com",
-        retryLimit: 5,
-        retryDelaySeconds: 0,
-      },
+      webhooks: webhookSettings({ retryLimit: 5 }),
     });
     await createJob(world.database.db, { sim: world.sim, curve: "good" });
     const delivery = await settledDelivery(hook.id);
