@@ -3,7 +3,7 @@
  * model of a user's dataset each, and every move is recorded. Every function is scoped to the
  * caller: another user's model, line or alias answers exactly like a missing one.
  */
-import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, type Column, desc, eq, isNull, type SQL, sql } from "drizzle-orm";
 
 import type { Queryable } from "./artifacts";
 import { ownedLiveArtifact } from "./artifacts";
@@ -13,6 +13,14 @@ import { modelAliases, modelAliasMoves, modelArtifacts } from "./schema";
 export const ALIAS_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 /** Moves listed per line (the newest); older ones stay in the table. */
 const MOVES_SHOWN = 50;
+
+/** The rows of `table` that belong to one model line: the caller's, of one dataset. */
+export function inModelLine(
+  table: { userId: Column; datasetId: Column },
+  line: { userId: string; datasetId: string },
+): SQL | undefined {
+  return and(eq(table.userId, line.userId), eq(table.datasetId, line.datasetId));
+}
 
 export type MoveAliasResult =
   | { status: "moved"; fromArtifactId: string | null; toArtifactId: string }
@@ -58,16 +66,12 @@ export async function moveAlias(
         target: [modelAliases.datasetId, modelAliases.alias],
         set: { artifactId: input.artifactId, movedAt: sql`clock_timestamp()` },
       });
-    await tx.insert(modelAliasMoves).values({
+    await recordAliasMove(tx, {
       userId: input.userId,
       datasetId: model.datasetId,
       alias: input.alias,
       fromArtifactId: current?.artifactId ?? null,
       toArtifactId: input.artifactId,
-      movedBy: input.userId,
-      // The time the move took effect (after the lock), not the transaction's start: the
-      // history's order is the order in which moves happened.
-      movedAt: sql`clock_timestamp()`,
     });
     return {
       status: "moved" as const,
@@ -77,10 +81,10 @@ export async function moveAlias(
   });
 }
 
-/** Takes `alias` off the model that holds it; false when the caller's model does not hold it. */
 /** What removeAlias did: a missing, deleted or another user's model is "no-such-model". */
 export type AliasRemoval = "removed" | "no-such-model" | "not-held";
 
+/** Takes `alias` off the model that holds it; "not-held" when the caller's model does not hold it. */
 export async function removeAlias(
   db: Queryable,
   input: { userId: string; artifactId: string; alias: string },
@@ -104,14 +108,12 @@ export async function removeAlias(
       )
       .returning({ alias: modelAliases.alias });
     if (removed.length === 0) return "not-held";
-    await tx.insert(modelAliasMoves).values({
+    await recordAliasMove(tx, {
       userId: input.userId,
       datasetId: model.datasetId,
       alias: input.alias,
       fromArtifactId: input.artifactId,
       toArtifactId: null,
-      movedBy: input.userId,
-      movedAt: sql`clock_timestamp()`,
     });
     return "removed";
   });
@@ -155,10 +157,6 @@ export async function modelLineAliases(
   db: Queryable,
   input: { userId: string; datasetId: string },
 ): Promise<ModelLine> {
-  const line = and(
-    eq(modelAliases.userId, input.userId),
-    eq(modelAliases.datasetId, input.datasetId),
-  );
   const [aliases, moves] = await Promise.all([
     db
       .select({
@@ -167,7 +165,7 @@ export async function modelLineAliases(
         movedAt: modelAliases.movedAt,
       })
       .from(modelAliases)
-      .where(line)
+      .where(inModelLine(modelAliases, input))
       .orderBy(asc(modelAliases.alias)),
     db
       .select({
@@ -178,12 +176,7 @@ export async function modelLineAliases(
         movedAt: modelAliasMoves.movedAt,
       })
       .from(modelAliasMoves)
-      .where(
-        and(
-          eq(modelAliasMoves.userId, input.userId),
-          eq(modelAliasMoves.datasetId, input.datasetId),
-        ),
-      )
+      .where(inModelLine(modelAliasMoves, input))
       .orderBy(desc(modelAliasMoves.movedAt), desc(modelAliasMoves.id))
       .limit(MOVES_SHOWN),
   ]);
@@ -194,4 +187,24 @@ async function lockAlias(tx: Queryable, datasetId: string, alias: string): Promi
   await tx.execute(
     sql`select pg_advisory_xact_lock(hashtextextended(${`${datasetId}:${alias}`}, 0))`,
   );
+}
+
+/** Appends a move to the line's history (a removal moves to null); only the owner moves aliases. */
+async function recordAliasMove(
+  tx: Queryable,
+  move: {
+    userId: string;
+    datasetId: string;
+    alias: string;
+    fromArtifactId: string | null;
+    toArtifactId: string | null;
+  },
+): Promise<void> {
+  await tx.insert(modelAliasMoves).values({
+    ...move,
+    movedBy: move.userId,
+    // The time the move took effect (after the lock), not the transaction's start: the
+    // history's order is the order in which moves happened.
+    movedAt: sql`clock_timestamp()`,
+  });
 }

@@ -4,6 +4,7 @@
 export {
   ALIAS_PATTERN,
   type AliasRemoval,
+  inModelLine,
   type ModelLine,
   modelLineAliases,
   moveAlias,

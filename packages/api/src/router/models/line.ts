@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 
-import { datasets, modelArtifacts, modelLineAliases } from "@mad/db";
+import { datasets, inModelLine, modelArtifacts, modelLineAliases } from "@mad/db";
 
 import type { AuthenticatedContext } from "../../context";
 import { protectedProcedure } from "../../trpc";
@@ -32,8 +32,7 @@ export async function modelLine(ctx: AuthenticatedContext, id: string) {
       .from(modelArtifacts)
       .where(
         and(
-          eq(modelArtifacts.userId, ctx.userId),
-          eq(modelArtifacts.datasetId, model.datasetId),
+          inModelLine(modelArtifacts, { userId: ctx.userId, datasetId: model.datasetId }),
           isNull(modelArtifacts.deletedAt),
         ),
       )
