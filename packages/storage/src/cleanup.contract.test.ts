@@ -75,11 +75,7 @@ async function localFixture(): Promise<Fixture> {
 
 async function supabaseFixture(): Promise<Fixture> {
   const standin: SupabaseStandin = await startSupabaseStandin();
-  const storage = createStorage({
-    backend: "supabase",
-    url: standin.url,
-    serviceRoleKey: standin.serviceRoleKey,
-  });
+  const storage = createStorage(standin.storageConfig);
   return {
     storage,
     async leftovers(folder) {

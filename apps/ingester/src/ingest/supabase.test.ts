@@ -29,9 +29,7 @@ beforeAll(async () => {
   standin = await startSupabaseStandin();
   world = await createTestWorld({
     storage: createStorage({
-      backend: "supabase",
-      url: standin.url,
-      serviceRoleKey: standin.serviceRoleKey,
+      ...standin.storageConfig,
       // Small enough that the test adapters go through resumable (TUS) uploads.
       resumableThresholdBytes: 1024 * 1024,
     }),

@@ -52,12 +52,7 @@ async function localBackend(): Promise<Backend> {
 
 async function supabaseBackend(): Promise<Backend> {
   const standin = await startSupabaseStandin();
-  const storage = createStorage({
-    backend: "supabase",
-    url: standin.url,
-    serviceRoleKey: standin.serviceRoleKey,
-    bucket: "lora-models",
-  });
+  const storage = createStorage(standin.storageConfig);
   return {
     storage,
     tamper: (path, bytes) =>

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { attachmentDisposition } from "../content-disposition";
 import { signDownloadToken } from "../signed-token";
+import { expectInvalidRange } from "../testing/range-refusal";
 import { createLocalDownloadHandler } from "./download-handler";
 import { ifRangeAllows, parseRange } from "./range";
 
@@ -41,11 +42,14 @@ async function signedRequest(
   );
 }
 
+/** The handler's answer to a request for `path`, signed for that same path. */
+async function download(path: string, init?: RequestInit): Promise<Response> {
+  return handler(await signedRequest(path, path, "", init));
+}
+
 describe("local download handler", () => {
   it("serves by extension with Supabase's headers, without Content-Disposition unless download is given", async () => {
-    const response = await handler(
-      await signedRequest("lora-models/u/a/config.json", "lora-models/u/a/config.json"),
-    );
+    const response = await download("lora-models/u/a/config.json");
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('{"r":8}');
     expect(Object.fromEntries(response.headers)).toMatchObject({
@@ -76,20 +80,14 @@ describe("local download handler", () => {
   });
 
   it("answers HEAD and ranged HEAD without a body", async () => {
-    const head = await handler(
-      await signedRequest("lora-models/u/a/weights.bin", "lora-models/u/a/weights.bin", "", {
-        method: "HEAD",
-      }),
-    );
+    const head = await download("lora-models/u/a/weights.bin", { method: "HEAD" });
     expect(head.status).toBe(200);
     expect(head.headers.get("content-length")).toBe("10");
     expect(head.body).toBeNull();
-    const ranged = await handler(
-      await signedRequest("lora-models/u/a/weights.bin", "lora-models/u/a/weights.bin", "", {
-        method: "HEAD",
-        headers: { Range: "bytes=2-4" },
-      }),
-    );
+    const ranged = await download("lora-models/u/a/weights.bin", {
+      method: "HEAD",
+      headers: { Range: "bytes=2-4" },
+    });
     expect(ranged.status).toBe(206);
     expect(ranged.headers.get("content-range")).toBe("bytes 2-4/10");
     expect(ranged.headers.get("content-length")).toBe("3");
@@ -105,11 +103,9 @@ describe("local download handler", () => {
       await handle.close();
     }
     const start = 4.5 * 2 ** 30;
-    const response = await handler(
-      await signedRequest("lora-models/u/a/huge.bin", "lora-models/u/a/huge.bin", "", {
-        headers: { Range: `bytes=${start}-${start + 9}` },
-      }),
-    );
+    const response = await download("lora-models/u/a/huge.bin", {
+      headers: { Range: `bytes=${start}-${start + 9}` },
+    });
     expect(response.status).toBe(206);
     expect(response.headers.get("content-range")).toBe(
       `bytes ${start}-${start + 9}/${5 * 2 ** 30}`,
@@ -119,11 +115,7 @@ describe("local download handler", () => {
   });
 
   it("refuses other methods", async () => {
-    const response = await handler(
-      await signedRequest("lora-models/u/a/weights.bin", "lora-models/u/a/weights.bin", "", {
-        method: "POST",
-      }),
-    );
+    const response = await download("lora-models/u/a/weights.bin", { method: "POST" });
     expect(response.status).toBe(405);
   });
 
@@ -136,9 +128,7 @@ describe("local download handler", () => {
     expect(body).not.toContain("must never be served");
     expect(JSON.parse(body)).toMatchObject({ statusCode: "400", code: "InvalidSignature" });
 
-    const link = await handler(
-      await signedRequest("lora-models/u/a/link.bin", "lora-models/u/a/link.bin"),
-    );
+    const link = await download("lora-models/u/a/link.bin");
     expect(JSON.parse(await link.text())).toMatchObject({
       statusCode: "404",
       code: "NoSuchKey",
@@ -147,9 +137,7 @@ describe("local download handler", () => {
   });
 
   it("keeps filesystem paths and secrets out of error bodies", async () => {
-    const missing = await handler(
-      await signedRequest("lora-models/u/a/nope.bin", "lora-models/u/a/nope.bin"),
-    );
+    const missing = await download("lora-models/u/a/nope.bin");
     const text = await missing.text();
     expect(missing.status).toBe(400);
     expect(missing.headers.get("content-type")).toContain("application/json");
@@ -184,16 +172,12 @@ describe("local download handler", () => {
 
   it("honours If-Range: the range for the current ETag or Last-Modified, the whole file otherwise", async () => {
     const path = "lora-models/u/a/weights.bin";
-    const first = await handler(await signedRequest(path, path));
+    const first = await download(path);
     const etag = first.headers.get("etag")!;
     const lastModified = first.headers.get("last-modified")!;
     await first.body?.cancel();
     const withIfRange = async (ifRange: string) =>
-      handler(
-        await signedRequest(path, path, "", {
-          headers: { Range: "bytes=4-", "If-Range": ifRange },
-        }),
-      );
+      download(path, { headers: { Range: "bytes=4-", "If-Range": ifRange } });
 
     for (const validator of [etag, lastModified]) {
       const resumed = await withIfRange(validator);
@@ -215,18 +199,7 @@ describe("local download handler", () => {
   it("refuses a range past the end, reversed, malformed or multiple ranges with 416 InvalidRange", async () => {
     const path = "lora-models/u/a/weights.bin";
     for (const range of ["bytes=10-", "bytes=5-2", "bytes=0-1,3-4", "items=0-1", "bytes=-0"]) {
-      const response = await handler(
-        await signedRequest(path, path, "", { headers: { Range: range } }),
-      );
-      expect(response.status).toBe(416);
-      expect(response.headers.get("content-range")).toBeNull();
-      expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
-      expect(await response.json()).toEqual({
-        statusCode: "416",
-        error: "invalid_range",
-        message: "invalid range provided",
-        code: "InvalidRange",
-      });
+      await expectInvalidRange(await download(path, { headers: { Range: range } }));
     }
   });
 });

@@ -61,6 +61,8 @@ export interface SupabaseStandin {
   url: string;
   /** A JWT with `role: service_role`, signed with `jwtSecret` (as Supabase's keys are). */
   serviceRoleKey: string;
+  /** What createStorage takes to reach this stand-in as the service role (default bucket). */
+  storageConfig: { backend: "supabase"; url: string; serviceRoleKey: string };
   /** The project's anon key (`role: anon`): what a wrong configuration would use. */
   anonKey: string;
   /** Secret of the keys and the signed download tokens. */
@@ -302,9 +304,11 @@ export async function startSupabaseStandin(
   const { port } = server.address() as AddressInfo;
   origin = `http://127.0.0.1:${port}`;
 
+  const apiUrl = `${origin}${BASE_PATH}`;
   return {
-    url: `${origin}${BASE_PATH}`,
+    url: apiUrl,
     serviceRoleKey,
+    storageConfig: { backend: "supabase", url: apiUrl, serviceRoleKey },
     anonKey,
     jwtSecret,
     rootDir,
