@@ -3,20 +3,18 @@
  * to the real API and storage over loopback. Killed mid-file, it resumes; given changed bytes,
  * it refuses them; its --json lines keep their shape.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { jsonLines, runMad, startMad } from "./testing/bin";
 import { useCliWorld } from "./testing/world";
 
 const world = useCliWorld();
-const bin = fileURLToPath(new URL("../bin/mad.js", import.meta.url));
 const sha256 = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
 
 const weights = randomBytes(4 * 1024 * 1024 + 99);
@@ -30,32 +28,14 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-function start(args: string[], token: string | undefined): ChildProcess {
-  return spawn(process.execPath, [bin, ...args], {
-    env: {
-      PATH: process.env.PATH,
-      MAD_API_URL: world.env.server.url,
-      ...(token === undefined ? {} : { MAD_TOKEN: token }),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
+const start = (args: string[], token: string | undefined) =>
+  startMad(world.env.server.url, args, token);
 
 async function mad(args: string[], token?: string) {
-  const child = start(args, token);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  return { code, stdout, stderr };
+  const run = runMad(world.env.server.url, args, token);
+  const code = await run.exited;
+  return { code, ...run.output() };
 }
-
-const lines = (stdout: string) =>
-  stdout
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 /** The keys every event kind has: what scripts may rely on. */
 const EVENT_KEYS: Record<string, string[]> = {
@@ -96,7 +76,7 @@ describe("mad (the bin)", () => {
     const dir = join(workDir, "killed");
     world.hooks.chunkDelayMs = 100; // ~2.5 MiB/s, so the kill lands mid-file
     const child = start(["pull", modelId, "--dir", dir, "--json"], token);
-    const output = createInterface({ input: child.stdout! });
+    const output = createInterface({ input: child.stdout });
     for await (const line of output) {
       const event = JSON.parse(line) as { event: string; file?: string; bytes?: number };
       if (event.event === "progress" && event.file === "adapter_model.safetensors") {
@@ -114,7 +94,7 @@ describe("mad (the bin)", () => {
     world.hooks.ranges = [];
     const again = await mad(["pull", modelId, "--dir", dir, "--json"], token);
     expect(again.code).toBe(0);
-    const events = lines(again.stdout);
+    const events = jsonLines(again.stdout);
     expect(events).toContainEqual(
       expect.objectContaining({
         event: "file-start",
@@ -151,12 +131,12 @@ describe("mad (the bin)", () => {
     expect(bad.stderr).toContain("was deleted");
     expect(await readdir(dir)).toEqual(["adapter_config.json"]);
 
-    for (const event of [...lines(good.stdout), ...lines(bad.stdout)]) {
+    for (const event of [...jsonLines(good.stdout), ...jsonLines(bad.stdout)]) {
       const kind = String(event.event);
       expect(EVENT_KEYS[kind], kind).toBeDefined();
       expect(Object.keys(event).sort(), kind).toEqual(EVENT_KEYS[kind]);
     }
-    const error = lines(bad.stdout).at(-1) as { event: string; failures: object[] };
+    const error = jsonLines(bad.stdout).at(-1) as { event: string; failures: object[] };
     expect(error.event).toBe("error");
     expect(error.failures).toEqual([
       expect.objectContaining({ kind: "ChecksumMismatchError", file: "adapter_model.safetensors" }),

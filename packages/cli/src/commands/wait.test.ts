@@ -2,33 +2,21 @@
  * `mad wait` as a pipeline runs it: the bin in its own process, following models.events from
  * the real API over loopback while the artifact lifecycle moves the model along.
  */
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
 
 import { describe, expect, it } from "vitest";
 
 import { insertArtifact } from "@mad/api/testing/fixtures";
 import { completeIngestion, failIngestion, recordIngestionProgress } from "@mad/db";
-import { fileEntryFor, NOT_RATED } from "@mad/db/testing";
+import { minimalStoredFacts } from "@mad/db/testing";
 
+import { jsonLines, runMad } from "../testing/bin";
 import { useCliWorld } from "../testing/world";
 
 const world = useCliWorld();
-const bin = fileURLToPath(new URL("../../bin/mad.js", import.meta.url));
 
-function madWait(args: string[], token: string) {
-  const child = spawn(process.execPath, [bin, "wait", ...args], {
-    env: { PATH: process.env.PATH, MAD_API_URL: world.env.server.url, MAD_TOKEN: token },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-  return { exited, output: () => ({ stdout, stderr }) };
-}
+const madWait = (args: string[], token: string) =>
+  runMad(world.env.server.url, ["wait", ...args], token);
 
 async function until(condition: () => boolean, what: string) {
   const deadline = Date.now() + 15_000;
@@ -50,12 +38,6 @@ async function processingModel() {
   return { userId, artifact, token };
 }
 
-const lines = (stdout: string) =>
-  stdout
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-
 describe("mad wait", () => {
   it("follows the copy and exits 0 once the model is stored", async () => {
     const { userId, artifact, token } = await processingModel();
@@ -66,21 +48,10 @@ describe("mad wait", () => {
     await completeIngestion(
       world.env.database.db,
       { artifactId: artifact.id, jobId: artifact.jobId },
-      {
-        quality: NOT_RATED,
-        summary: {
-          epochs_completed: 1,
-          total_steps: 10,
-          final_loss: null,
-          training_duration_hours: 0.1,
-          total_cost: 1,
-        },
-        modelMetadata: { base_model: "m", adapter_type: "lora" },
-        files: [fileEntryFor(userId, artifact.id, "adapter_config.json", "{}")],
-      },
+      minimalStoredFacts(userId, artifact.id),
     );
     expect(await run.exited).toBe(0);
-    expect(lines(run.output().stdout)).toEqual([
+    expect(jsonLines(run.output().stdout)).toEqual([
       { event: "progress", model_id: artifact.id, bytes_copied: 2048, bytes_total: 4096 },
       { event: "stored", model_id: artifact.id, model_name: artifact.name },
     ]);
@@ -104,7 +75,7 @@ describe("mad wait", () => {
     const { modelId, token } = await world.storedModel({ "adapter_config.json": "{}" });
     const run = madWait([modelId, "--json"], token);
     expect(await run.exited).toBe(0);
-    expect(lines(run.output().stdout)).toEqual([
+    expect(jsonLines(run.output().stdout)).toEqual([
       expect.objectContaining({ event: "stored", model_id: modelId }),
     ]);
   });
