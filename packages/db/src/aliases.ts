@@ -7,6 +7,7 @@ import { and, asc, type Column, desc, eq, isNull, type SQL, sql } from "drizzle-
 
 import type { Queryable } from "./artifacts";
 import { ownedLiveArtifact } from "./artifacts";
+import { allOf } from "./query-helpers";
 import { modelAliases, modelAliasMoves, modelArtifacts } from "./schema";
 
 /** Lower-case letters, digits and dashes, starting with a letter; the table's check says so too. */
@@ -18,8 +19,8 @@ const MOVES_SHOWN = 50;
 export function inModelLine(
   table: { userId: Column; datasetId: Column },
   line: { userId: string; datasetId: string },
-): SQL | undefined {
-  return and(eq(table.userId, line.userId), eq(table.datasetId, line.datasetId));
+): SQL {
+  return allOf(eq(table.userId, line.userId), eq(table.datasetId, line.datasetId));
 }
 
 export type MoveAliasResult =
