@@ -17,7 +17,7 @@ import { deliverWebhook, type DeliveryOptions } from "../webhooks/deliver";
 /** Queue names are part of the SQL contract (migration 0002 names `artifact-ingestion`). */
 export const INGEST_QUEUE = "artifact-ingestion";
 export const SWEEP_QUEUE = "artifact-ingestion-sweep";
-/** Named by migration 0007's enqueue_webhook_delivery(). */
+/** Named by enqueue_webhook_delivery() (migration 0011, through enqueue_pgboss_job). */
 export const WEBHOOK_QUEUE = "webhook-delivery";
 /** Deliveries one process sends at once (WEBHOOK_CONCURRENCY); a slow receiver holds one slot. */
 export const WEBHOOK_CONCURRENCY = 4;
