@@ -21,11 +21,15 @@ export function runLoad(
   connections: number,
   seconds: number,
   cookie?: string,
+  /** Paced clients (load.ts's LOAD_PACE_MS): one request per client every paceMs. */
+  { paceMs }: { paceMs?: number } = {},
 ): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const args = ["--import", "tsx", loadScript, url, String(connections), String(seconds)];
     if (cookie) args.push(cookie);
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+    const env =
+      paceMs === undefined ? process.env : { ...process.env, LOAD_PACE_MS: String(paceMs) };
+    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.on("exit", (code) => {

@@ -18,6 +18,7 @@ import { type DevSecrets, loadOrCreateDevSecrets } from "./secrets";
 
 export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 const webDir = path.join(repoRoot, "apps", "web");
+const ingesterDir = path.join(repoRoot, "apps", "ingester");
 const STORAGE_BUCKET = "lora-models";
 
 /** Where a running stack's parts are and the secrets they share. */
@@ -53,7 +54,10 @@ export interface StackOptions {
   nodeEnv?: "development" | "test" | "production";
   /** The development login (ENABLE_DEV_LOGIN; never in production). Default: on. */
   devLogin?: boolean;
-  /** Use the dashboard's existing production build instead of building it (if there is one). */
+  /**
+   * Use the existing production builds (the dashboard's, and in production the ingester's)
+   * instead of building them (if there are any).
+   */
   reuseBuild?: boolean;
   /** More environment for the dashboard only (WEB_CONCURRENCY, NODE_OPTIONS…). */
   webEnv?: Record<string, string>;
@@ -85,6 +89,12 @@ export interface RunningStack extends StackAddresses {
   storedBy: "ingester" | "seed function" | null;
   /** The environment the apps were started with (secrets included: never print it). */
   env: NodeJS.ProcessEnv;
+  /**
+   * The ingester's package script this stack ran: `start:prod` (compiled JavaScript, as deployed)
+   * with NODE_ENV=production, `start` (the sources through tsx) otherwise. More ingesters of the
+   * same stack run the same one.
+   */
+  ingesterScript: "start" | "start:prod";
   stop: () => Promise<void>;
 }
 
@@ -200,11 +210,16 @@ async function start(options: StackOptions, lifecycle: Lifecycle): Promise<Runni
     const quiet = !options.verbose;
     const spawnOptions = { env, cwd: repoRoot, quiet };
 
-    const built = ["server/index.js", "server-support.mjs"].every((file) =>
-      existsSync(path.join(webDir, "build", file)),
-    );
-    if (options.reuseBuild && built) {
-      log("reusing the dashboard's existing build");
+    // Production runs the ingester as it is deployed: compiled, without the tsx loader.
+    const ingesterScript = options.nodeEnv === "production" ? "start:prod" : "start";
+    const buildsIngester = pipeline && ingesterScript === "start:prod";
+    const builds = [
+      path.join(webDir, "build", "server", "index.js"),
+      path.join(webDir, "build", "server-support.mjs"),
+      ...(buildsIngester ? [path.join(ingesterDir, "dist", "main.mjs")] : []),
+    ];
+    if (options.reuseBuild && builds.every((file) => existsSync(file))) {
+      log("reusing the existing builds");
     } else {
       // The `mad` CLI's bundle too: without it the bin still works, from sources, 0.4 s slower.
       log("building the dashboard and the CLI (cached after the first run)…");
@@ -218,6 +233,7 @@ async function start(options: StackOptions, lifecycle: Lifecycle): Promise<Runni
           "build",
           "--filter=@mad/web",
           "--filter=@mad/cli",
+          ...(buildsIngester ? ["--filter=@mad/ingester"] : []),
           "--output-logs=errors-only",
         ],
         { ...spawnOptions, env: { ...env, NODE_ENV: "production" } },
@@ -239,7 +255,7 @@ async function start(options: StackOptions, lifecycle: Lifecycle): Promise<Runni
         process: simulator,
       });
       ingester = lifecycle.track(
-        startProcess("ingester", "pnpm", ["--filter", "@mad/ingester", "start"], {
+        startProcess("ingester", "pnpm", ["--filter", "@mad/ingester", ingesterScript], {
           ...spawnOptions,
           env: { ...env, ...options.ingesterEnv },
         }),
@@ -279,6 +295,7 @@ async function start(options: StackOptions, lifecycle: Lifecycle): Promise<Runni
       dataDir: database.dataDir,
       storedBy,
       env,
+      ingesterScript,
       stop: lifecycle.stop,
     };
   } catch (error) {
