@@ -13,7 +13,7 @@
  *
  * BENCH_PARTS selects parts ("ab", "c"; default both); BENCH_BACKENDS a comma list of
  * local,supabase-standard,supabase-resumable; BENCH_NODE_FLAGS replaces the ingester's Node flags
- * (e.g. to add --cpu-prof). Figures vary with the machine's load: compare within one run.
+ * (e.g. to add --cpu-prof) and BENCH_MALLOC_ARENA_MAX its malloc arenas ("" for glibc's default). Figures vary with the machine's load: compare within one run.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -45,6 +45,9 @@ const BACKENDS: Backend[] = (
 
 /** The ingester's Node flags (`pnpm start`'s); BENCH_NODE_FLAGS tries others. */
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=1").split(" ");
+/** glibc's malloc arenas (`pnpm start` sets 1; README "Memory"); BENCH_MALLOC_ARENA_MAX tries others. */
+const MALLOC_ARENA_MAX = process.env.BENCH_MALLOC_ARENA_MAX ?? "1";
+const mallocEnv: Record<string, string> = MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX } : {};
 
 const mbps = (bytes: number, ms: number) => bytes / MiB / (ms / 1000);
 const round = (value: number, digits = 0) => Number(value.toFixed(digits));
@@ -77,7 +80,9 @@ async function main(): Promise<void> {
     /** Runs the raw baseline process; resolves with its milliseconds. */
     const raw = (...args: string[]) =>
       new Promise<number>((resolve, reject) => {
+        // The ingester's memory settings, so the two differ only in what they do.
         const child = spawn(process.execPath, ["--max-semi-space-size=1", rawJs, ...args], {
+          env: { ...process.env, ...mallocEnv },
           stdio: ["ignore", "pipe", "inherit"],
         });
         let out = "";
@@ -96,6 +101,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: "warn",
       INGEST_RETRY_DELAY_SECONDS: "0",
       INGESTER_CONCURRENCY: "4",
+      ...mallocEnv,
       ...(backend === "local"
         ? { STORAGE_BACKEND: "local", LOCAL_STORAGE_DIR: storageRoot }
         : {

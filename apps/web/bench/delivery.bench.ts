@@ -10,7 +10,9 @@
  *    ignored back-pressure would hold the difference in memory);
  * 3. `mad pull` (the CLI's bin, a child process, running the CLI's build as a user's would after
  *    `pnpm --filter @mad/cli build`) of the 1 GiB model vs `curl` of the same signed URLs in
- *    parallel (target ≥ 0.9×).
+ *    parallel (target ≥ 0.9×), and beside them the floor of any Node client here
+ *    (bench/node-download.ts: the same URLs written to disk with nothing else done), which says
+ *    how much of the gap is Node's and how much is `mad pull`'s.
  *
  * BENCH_LARGE_MIB (1024) and BENCH_SMALL_MIB (64) size the two models; BENCH_SKIP_BUILD=1 reuses
  * the last builds.
@@ -23,6 +25,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 import { createAuth } from "@mad/api";
@@ -37,6 +40,7 @@ const run = promisify(execFile);
 const LARGE_MIB = Number(process.env.BENCH_LARGE_MIB ?? 1024);
 const SMALL_MIB = Number(process.env.BENCH_SMALL_MIB ?? 64);
 const SLOW_MIBPS = Number(process.env.BENCH_SLOW_MIBPS ?? 100);
+const nodeDownload = fileURLToPath(new URL("./node-download.ts", import.meta.url));
 const madBin = join(
   dirname(createRequire(import.meta.url).resolve("@mad/cli/package.json")),
   "bin/mad.js",
@@ -188,6 +192,7 @@ async function main() {
     const urls = (await api.models.download.query({ modelId: modelIds.large })).download_urls;
     const curlMs: number[] = [];
     const pullMs: number[] = [];
+    const nodeMs: number[] = [];
     for (let i = 0; i < 2; i++) {
       const curlDir = await mkdtemp(join(work, "curl-"));
       let started = performance.now();
@@ -196,6 +201,18 @@ async function main() {
       );
       curlMs.push(performance.now() - started);
       await rm(curlDir, { recursive: true, force: true });
+
+      const nodeDir = await mkdtemp(join(work, "node-"));
+      const pairs = Object.entries(urls).map(([name, url]) => `${name}=${url}`);
+      const { stdout } = await run(process.execPath, [
+        "--import",
+        "tsx",
+        nodeDownload,
+        nodeDir,
+        ...pairs,
+      ]);
+      nodeMs.push(Number(stdout));
+      await rm(nodeDir, { recursive: true, force: true });
 
       const pullDir = join(work, `pull-${i}`);
       started = performance.now();
@@ -222,6 +239,9 @@ async function main() {
     }
     say(
       `${LARGE_MIB} MiB model, ${Object.keys(urls).length} files: curl ${mibps(largeBytes, best(curlMs)).toFixed(0)} MiB/s, mad pull ${mibps(largeBytes, best(pullMs)).toFixed(0)} MiB/s → ${(best(curlMs) / best(pullMs)).toFixed(2)}× (target ≥ 0.9×; mad includes its start-up and the sha256 of every byte; best of 2)`,
+    );
+    say(
+      `the floor of a Node client (node:http → disk, nothing else, start-up left out): ${mibps(largeBytes, best(nodeMs)).toFixed(0)} MiB/s → ${(best(curlMs) / best(nodeMs)).toFixed(2)}× curl; mad pull reaches ${(best(nodeMs) / best(pullMs)).toFixed(2)}× of it`,
     );
   } finally {
     await stack.stop();
