@@ -2,6 +2,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
+import { onCpus } from "@mad/dev-stack";
+
 const loadScript = fileURLToPath(new URL("./load.ts", import.meta.url));
 
 export interface LoadResult {
@@ -21,15 +23,21 @@ export function runLoad(
   connections: number,
   seconds: number,
   cookie?: string,
-  /** Paced clients (load.ts's LOAD_PACE_MS): one request per client every paceMs. */
-  { paceMs }: { paceMs?: number } = {},
+  /**
+   * paceMs: paced clients (load.ts's LOAD_PACE_MS), one request per client every paceMs.
+   * cpus: the CPUs the load generator runs on (taskset's list; default all).
+   */
+  { paceMs, cpus }: { paceMs?: number; cpus?: string } = {},
 ): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const args = ["--import", "tsx", loadScript, url, String(connections), String(seconds)];
     if (cookie) args.push(cookie);
     const env =
       paceMs === undefined ? process.env : { ...process.env, LOAD_PACE_MS: String(paceMs) };
-    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(...onCpus(cpus, process.execPath, args), {
+      env,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.on("exit", (code) => {

@@ -17,11 +17,12 @@
  * BENCH_SECONDS (load per phase, 20), BENCH_PACE_MS (1000).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { createDb, DEMO_USERS } from "@mad/db";
 import { insertDataset } from "@mad/db/factories";
-import { startStack } from "@mad/dev-stack";
+import { onCpus, startStack } from "@mad/dev-stack";
 
 import { mintSessionCookie } from "../e2e/support/session";
 import { runLoad } from "./run-load";
@@ -31,6 +32,13 @@ const INGESTERS = Number(process.env.BENCH_INGESTERS ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 1_000);
 const SLOTS = process.env.BENCH_INGESTER_CONCURRENCY ?? "4";
+/**
+ * Two CPUs stand in for separate hosts (decision 0021): the dashboard's processes on CPU 0; the
+ * ingesters, the GPU-cluster simulator and the clients' load generators on CPU 1; Postgres on
+ * both. BENCH_PIN_CPUS=0: all processes share both CPUs.
+ */
+const PIN = process.env.BENCH_PIN_CPUS !== "0" && availableParallelism() >= 2;
+const cpus = PIN ? { web: "0", ingester: "1", simulator: "1", clients: "1" } : undefined;
 const [ada] = DEMO_USERS;
 
 const percentile = (sorted: number[], p: number) =>
@@ -44,6 +52,7 @@ const stack = await startStack({
   reuseBuild: process.env.BENCH_SKIP_BUILD === "1",
   seed: "none",
   webEnv: { WEB_CONCURRENCY: "2" },
+  ...(cpus ? { cpus: { web: cpus.web, ingester: cpus.ingester, simulator: cpus.simulator } } : {}),
   ingesterEnv: { INGESTER_CONCURRENCY: SLOTS, LOG_LEVEL: "warn" },
   log: (line) => process.stderr.write(`[stack] ${line}\n`),
 });
@@ -52,12 +61,15 @@ const db = createDb(stack.databaseUrl, { max: 4, applicationName: "mad-scale-ben
 try {
   for (let i = 1; i < INGESTERS; i++) {
     extraIngesters.push(
-      spawn("pnpm", ["--filter", "@mad/ingester", stack.ingesterScript], {
-        env: { ...stack.env, INGESTER_CONCURRENCY: SLOTS, LOG_LEVEL: "warn" },
-        stdio: "ignore",
-        // Its own process group: SIGTERM reaches the ingester behind pnpm.
-        detached: true,
-      }),
+      spawn(
+        ...onCpus(cpus?.ingester, "pnpm", ["--filter", "@mad/ingester", stack.ingesterScript]),
+        {
+          env: { ...stack.env, INGESTER_CONCURRENCY: SLOTS, LOG_LEVEL: "warn" },
+          stdio: "ignore",
+          // Its own process group: SIGTERM reaches the ingester behind pnpm.
+          detached: true,
+        },
+      ),
     );
   }
   const simulatorUrl: string = stack.simulatorUrl ?? "";
@@ -133,17 +145,26 @@ try {
 
   // Baseline of this run: the same stack, the same load, nothing being ingested.
   // The capacity run first: it also warms both processes up (JIT) for the paced runs.
-  const capacity = await runLoad(`${stack.webUrl}/models`, 40, SECONDS / 2, cookie);
+  const capacity = await runLoad(`${stack.webUrl}/models`, 40, SECONDS / 2, cookie, {
+    cpus: cpus?.clients,
+  });
   const [idleList] = await Promise.all([
-    runLoad(`${stack.webUrl}/models`, 40, SECONDS, cookie, { paceMs: PACE_MS }),
-    runLoad(fileUrl, 10, SECONDS, undefined, { paceMs: PACE_MS }),
+    runLoad(`${stack.webUrl}/models`, 40, SECONDS, cookie, {
+      paceMs: PACE_MS,
+      cpus: cpus?.clients,
+    }),
+    runLoad(fileUrl, 10, SECONDS, undefined, { paceMs: PACE_MS, cpus: cpus?.clients }),
   ]);
 
   const ids = await createRunningJobs(JOBS, "scale");
   const listDuringIngestion = runLoad(`${stack.webUrl}/models`, 40, SECONDS, cookie, {
     paceMs: PACE_MS,
+    cpus: cpus?.clients,
   });
-  const downloadsDuringIngestion = runLoad(fileUrl, 10, SECONDS, undefined, { paceMs: PACE_MS });
+  const downloadsDuringIngestion = runLoad(fileUrl, 10, SECONDS, undefined, {
+    paceMs: PACE_MS,
+    cpus: cpus?.clients,
+  });
   await sleep(1_000);
   const started = Date.now();
   await db.sql`update training_jobs set status = 'completed', completed_at = now()
@@ -180,7 +201,7 @@ try {
   const p50 = percentile(latencies, 50);
   const p99 = percentile(latencies, 99);
   console.log(
-    `\nScale benchmark — ${JOBS} jobs, ${INGESTERS} ingesters × ${SLOTS}, 2 web processes, one Postgres, 2-core loopback\n`,
+    `\nScale benchmark — ${JOBS} jobs, ${INGESTERS} ingesters × ${SLOTS}, 2 web processes, one Postgres, loopback; ${PIN ? "web on CPU 0; ingesters, simulator and clients on CPU 1; Postgres on both" : "all processes share every CPU"}\n`,
   );
   console.log(`drained: ${drained ? "yes" : "NO"} in ${drainSeconds.toFixed(1)} s`);
   console.log(

@@ -1,4 +1,5 @@
 export { THROWAWAY_STACK_PREFIX } from "./database";
+export { onCpus } from "./processes";
 export { type DevSecrets, loadOrCreateDevSecrets } from "./secrets";
 export {
   createStack,

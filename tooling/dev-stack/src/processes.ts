@@ -11,6 +11,22 @@ export interface ManagedProcess {
 }
 
 /**
+ * `command args` run on the given CPUs only (taskset's list: "0", "1-3"), and with it everything
+ * it starts; unchanged without a list.
+ */
+export function onCpus(
+  cpus: string | undefined,
+  command: string,
+  args: string[],
+): [command: string, args: string[]] {
+  if (cpus === undefined) return [command, args];
+  if (!/^\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*$/.test(cpus)) {
+    throw new TypeError(`not a CPU list: ${JSON.stringify(cpus)} (expected e.g. "0" or "0,2-3")`);
+  }
+  return ["taskset", ["--cpu-list", cpus, command, ...args]];
+}
+
+/**
  * Runs a workspace command as a child with its output prefixed by `name`, in its own process
  * group so that stopping it also stops what pnpm/tsx started underneath.
  */

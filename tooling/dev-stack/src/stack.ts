@@ -10,6 +10,7 @@ import { queueReady, waitForIngestion } from "./ingestion";
 import {
   httpAnswers,
   type ManagedProcess,
+  onCpus,
   runToCompletion,
   startProcess,
   waitFor,
@@ -63,6 +64,12 @@ export interface StackOptions {
   webEnv?: Record<string, string>;
   /** More environment for the ingester only (retry delays, LOG_LEVEL…). */
   ingesterEnv?: Record<string, string>;
+  /**
+   * CPUs per process (taskset's lists), inherited by all each one starts: a benchmark on one
+   * small machine can give the dashboard and the ingesters CPUs of their own, as separate hosts
+   * would have. Postgres is never pinned. Default: no pinning.
+   */
+  cpus?: { web?: string; ingester?: string; simulator?: string };
   /**
    * What fills the database. "pipeline" (default): the GPU-cluster simulator and the ingester run
    * and the demo seed's jobs flow through the real trigger → pg-boss → ingester pipeline.
@@ -246,8 +253,7 @@ async function start(options: StackOptions, lifecycle: Lifecycle): Promise<Runni
       const simulator = lifecycle.track(
         startProcess(
           "gpu-cluster-sim",
-          "pnpm",
-          ["--filter", "@mad/gpu-cluster-sim", "start"],
+          ...onCpus(options.cpus?.simulator, "pnpm", ["--filter", "@mad/gpu-cluster-sim", "start"]),
           spawnOptions,
         ),
       );
@@ -255,10 +261,14 @@ async function start(options: StackOptions, lifecycle: Lifecycle): Promise<Runni
         process: simulator,
       });
       ingester = lifecycle.track(
-        startProcess("ingester", "pnpm", ["--filter", "@mad/ingester", ingesterScript], {
-          ...spawnOptions,
-          env: { ...env, ...options.ingesterEnv },
-        }),
+        startProcess(
+          "ingester",
+          ...onCpus(options.cpus?.ingester, "pnpm", ["--filter", "@mad/ingester", ingesterScript]),
+          {
+            ...spawnOptions,
+            env: { ...env, ...options.ingesterEnv },
+          },
+        ),
       );
       await waitFor("the ingester's queue", () => queueReady(database.url), {
         process: ingester,
@@ -271,7 +281,8 @@ async function start(options: StackOptions, lifecycle: Lifecycle): Promise<Runni
 
     // The dashboard runs as this process's direct child (no pnpm in between), as in production.
     const web = lifecycle.track(
-      startProcess("web", process.execPath, ["server.js"], {
+      // taskset (with `cpus.web`) execs Node in its place: still the direct child.
+      startProcess("web", ...onCpus(options.cpus?.web, process.execPath, ["server.js"]), {
         ...spawnOptions,
         env: { ...env, ...options.webEnv },
         cwd: webDir,
