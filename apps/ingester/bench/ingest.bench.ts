@@ -11,6 +11,10 @@
  *     as the local backend does) and into one raw streamed upload to the stand-in. Targets: peak RSS ≤ 150 MB, within 5 MB between sizes; throughput ≥ 0.85× raw.
  * (c) completion → stored latency over 200 small jobs; targets p50 ≤ 250 ms, p99 ≤ 1 s.
  *
+ * This driver, and the simulator inside it, runs with Node's default flags (`pnpm bench`): the
+ * simulator stands in for a remote cluster, and under the ingester's 1 MiB young generation it
+ * generated the bytes slowly enough to slow the raw baseline too.
+ *
  * BENCH_PARTS selects parts ("ab", "c"; default both); BENCH_BACKENDS a comma list of
  * local,supabase-standard,supabase-resumable; BENCH_NODE_FLAGS replaces the ingester's Node flags
  * (e.g. to add --cpu-prof) and BENCH_MALLOC_ARENA_MAX its malloc arenas ("" for glibc's default). Figures vary with the machine's load: compare within one run.
