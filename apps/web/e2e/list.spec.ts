@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { expect, test, waitForHydration } from "./fixtures";
 
 test.use({ signedInAs: "user" });
 
@@ -52,6 +52,8 @@ test("the sort menu does not load a new list on every arrow key; Enter applies i
 }) => {
   await models.many(2, 10);
   await page.goto("/models");
+  // What is tested is the page's script: an arrow key pressed before hydration is undone by it.
+  await waitForHydration(page);
   const sort = page.getByLabel("Sort by");
   await sort.focus();
   await page.keyboard.press("ArrowDown");

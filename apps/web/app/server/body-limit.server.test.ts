@@ -91,6 +91,61 @@ describe("bodyLimit", () => {
     expect(rssGrowth).toBeLessThan(64 * 2 ** 20);
   });
 
+  it("a client that reads only after sending its whole refused body still gets the 413", async () => {
+    // As the e2e helper and simple clients do: write everything, then read. Closing the socket
+    // on the unread rest made the kernel reset the connection, which can throw the answer away.
+    const declared = 8 * 2 ** 20;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(server.port, "127.0.0.1");
+      socket.pause();
+      let received = "";
+      socket.on("data", (data: Buffer) => (received += data.toString("latin1")));
+      socket.on("end", () => resolve(received));
+      socket.on("error", reject);
+      socket.on("connect", () => {
+        socket.write(
+          `POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: ${declared}\r\n\r\n`,
+        );
+        socket.end(Buffer.alloc(declared, 120), () => {
+          // Everything was sent; give a reset time to arrive before the first read.
+          setTimeout(() => socket.resume(), 200);
+        });
+      });
+    });
+    expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 413 Payload Too Large");
+    expect(answer).toContain("at most 1048576 bytes");
+  });
+
+  it("cuts off a refused body that is still arriving after the linger time", async () => {
+    const lingering = await serveMiddleware(bodyLimit(LIMIT, { lingerMs: 300 }), (_, response) =>
+      response.end("a route must not see this"),
+    );
+    try {
+      const started = performance.now();
+      const outcome = await new Promise<{ answer: string; closedAfterMs: number }>((resolve) => {
+        const socket = net.connect(lingering.port, "127.0.0.1");
+        let answer = "";
+        // 64 KiB every 20 ms of a declared 100 MB: it would take 30 s to send it all.
+        const drip = setInterval(() => socket.write(Buffer.alloc(64 * 1024, 120)), 20);
+        const closed = () => {
+          clearInterval(drip);
+          resolve({ answer, closedAfterMs: performance.now() - started });
+        };
+        socket.on("data", (data: Buffer) => (answer += data.toString("latin1")));
+        socket.on("close", closed);
+        socket.on("error", () => undefined); // the cut-off may come as a reset
+        socket.write(
+          `POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${100 * 2 ** 20}\r\n\r\n`,
+        );
+      });
+      expect(outcome.answer.split("\r\n")[0]).toBe("HTTP/1.1 413 Payload Too Large");
+      expect(outcome.closedAfterMs).toBeGreaterThanOrEqual(250);
+      expect(outcome.closedAfterMs).toBeLessThan(5_000);
+    } finally {
+      await lingering.close();
+    }
+  });
+
   it("answers 413 with a JSON error on the API and a sentence elsewhere", async () => {
     const api = await fetch(`${server.url}/api/trpc/models.delete`, {
       method: "POST",
