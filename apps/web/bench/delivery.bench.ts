@@ -7,7 +7,8 @@
  *    ≥ 0.9×);
  * 2. the server process's peak RSS growth while serving a 64 MiB vs a 1 GiB bundle to a client
  *    that reads at BENCH_SLOW_MIBPS (default 100 MiB/s: slower than the disk, so a server that
- *    ignored back-pressure would hold the difference in memory);
+ *    ignored back-pressure would hold the difference in memory), and beside them a plain
+ *    download of the 1 GiB bundle's big file at the same rate;
  * 3. `mad pull` (the CLI's bin, a child process, running the CLI's build as a user's would after
  *    `pnpm --filter @mad/cli build`) of the 1 GiB model vs `curl` of the same signed URLs in
  *    parallel (target ≥ 0.9×), and beside them the floor of any Node client here
@@ -185,8 +186,11 @@ async function main() {
     const largeGrowth = await peakRssGrowth(pid, () =>
       curl(bundle.url, { limitMiBps: SLOW_MIBPS }),
     );
+    // The same server's plain download of the bundle's big file, at the same rate: what "flat"
+    // can mean for any response of that length from this process.
+    const singleGrowth = await peakRssGrowth(pid, () => curl(single, { limitMiBps: SLOW_MIBPS }));
     say(
-      `server peak RSS growth, client at ${SLOW_MIBPS} MiB/s: ${SMALL_MIB} MiB bundle +${(smallGrowth / 1048576).toFixed(1)} MiB, ${LARGE_MIB} MiB bundle +${(largeGrowth / 1048576).toFixed(1)} MiB`,
+      `server peak RSS growth, client at ${SLOW_MIBPS} MiB/s: ${SMALL_MIB} MiB bundle +${(smallGrowth / 1048576).toFixed(1)} MiB, ${LARGE_MIB} MiB bundle +${(largeGrowth / 1048576).toFixed(1)} MiB; its big file alone +${(singleGrowth / 1048576).toFixed(1)} MiB`,
     );
 
     const urls = (await api.models.download.query({ modelId: modelIds.large })).download_urls;
