@@ -38,7 +38,8 @@ const SLOTS = process.env.BENCH_INGESTER_CONCURRENCY ?? "4";
  * both. BENCH_PIN_CPUS=0: all processes share both CPUs.
  */
 const PIN = process.env.BENCH_PIN_CPUS !== "0" && availableParallelism() >= 2;
-const cpus = PIN ? { web: "0", ingester: "1", simulator: "1", clients: "1" } : undefined;
+const cpus = PIN ? { web: "0", ingester: "1", simulator: "1" } : undefined;
+const clientCpus = PIN ? "1" : undefined;
 const [ada] = DEMO_USERS;
 
 const percentile = (sorted: number[], p: number) =>
@@ -52,7 +53,7 @@ const stack = await startStack({
   reuseBuild: process.env.BENCH_SKIP_BUILD === "1",
   seed: "none",
   webEnv: { WEB_CONCURRENCY: "2" },
-  ...(cpus ? { cpus: { web: cpus.web, ingester: cpus.ingester, simulator: cpus.simulator } } : {}),
+  ...(cpus ? { cpus } : {}),
   ingesterEnv: { INGESTER_CONCURRENCY: SLOTS, LOG_LEVEL: "warn" },
   log: (line) => process.stderr.write(`[stack] ${line}\n`),
 });
@@ -146,24 +147,24 @@ try {
   // Baseline of this run: the same stack, the same load, nothing being ingested.
   // The capacity run first: it also warms both processes up (JIT) for the paced runs.
   const capacity = await runLoad(`${stack.webUrl}/models`, 40, SECONDS / 2, cookie, {
-    cpus: cpus?.clients,
+    cpus: clientCpus,
   });
   const [idleList] = await Promise.all([
     runLoad(`${stack.webUrl}/models`, 40, SECONDS, cookie, {
       paceMs: PACE_MS,
-      cpus: cpus?.clients,
+      cpus: clientCpus,
     }),
-    runLoad(fileUrl, 10, SECONDS, undefined, { paceMs: PACE_MS, cpus: cpus?.clients }),
+    runLoad(fileUrl, 10, SECONDS, undefined, { paceMs: PACE_MS, cpus: clientCpus }),
   ]);
 
   const ids = await createRunningJobs(JOBS, "scale");
   const listDuringIngestion = runLoad(`${stack.webUrl}/models`, 40, SECONDS, cookie, {
     paceMs: PACE_MS,
-    cpus: cpus?.clients,
+    cpus: clientCpus,
   });
   const downloadsDuringIngestion = runLoad(fileUrl, 10, SECONDS, undefined, {
     paceMs: PACE_MS,
-    cpus: cpus?.clients,
+    cpus: clientCpus,
   });
   await sleep(1_000);
   const started = Date.now();
