@@ -5,6 +5,7 @@ import { extname, join, sep } from "node:path";
 import { attachmentDisposition } from "../content-disposition";
 import { isSafeBucketName, isSafeObjectPath } from "../paths";
 import { verifyDownloadToken } from "../signed-token";
+import { READ_CHUNK_BYTES } from "./io-sizes";
 import { ifRangeAllows, parseRange } from "./range";
 
 export interface LocalDownloadHandlerOptions {
@@ -15,7 +16,6 @@ export interface LocalDownloadHandlerOptions {
 }
 
 const SIGN_SEGMENT = "/object/sign/";
-const READ_CHUNK_BYTES = 256 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = {
   ".json": "application/json",
