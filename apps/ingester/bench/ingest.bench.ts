@@ -17,7 +17,8 @@
  *
  * BENCH_PARTS selects parts ("ab", "c"; default both); BENCH_BACKENDS a comma list of
  * local,supabase-standard,supabase-resumable; BENCH_NODE_FLAGS replaces the ingester's Node flags
- * (e.g. to add --cpu-prof) and BENCH_MALLOC_ARENA_MAX its malloc arenas ("" for glibc's default). Figures vary with the machine's load: compare within one run.
+ * (e.g. to add --cpu-prof) and BENCH_MALLOC_ARENA_MAX its malloc arenas ("" for glibc's
+ * default). Figures vary with the machine's load: compare within one run.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";

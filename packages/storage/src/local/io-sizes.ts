@@ -4,8 +4,8 @@
  *
  * Reads: 1 MiB. Every chunk costs the same in the web server (a web-stream pull, Remix's write,
  * a socket write), so fewer, larger chunks leave more of the CPU to the copying. Through the
- * dashboard server (`pnpm --filter @mad/web bench:bundle`, 1 GiB): single files 853–976 → 978–1,096
- * MiB/s and the bundle 743–746 → 902–909 MiB/s against 256 KiB. In memory it is one chunk per
+ * dashboard server (`pnpm --filter @mad/web bench:bundle`, 1 GiB, four runs each): single files
+ * 853–976 → 978–1,124 MiB/s and the bundle 743–746 → 887–915 MiB/s against 256 KiB. In memory it is one chunk per
  * download in flight: the streams are pull-based.
  */
 export const READ_CHUNK_BYTES = 1024 * 1024;
