@@ -74,20 +74,27 @@ describe("mad (the bin)", () => {
   it("resumes a pull that was killed in the middle of a file", async () => {
     const { modelId, token } = await world.storedModel(contents);
     const dir = join(workDir, "killed");
-    world.hooks.chunkDelayMs = 100; // ~2.5 MiB/s, so the kill lands mid-file
+    // Storage reads 1 MiB chunks, so the 4 MiB file arrives in five pieces 300 ms apart: the kill
+    // lands mid-file once the first piece is on disk.
+    world.hooks.chunkDelayMs = 300;
     const child = start(["pull", modelId, "--dir", dir, "--json"], token);
     const output = createInterface({ input: child.stdout });
     for await (const line of output) {
-      const event = JSON.parse(line) as { event: string; file?: string; bytes?: number };
-      if (event.event === "progress" && event.file === "adapter_model.safetensors") {
-        // A few chunks in: the earlier ones have reached the disk (progress counts on arrival).
-        if ((event.bytes ?? 0) >= 1024 * 1024) break;
-      }
+      const event = JSON.parse(line) as { event: string; file?: string };
+      if (event.event === "progress" && event.file === "adapter_model.safetensors") break;
     }
+    // Progress counts bytes as they arrive, before they are written: wait for the disk itself.
+    const partPath = join(dir, "adapter_model.safetensors.part");
+    await expect
+      .poll(async () => (await stat(partPath).catch(() => null))?.size ?? 0, {
+        timeout: 10_000,
+        interval: 10,
+      })
+      .toBeGreaterThan(0);
     child.kill("SIGKILL");
     await new Promise((resolve) => child.on("close", resolve));
     world.hooks.chunkDelayMs = 0;
-    const part = await stat(join(dir, "adapter_model.safetensors.part"));
+    const part = await stat(partPath);
     expect(part.size).toBeGreaterThan(0);
     expect(part.size).toBeLessThan(weights.length);
 
