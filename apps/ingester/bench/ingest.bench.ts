@@ -3,12 +3,19 @@
  *
  * (a+b) For each storage backend — local disk, Supabase with standard (streamed) uploads,
  *     Supabase with resumable (TUS) uploads, the last two against the stand-in (a process of its
- *     own, as storage is a remote service) — and each adapter
- *     size (64 MiB, 1 GiB): a fresh ingester process, compiled to JavaScript (bench/compile.ts),
- *     ingests one job; its peak RSS (VmHWM) and its copy throughput (completed → stored) are
- *     recorded. Baselines measured in the same run, by a compiled process of their own
- *     (bench/raw-copy-process.ts): the same bytes piped raw from the simulator to a file (fsynced,
- *     as the local backend does) and into one raw streamed upload to the stand-in. Targets: peak RSS ≤ 150 MB, within 5 MB between sizes; throughput ≥ 0.85× raw.
+ *     own, as storage is a remote service) — and each adapter size (64 MiB, 1 GiB): twice, a
+ *     fresh ingester process, compiled to JavaScript (bench/compile.ts), ingests one job; the
+ *     higher peak RSS (VmHWM) of the two and the better copy throughput (completed → stored) are
+ *     recorded. Baselines measured in the same run, best of two too, by a compiled process of
+ *     their own (bench/raw-copy-process.ts): the same bytes piped raw from the simulator to a
+ *     file (fsynced, as the local backend does) and into one raw streamed upload to the stand-in.
+ *     Targets: peak RSS ≤ 150 MB, within 5 MB between sizes; throughput ≥ 0.85× raw.
+ *     Every measured write — raw or ingested — is deleted right after it is timed, so each one
+ *     writes into page-cache memory the one before freed. On this VM, memory the guest has not
+ *     touched lately costs the host's first-touch fault: a 1 GiB file written into it ran at
+ *     ~280 MiB/s against ~1,450 MiB/s into memory just freed (the same write, kept vs deleted).
+ *     The raw baseline always deleted its file and the ingested files were kept, so the ratio
+ *     compared warm memory with cold (0.43–0.77×).
  * (c) completion → stored latency over 200 small jobs; targets p50 ≤ 250 ms, p99 ≤ 1 s.
  *
  * This driver, and the simulator inside it, runs with Node's default flags (`pnpm bench`): the
@@ -31,6 +38,7 @@ import { createDb, DEMO_USERS } from "@mad/db";
 import { startThrowawayPostgres } from "@mad/db/dev";
 import { insertDataset } from "@mad/db/factories";
 import { startGpuClusterSim } from "@mad/gpu-cluster-sim";
+import { type ArtifactStorage, createStorage } from "@mad/storage";
 
 import { createClusterClient } from "../src/cluster";
 
@@ -97,6 +105,17 @@ async function main(): Promise<void> {
         );
       });
     const dataset = await insertDataset(db, { userId: USER, name: "Bench set" });
+    const storageFor = (backend: Backend): ArtifactStorage =>
+      createStorage(
+        backend === "local"
+          ? {
+              backend: "local",
+              rootDir: storageRoot,
+              signingSecret: "b".repeat(40),
+              publicBaseUrl: "http://127.0.0.1",
+            }
+          : { backend: "supabase", url: standin.url, serviceRoleKey: standin.serviceRoleKey },
+      );
     const envFor = (backend: Backend): Record<string, string> => ({
       PATH: process.env.PATH ?? "",
       DATABASE_URL: postgres.url,
@@ -176,8 +195,20 @@ async function main(): Promise<void> {
           await raw(adapterUrl, API_KEY, "file", file),
           await raw(adapterUrl, API_KEY, "file", file),
         );
-        const upload = (n: number) =>
-          raw(adapterUrl, API_KEY, "upload", standin.url, standin.serviceRoleKey, `raw/${n}.bin`);
+        const standinStorage = storageFor("supabase-standard");
+        const upload = async (n: number) => {
+          const objectPath = `raw/${n}.bin`;
+          const ms = await raw(
+            adapterUrl,
+            API_KEY,
+            "upload",
+            standin.url,
+            standin.serviceRoleKey,
+            objectPath,
+          );
+          await standinStorage.remove([objectPath]);
+          return ms;
+        };
         const httpMs = Math.min(await upload(1), await upload(2));
         baselines[label] = {
           raw_file_fsync_MiB_per_s: round(mbps(size, fileMs)),
@@ -191,18 +222,27 @@ async function main(): Promise<void> {
       for (const backend of BACKENDS) {
         const row: Record<string, unknown> = {};
         for (const [label, size] of SIZES) {
-          const child = await startIngester(backend);
-          const idle = await hwm(child.pid);
-          const externalJobId = `bench-${backend}-${label}`;
-          sim.registerJob(externalJobId, { adapterSizeBytes: size, includeChecksums: false });
-          const jobId = await completeJob(externalJobId);
-          await waitDone([jobId]);
-          const peak = await hwm(child.pid);
-          await stop(child);
-          const [timing] = await sql<{ ms: number }[]>`
-            select extract(epoch from (a.stored_at - j.completed_at)) * 1000 as ms
-              from model_artifacts a join training_jobs j on j.id = a.job_id where a.job_id = ${jobId}`;
-          const throughput = mbps(size, Number(timing!.ms));
+          /** One job in a fresh ingester process: its idle and peak RSS and its MiB/s. */
+          const ingestOnce = async (attempt: number) => {
+            const child = await startIngester(backend);
+            const idle = await hwm(child.pid);
+            const externalJobId = `bench-${backend}-${label}-${attempt}`;
+            sim.registerJob(externalJobId, { adapterSizeBytes: size, includeChecksums: false });
+            const jobId = await completeJob(externalJobId);
+            await waitDone([jobId]);
+            const peak = await hwm(child.pid);
+            await stop(child);
+            const [timing] = await sql<{ ms: number; id: string }[]>`
+              select extract(epoch from (a.stored_at - j.completed_at)) * 1000 as ms, a.id
+                from model_artifacts a join training_jobs j on j.id = a.job_id where a.job_id = ${jobId}`;
+            await storageFor(backend).removeFolder(`${USER}/${timing!.id}/`);
+            return { idle, peak, throughput: mbps(size, Number(timing!.ms)) };
+          };
+          // Best of two, as for the raw baselines; the peak RSS is the higher of the two.
+          const runs = [await ingestOnce(1), await ingestOnce(2)];
+          const idle = Math.max(...runs.map((run) => run.idle));
+          const peak = Math.max(...runs.map((run) => run.peak));
+          const throughput = Math.max(...runs.map((run) => run.throughput));
           const baseline =
             backend === "local"
               ? baselines[label]!.raw_file_fsync_MiB_per_s!
@@ -211,6 +251,8 @@ async function main(): Promise<void> {
             idle_rss_MB: idle,
             peak_rss_MB: peak,
             MiB_per_s: round(throughput),
+            runs_peak_rss_MB: runs.map((run) => run.peak),
+            runs_MiB_per_s: runs.map((run) => round(run.throughput)),
             ratio_vs_raw: round(throughput / baseline, 2),
           };
           console.log(JSON.stringify({ backend, size: label, ...(row[label] as object) }));
