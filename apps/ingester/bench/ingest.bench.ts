@@ -41,6 +41,7 @@ import { startGpuClusterSim } from "@mad/gpu-cluster-sim";
 import { type ArtifactStorage, createStorage } from "@mad/storage";
 
 import { createClusterClient } from "../src/cluster";
+import { productionStartSettings } from "../src/testing/start-settings";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -56,10 +57,12 @@ const BACKENDS: Backend[] = (
   process.env.BENCH_BACKENDS ?? "local,supabase-standard,supabase-resumable"
 ).split(",") as Backend[];
 
-/** The ingester's Node flags (`pnpm start`'s); BENCH_NODE_FLAGS tries others. */
-const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=1").split(" ");
-/** glibc's malloc arenas (`pnpm start` sets 1; README "Memory"); BENCH_MALLOC_ARENA_MAX tries others. */
-const MALLOC_ARENA_MAX = process.env.BENCH_MALLOC_ARENA_MAX ?? "1";
+const production = productionStartSettings();
+/** The ingester's Node flags (`start:prod`'s); BENCH_NODE_FLAGS tries others. */
+const NODE_FLAGS = process.env.BENCH_NODE_FLAGS?.split(" ") ?? production.nodeFlags;
+/** glibc's malloc arenas (`start:prod` sets 1; README "Memory"); BENCH_MALLOC_ARENA_MAX tries others. */
+const MALLOC_ARENA_MAX =
+  process.env.BENCH_MALLOC_ARENA_MAX ?? production.env.MALLOC_ARENA_MAX ?? "";
 const mallocEnv: Record<string, string> = MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX } : {};
 
 const mbps = (bytes: number, ms: number) => bytes / MiB / (ms / 1000);
@@ -94,7 +97,7 @@ async function main(): Promise<void> {
     const raw = (...args: string[]) =>
       new Promise<number>((resolve, reject) => {
         // The ingester's memory settings, so the two differ only in what they do.
-        const child = spawn(process.execPath, ["--max-semi-space-size=1", rawJs, ...args], {
+        const child = spawn(process.execPath, [...NODE_FLAGS, rawJs, ...args], {
           env: { ...process.env, ...mallocEnv },
           stdio: ["ignore", "pipe", "inherit"],
         });

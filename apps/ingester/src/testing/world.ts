@@ -37,6 +37,7 @@ import { type ArtifactStorage, createStorage } from "@mad/storage";
 
 import { createClusterClient } from "../cluster";
 import { type Ingester, type IngesterOptions, startIngester } from "../queue/worker";
+import { productionStartSettings } from "./start-settings";
 
 export const TEST_API_KEY = "sim-key-0123456789-abcdefghijklmnop-SECRET";
 export const USER_ID = DEMO_USERS[0].id;
@@ -296,16 +297,18 @@ export interface IngesterProcess {
 
 /** Starts `src/main.ts` as a separate process (one Node process: tsx as an import hook). */
 export function spawnIngester(env: Record<string, string>): IngesterProcess {
-  // The same Node flags as `pnpm start` (a small young generation keeps RSS down).
-  const child = spawn(
-    process.execPath,
-    ["--max-semi-space-size=1", "--import", "tsx", "src/main.ts"],
-    {
-      cwd: packageDir,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
+  // The same Node flags and memory settings as production.
+  const settings = productionStartSettings();
+  const child = spawn(process.execPath, [...settings.nodeFlags, "--import", "tsx", "src/main.ts"], {
+    cwd: packageDir,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      ...settings.env,
+      ...env,
     },
-  );
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const output: string[] = [];
   let resolveReady: () => void = () => {};
   let rejectReady: (error: Error) => void = () => {};

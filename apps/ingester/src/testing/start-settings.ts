@@ -1,0 +1,37 @@
+/**
+ * The Node flags and environment that `pnpm start:prod` runs the ingester with. package.json
+ * owns them; tests and the benchmark read them here, so they start the ingester as production
+ * does and cannot drift from it.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+export interface StartSettings {
+  /** Node's flags, before the script (e.g. `--max-semi-space-size=1`). */
+  nodeFlags: string[];
+  /** Variables the script sets (e.g. `MALLOC_ARENA_MAX`). */
+  env: Record<string, string>;
+}
+
+const packageJson = path.resolve(import.meta.dirname, "../../package.json");
+
+export function productionStartSettings(): StartSettings {
+  const { scripts } = JSON.parse(readFileSync(packageJson, "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const words = (scripts["start:prod"] ?? "").trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  let index = 0;
+  for (; /^[A-Z_][A-Z0-9_]*=/.test(words[index] ?? ""); index++) {
+    const [name = "", value = ""] = (words[index] ?? "").split("=", 2);
+    env[name] = value;
+  }
+  if (words[index] !== "node") {
+    throw new Error(
+      `start:prod must be "[VAR=value …] node [--flag …] script": ${words.join(" ")}`,
+    );
+  }
+  const nodeFlags: string[] = [];
+  for (index++; (words[index] ?? "").startsWith("--"); index++) nodeFlags.push(words[index] ?? "");
+  return { nodeFlags, env };
+}
