@@ -15,11 +15,17 @@ export interface StartSettings {
 
 const packageJson = path.resolve(import.meta.dirname, "../../package.json");
 
+/** `start:prod`'s settings: the production process. */
 export function productionStartSettings(): StartSettings {
+  return scriptStartSettings("start:prod");
+}
+
+/** The Node flags and variables of a package script of the form `[VAR=value …] node [--flag …] …`. */
+export function scriptStartSettings(script: string): StartSettings {
   const { scripts } = JSON.parse(readFileSync(packageJson, "utf8")) as {
     scripts: Record<string, string>;
   };
-  const words = (scripts["start:prod"] ?? "").trim().split(/\s+/);
+  const words = (scripts[script] ?? "").trim().split(/\s+/);
   const env: Record<string, string> = {};
   let index = 0;
   for (; /^[A-Z_][A-Z0-9_]*=/.test(words[index] ?? ""); index++) {
@@ -27,9 +33,7 @@ export function productionStartSettings(): StartSettings {
     env[name] = value;
   }
   if (words[index] !== "node") {
-    throw new Error(
-      `start:prod must be "[VAR=value …] node [--flag …] script": ${words.join(" ")}`,
-    );
+    throw new Error(`${script} must be "[VAR=value …] node [--flag …] script": ${words.join(" ")}`);
   }
   const nodeFlags: string[] = [];
   for (index++; (words[index] ?? "").startsWith("--"); index++) nodeFlags.push(words[index] ?? "");
