@@ -68,6 +68,8 @@ const mallocEnv: Record<string, string> = MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX 
 
 /** Raw copy + ingestion pairs per backend and size (BENCH_PAIRS). */
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
+if (!Number.isInteger(PAIRS) || PAIRS < 1)
+  throw new Error("BENCH_PAIRS must be a whole number ≥ 1");
 
 const mbps = (bytes: number, ms: number) => bytes / MiB / (ms / 1000);
 const median = (values: number[]) => {
