@@ -4,7 +4,7 @@
  * profile's self time by package and by function. PROFILE_DIR keeps the .cpuprofile files.
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +17,8 @@ import { benchStackOptions, stackInfoOf } from "../e2e/support/stacks";
 
 const route = process.argv[2] ?? "/models";
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+/** Without PROFILE_DIR the profiles go to a temporary folder, removed once they are printed. */
+const keepProfiles = process.env.PROFILE_DIR !== undefined;
 const profileDir = process.env.PROFILE_DIR ?? (await mkdtemp(path.join(os.tmpdir(), "mad-prof-")));
 const loadScript = fileURLToPath(new URL("./load.ts", import.meta.url));
 
@@ -89,7 +91,10 @@ for (const file of (await readdir(profileDir)).filter((name) => name.endsWith(".
       .slice(0, n)
       .map(([name, us]) => `${((us / total) * 100).toFixed(1).padStart(5)} %  ${name}`)
       .join("\n");
-  console.log(`\n${path.join(profileDir, file)} — ${(total / 1e6).toFixed(1)} s sampled`);
+  const name = keepProfiles ? path.join(profileDir, file) : file;
+  console.log(`\n${name} — ${(total / 1e6).toFixed(1)} s sampled`);
   console.log(`\nself time by package\n${top(byPackage, 20)}`);
   console.log(`\nself time by function\n${top(byFunction, 40)}`);
 }
+
+if (!keepProfiles) await rm(profileDir, { recursive: true, force: true });
