@@ -18,12 +18,15 @@
  *     The raw baseline always deleted its file and the ingested files were kept, so the ratio
  *     compared warm memory with cold (0.43–0.77×).
  * (c) completion → stored latency over 200 small jobs; targets p50 ≤ 250 ms, p99 ≤ 1 s.
+ * (d) Jobs in flight at once: per backend, a fresh ingester (INGESTER_CONCURRENCY=4) copies four
+ *     256 MiB jobs completed together; their combined throughput and its peak RSS. No target:
+ *     memory grows with the jobs in flight (README "Memory").
  *
  * This driver, and the simulator inside it, runs with Node's default flags (`pnpm bench`): the
  * simulator stands in for a remote cluster, and under the ingester's 1 MiB young generation it
  * generated the bytes slowly enough to slow the raw baseline too.
  *
- * BENCH_PARTS selects parts ("ab", "c"; default both); BENCH_BACKENDS a comma list of
+ * BENCH_PARTS selects parts ("ab", "c", "d"; default all); BENCH_BACKENDS a comma list of
  * local,supabase-standard,supabase-resumable; BENCH_NODE_FLAGS replaces the ingester's Node flags
  * (e.g. to add --cpu-prof) and BENCH_MALLOC_ARENA_MAX its malloc arenas ("" for glibc's
  * default). Figures vary with the machine's load: compare within one run.
@@ -86,7 +89,7 @@ async function main(): Promise<void> {
   const storageRoot = path.join(base, "storage");
   const children: ChildProcess[] = [];
   const results: Record<string, unknown> = {};
-  const parts = process.env.BENCH_PARTS ?? "abc";
+  const parts = process.env.BENCH_PARTS ?? "abcd";
   const { db, sql, close } = createDb(postgres.url, { max: 4 });
   // Storage is a remote service: the stand-in runs in a process of its own.
   const standinChild = spawn(
@@ -313,6 +316,31 @@ async function main(): Promise<void> {
       };
       console.log(JSON.stringify({ c_latency_ms: results.c_latency_ms }));
       await stop(child);
+    }
+
+    // (d) ------------------------------------------------------------------------------------
+    if (parts.includes("d")) {
+      const concurrent: Record<string, unknown> = {};
+      for (const backend of BACKENDS) {
+        const child = await startIngester(backend);
+        const started = performance.now();
+        const jobIds: string[] = [];
+        for (let i = 0; i < 4; i++) {
+          const externalJobId = `bench-concurrent-${backend}-${i}`;
+          sim.registerJob(externalJobId, { adapterSizeBytes: 256 * MiB, includeChecksums: false });
+          jobIds.push(await completeJob(externalJobId));
+        }
+        await waitDone(jobIds);
+        const ms = performance.now() - started;
+        const peak = await hwm(child.pid);
+        await stop(child);
+        const stored = await sql<{ id: string }[]>`
+          select id from model_artifacts where job_id = any(${sql.array(jobIds)}::uuid[])`;
+        for (const { id } of stored) await storageFor(backend).removeFolder(`${USER}/${id}/`);
+        concurrent[backend] = { MiB_per_s: round(mbps(4 * 256 * MiB, ms)), peak_rss_MB: peak };
+        console.log(JSON.stringify({ d_concurrent: backend, ...(concurrent[backend] as object) }));
+      }
+      results.d_four_256MiB_jobs_at_once = concurrent;
     }
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
