@@ -42,7 +42,7 @@ import { createDb, DEMO_USERS } from "@mad/db";
 import { startThrowawayPostgres } from "@mad/db/dev";
 import { insertDataset } from "@mad/db/factories";
 import { startGpuClusterSim } from "@mad/gpu-cluster-sim";
-import { type ArtifactStorage, createStorage } from "@mad/storage";
+import { createStorage } from "@mad/storage";
 
 import { createClusterClient } from "../src/cluster";
 import { productionStartSettings } from "../src/testing/start-settings";
@@ -122,17 +122,25 @@ async function main(): Promise<void> {
         );
       });
     const dataset = await insertDataset(db, { userId: USER, name: "Bench set" });
-    const storageFor = (backend: Backend): ArtifactStorage =>
-      createStorage(
-        backend === "local"
-          ? {
-              backend: "local",
-              rootDir: storageRoot,
-              signingSecret: "b".repeat(40),
-              publicBaseUrl: "http://127.0.0.1",
-            }
-          : { backend: "supabase", url: standin.url, serviceRoleKey: standin.serviceRoleKey },
-      );
+    // The bench's own clients of the two stores, to delete what each measurement wrote.
+    const localDisk = createStorage({
+      backend: "local",
+      rootDir: storageRoot,
+      signingSecret: "b".repeat(40),
+      publicBaseUrl: "http://127.0.0.1",
+    });
+    const standinStorage = createStorage({
+      backend: "supabase",
+      url: standin.url,
+      serviceRoleKey: standin.serviceRoleKey,
+    });
+    const storageFor = (backend: Backend) => (backend === "local" ? localDisk : standinStorage);
+    /** Deletes what the jobs stored, so the next measured write reuses the memory it freed. */
+    const removeStored = async (backend: Backend, jobIds: string[]) => {
+      const stored = await sql<{ id: string }[]>`
+        select id from model_artifacts where job_id = any(${sql.array(jobIds)}::uuid[])`;
+      for (const { id } of stored) await storageFor(backend).removeFolder(`${USER}/${id}/`);
+    };
     const envFor = (backend: Backend): Record<string, string> => ({
       PATH: process.env.PATH ?? "",
       DATABASE_URL: postgres.url,
@@ -200,7 +208,6 @@ async function main(): Promise<void> {
     // (a+b) ----------------------------------------------------------------------------------
     if (parts.includes("a") || parts.includes("b")) {
       const cluster = createClusterClient({ baseUrl: sim.url, apiKey: API_KEY });
-      const standinStorage = storageFor("supabase-standard");
       const adapterUrls = new Map<string, string>();
       for (const [label, size] of SIZES) {
         const externalJobId = `bench-raw-${label}`;
@@ -241,10 +248,10 @@ async function main(): Promise<void> {
             await waitDone([jobId]);
             const peak = await hwm(child.pid);
             await stop(child);
-            const [timing] = await sql<{ ms: number; id: string }[]>`
-              select extract(epoch from (a.stored_at - j.completed_at)) * 1000 as ms, a.id
+            const [timing] = await sql<{ ms: number }[]>`
+              select extract(epoch from (a.stored_at - j.completed_at)) * 1000 as ms
                 from model_artifacts a join training_jobs j on j.id = a.job_id where a.job_id = ${jobId}`;
-            await storageFor(backend).removeFolder(`${USER}/${timing!.id}/`);
+            await removeStored(backend, [jobId]);
             return { idle, peak, throughput: mbps(size, Number(timing!.ms)) };
           };
           // Pairs measured back to back, raw copy then ingestion: the machine's state (other
@@ -334,9 +341,7 @@ async function main(): Promise<void> {
         const ms = performance.now() - started;
         const peak = await hwm(child.pid);
         await stop(child);
-        const stored = await sql<{ id: string }[]>`
-          select id from model_artifacts where job_id = any(${sql.array(jobIds)}::uuid[])`;
-        for (const { id } of stored) await storageFor(backend).removeFolder(`${USER}/${id}/`);
+        await removeStored(backend, jobIds);
         concurrent[backend] = { MiB_per_s: round(mbps(4 * 256 * MiB, ms)), peak_rss_MB: peak };
         console.log(JSON.stringify({ d_concurrent: backend, ...(concurrent[backend] as object) }));
       }

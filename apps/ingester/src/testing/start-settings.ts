@@ -29,8 +29,9 @@ export function scriptStartSettings(script: string): StartSettings {
   const env: Record<string, string> = {};
   let index = 0;
   for (; /^[A-Z_][A-Z0-9_]*=/.test(words[index] ?? ""); index++) {
-    const [name = "", value = ""] = (words[index] ?? "").split("=", 2);
-    env[name] = value;
+    const word = words[index] ?? "";
+    const equals = word.indexOf("=");
+    env[word.slice(0, equals)] = word.slice(equals + 1);
   }
   if (words[index] !== "node") {
     throw new Error(`${script} must be "[VAR=value …] node [--flag …] script": ${words.join(" ")}`);
